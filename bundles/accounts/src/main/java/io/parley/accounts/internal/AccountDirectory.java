@@ -1,0 +1,265 @@
+package io.parley.accounts.internal;
+
+import io.parley.api.ParleyException;
+import io.parley.api.account.Account;
+import io.parley.api.account.AccountService;
+import io.parley.api.account.LoginResponse;
+import io.parley.api.handler.Request;
+import io.parley.api.message.InboxPosition;
+import io.parley.api.message.InboxService;
+import io.parley.api.session.Session;
+import io.parley.api.store.AccountStore;
+import io.parley.api.store.Credentials;
+import io.parley.api.store.ProfileChange;
+import io.parley.api.store.StoredToken;
+import io.parley.api.store.TokenStore;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
+import java.util.regex.Pattern;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The account rules: who may register, log in, resume, change a password or a profile. Handlers are thin
+ * wrappers around this component; storage is behind the store SPIs.
+ */
+@Component(service = {AccountService.class, AccountDirectory.class}, configurationPid = "io.parley.accounts",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = AccountsConfiguration.class)
+public final class AccountDirectory implements AccountService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(AccountDirectory.class);
+
+    static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
+    static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
+    static final int MIN_PASSWORD = 8;
+    static final int MAX_PASSWORD = 1024;
+    static final int MAX_NICKNAME = 64;
+    static final int MAX_SIGNATURE = 256;
+    static final int MAX_AVATAR = 512;
+
+    /** A successful login: the session to bind and the token to hand to the client (only now, only once). */
+    record Login(Session session, String token) {
+    }
+
+    private final AccountStore accounts;
+    private final TokenStore tokens;
+    private final Pbkdf2PasswordHasher hasher;
+    private final long tokenTtlMs;
+    private final FailureLimiter byUsername;
+    private final FailureLimiter byAddress;
+    private final LongSupplier clock;
+    private final SecureRandom random = new SecureRandom();
+    private final ScheduledExecutorService housekeeping;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile InboxService inbox;
+
+    @Activate
+    public AccountDirectory(AccountsConfiguration config, @Reference AccountStore accounts,
+            @Reference TokenStore tokens) {
+        this(accounts, tokens, config.pbkdf2Iterations(), Duration.ofHours(config.tokenTtlHours()),
+                config.maxFailuresPerUsername(), config.maxFailuresPerAddress(),
+                Duration.ofSeconds(config.failureWindowSeconds()), System::currentTimeMillis);
+    }
+
+    AccountDirectory(AccountStore accounts, TokenStore tokens, int iterations, Duration tokenTtl,
+            int maxFailuresPerUsername, int maxFailuresPerAddress, Duration failureWindow, LongSupplier clock) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.hasher = new Pbkdf2PasswordHasher(iterations);
+        this.tokenTtlMs = tokenTtl.toMillis();
+        this.byUsername = new FailureLimiter(maxFailuresPerUsername, failureWindow.toMillis(), clock);
+        this.byAddress = new FailureLimiter(maxFailuresPerAddress, failureWindow.toMillis(), clock);
+        this.clock = clock;
+        this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parley-accounts-housekeeping");
+            t.setDaemon(true);
+            return t;
+        });
+        housekeeping.scheduleWithFixedDelay(this::housekeep, 1, 60, TimeUnit.MINUTES);
+    }
+
+    @Deactivate
+    void deactivate() {
+        housekeeping.shutdownNow();
+    }
+
+    private void housekeep() {
+        byUsername.sweep();
+        byAddress.sweep();
+        try {
+            int purged = tokens.purgeExpired(clock.getAsLong());
+            if (purged > 0) {
+                LOG.info("Purged {} expired tokens", purged);
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not purge expired tokens: {}", e.getMessage());
+        }
+    }
+
+    @Override
+    public Optional<Account> findByUsername(String username) {
+        return USERNAME.matcher(username).matches() ? accounts.findByUsername(username) : Optional.empty();
+    }
+
+    @Override
+    public Optional<Account> findById(long userId) {
+        return accounts.findById(userId);
+    }
+
+    long register(String username, String password, String nickname) {
+        checkUsername(username);
+        checkPassword(password);
+        String nick = nickname == null ? username : nickname;
+        checkLength("nickname", nick, MAX_NICKNAME);
+        return accounts.create(username, hasher.hash(password), nick, clock.getAsLong())
+                .orElseThrow(() -> ParleyException.conflict("The username '" + username + "' is taken."));
+    }
+
+    Login login(String username, String password, String device, String address) {
+        checkDevice(device);
+        String userKey = username.toLowerCase(Locale.ROOT);
+        refuseIfLimited(userKey, address);
+        Optional<Credentials> credentials = USERNAME.matcher(username).matches()
+                ? accounts.credentials(username) : Optional.empty();
+        boolean ok = credentials.isPresent()
+                ? hasher.verify(password, credentials.get().passwordHash())
+                : verifyNothing(password);
+        if (!ok) {
+            byUsername.fail(userKey);
+            byAddress.fail(address);
+            throw ParleyException.unauthenticated("Wrong username or password.");
+        }
+        byUsername.clear(userKey);
+        Credentials c = credentials.get();
+        return issueToken(c.userId(), c.username(), device);
+    }
+
+    private boolean verifyNothing(String password) {
+        hasher.verifyNothing(password);
+        return false;
+    }
+
+    Login resume(String token, String device) {
+        checkDevice(device);
+        StoredToken stored = tokens.find(tokenId(token))
+                .filter(t -> t.expiresAt() > clock.getAsLong())
+                .filter(t -> t.device().equals(device))
+                .orElseThrow(() -> ParleyException.unauthenticated("The token is invalid, expired or revoked."));
+        Account account = accounts.findById(stored.userId())
+                .orElseThrow(() -> ParleyException.unauthenticated("The token is invalid, expired or revoked."));
+        return new Login(new Session(account.id(), account.username(), device, stored.tokenId()), token);
+    }
+
+    /**
+     * Binds the connection to the logged-in device and answers with the inbox position, so the device knows
+     * at once what to pull. Without a messaging bundle the inbox is empty.
+     */
+    LoginResponse startSession(Request request, Login login) {
+        request.login(login.session());
+        InboxService current = inbox;
+        InboxPosition position = current == null ? InboxPosition.EMPTY
+                : current.position(login.session().userId(), login.session().device());
+        return new LoginResponse(login.session().userId(), login.token(), position.seq(), position.acked());
+    }
+
+    void logout(Session session) {
+        tokens.revoke(session.tokenId());
+    }
+
+    void changePassword(Session session, String oldPassword, String newPassword, String address) {
+        String userKey = session.username().toLowerCase(Locale.ROOT);
+        refuseIfLimited(userKey, address);
+        checkPassword(newPassword);
+        Credentials c = accounts.credentials(session.username())
+                .orElseThrow(() -> ParleyException.notFound("The account no longer exists."));
+        if (!hasher.verify(oldPassword, c.passwordHash())) {
+            byUsername.fail(userKey);
+            byAddress.fail(address);
+            throw ParleyException.unauthenticated("The old password is wrong.");
+        }
+        accounts.updatePasswordHash(c.userId(), hasher.hash(newPassword));
+        int revoked = tokens.revokeAllExcept(c.userId(), session.tokenId());
+        LOG.info("User {} changed password; {} other tokens revoked", c.userId(), revoked);
+    }
+
+    void updateProfile(long userId, String nickname, String signature, String avatar) {
+        checkLength("nickname", nickname, MAX_NICKNAME);
+        checkLength("signature", signature, MAX_SIGNATURE);
+        checkLength("avatar", avatar, MAX_AVATAR);
+        accounts.updateProfile(userId, new ProfileChange(nickname, signature, avatar));
+    }
+
+    private Login issueToken(long userId, String username, String device) {
+        byte[] raw = new byte[16];
+        random.nextBytes(raw);
+        String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+        long now = clock.getAsLong();
+        String id = tokenId(token);
+        tokens.save(new StoredToken(id, userId, device, now, now + tokenTtlMs));
+        return new Login(new Session(userId, username, device, id), token);
+    }
+
+    /** What is stored of a token: its SHA-256, so a copy of the database cannot log anyone in. */
+    static String tokenId(String token) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.UTF_8));
+            return Base64.getUrlEncoder().withoutPadding().encodeToString(digest);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void refuseIfLimited(String userKey, String address) {
+        long wait = Math.max(byUsername.retryAfterMs(userKey), byAddress.retryAfterMs(address));
+        if (wait > 0) {
+            throw ParleyException.rateLimited("Too many failed attempts; wait before trying again.", wait);
+        }
+    }
+
+    static void checkUsername(String username) {
+        if (!USERNAME.matcher(username).matches()) {
+            throw ParleyException.badRequest(
+                    "A username is 3 to 32 characters: letters, digits, '_', '.' or '-'.");
+        }
+    }
+
+    static void checkPassword(String password) {
+        if (password.length() < MIN_PASSWORD || password.length() > MAX_PASSWORD) {
+            throw ParleyException.badRequest("A password is " + MIN_PASSWORD + " to " + MAX_PASSWORD + " characters.");
+        }
+    }
+
+    static void checkDevice(String device) {
+        if (!DEVICE.matcher(device).matches()) {
+            throw ParleyException.badRequest("A device name is 1 to 32 characters: letters, digits, '_', '.' or '-'.");
+        }
+    }
+
+    static void checkLength(String field, String value, int max) {
+        if (value != null && value.codePointCount(0, value.length()) > max) {
+            throw ParleyException.badRequest("The " + field + " may be at most " + max + " characters.");
+        }
+    }
+}

@@ -1,0 +1,23 @@
+package io.parley.accounts.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Parley accounts")
+@interface AccountsConfiguration {
+
+    @AttributeDefinition(description = "How long a login token stays valid, in hours")
+    long tokenTtlHours() default 168;
+
+    @AttributeDefinition(description = "PBKDF2-HMAC-SHA512 iterations for new password hashes")
+    int pbkdf2Iterations() default 210000;
+
+    @AttributeDefinition(description = "Failed logins per username within the window before RATE_LIMITED")
+    int maxFailuresPerUsername() default 5;
+
+    @AttributeDefinition(description = "Failed logins per remote address within the window before RATE_LIMITED")
+    int maxFailuresPerAddress() default 20;
+
+    @AttributeDefinition(description = "The window failed logins are counted in, in seconds")
+    int failureWindowSeconds() default 300;
+}

@@ -1,0 +1,130 @@
+package io.parley.accounts.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.api.ParleyException;
+import io.parley.protocol.Status;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.function.Executable;
+
+class AccountDirectoryTest {
+
+    private final AtomicLong now = new AtomicLong(1_000_000);
+    private final MemoryStores stores = new MemoryStores();
+    private final AccountDirectory directory = new AccountDirectory(stores, stores, 1000, Duration.ofHours(1), 3, 5,
+            Duration.ofMinutes(5), now::get);
+
+    @AfterEach
+    void stop() {
+        directory.deactivate();
+    }
+
+    private static ParleyException assertStatus(Status status, Executable action) {
+        ParleyException e = assertThrows(ParleyException.class, action);
+        assertEquals(status, e.status(), e.getMessage());
+        return e;
+    }
+
+    @Test
+    void registersAndLogsIn() {
+        long id = directory.register("alice", "password1", null);
+        AccountDirectory.Login login = directory.login("Alice", "password1", "pc", "10.0.0.1");
+        assertEquals(id, login.session().userId());
+        assertEquals("alice", login.session().username());
+        assertEquals("alice", directory.findById(id).orElseThrow().nickname(), "nickname defaults to the username");
+        assertEquals(22, login.token().length(), "128 bits, base64url");
+        assertFalse(stores.tokens.containsKey(login.token()), "only a hash of the token is stored");
+        assertTrue(stores.tokens.containsKey(login.session().tokenId()));
+        assertFalse(stores.credentials("alice").orElseThrow().passwordHash().contains("password1"));
+    }
+
+    @Test
+    void refusesBadRegistrations() {
+        directory.register("bob", "password1", "Bob");
+        assertStatus(Status.CONFLICT, () -> directory.register("BOB", "password2", null));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("ab", "password1", null));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("a".repeat(33), "password1", null));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("bad name", "password1", null));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("carol", "short", null));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("carol", "password1", "n".repeat(65)));
+    }
+
+    @Test
+    void wrongPasswordAndUnknownUserGetTheSameAnswer() {
+        directory.register("dave", "password1", null);
+        ParleyException wrong = assertStatus(Status.UNAUTHENTICATED, () -> directory.login("dave", "nope12345", "pc", "a"));
+        ParleyException unknown = assertStatus(Status.UNAUTHENTICATED, () -> directory.login("nobody", "nope12345", "pc", "a"));
+        assertEquals(wrong.getMessage(), unknown.getMessage());
+    }
+
+    @Test
+    void failedLoginsAreRateLimitedPerUsernameUntilTheWindowPasses() {
+        directory.register("erin", "password1", null);
+        for (int i = 0; i < 3; i++) {
+            assertStatus(Status.UNAUTHENTICATED, () -> directory.login("erin", "wrong-pass", "pc", "addr" + Math.random()));
+        }
+        ParleyException limited = assertStatus(Status.RATE_LIMITED, () -> directory.login("erin", "password1", "pc", "x"));
+        assertTrue(limited.retryAfterMs() > 0 && limited.retryAfterMs() <= Duration.ofMinutes(5).toMillis());
+        now.addAndGet(limited.retryAfterMs());
+        assertEquals("erin", directory.login("erin", "password1", "pc", "x").session().username());
+    }
+
+    @Test
+    void failedLoginsAreRateLimitedPerAddressAcrossUsernames() {
+        for (int i = 0; i < 5; i++) {
+            String user = "user" + i;
+            assertStatus(Status.UNAUTHENTICATED, () -> directory.login(user, "wrong-pass", "pc", "6.6.6.6"));
+        }
+        assertStatus(Status.RATE_LIMITED, () -> directory.login("user9", "wrong-pass", "pc", "6.6.6.6"));
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.login("user9", "wrong-pass", "pc", "7.7.7.7"));
+    }
+
+    @Test
+    void resumeNeedsAValidUnexpiredTokenOfTheSameDevice() {
+        directory.register("frank", "password1", null);
+        String token = directory.login("frank", "password1", "ios", "a").token();
+        assertEquals("frank", directory.resume(token, "ios").session().username());
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.resume(token, "pc"));
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.resume("not-a-token", "ios"));
+        now.addAndGet(Duration.ofHours(1).toMillis() + 1);
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.resume(token, "ios"));
+    }
+
+    @Test
+    void logoutRevokesTheToken() {
+        directory.register("gina", "password1", null);
+        AccountDirectory.Login login = directory.login("gina", "password1", "pc", "a");
+        directory.logout(login.session());
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.resume(login.token(), "pc"));
+    }
+
+    @Test
+    void passwordChangeRevokesEveryOtherToken() {
+        directory.register("hank", "password1", null);
+        AccountDirectory.Login pc = directory.login("hank", "password1", "pc", "a");
+        AccountDirectory.Login phone = directory.login("hank", "password1", "ios", "a");
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.changePassword(pc.session(), "wrong-old", "password2", "a"));
+        assertStatus(Status.BAD_REQUEST, () -> directory.changePassword(pc.session(), "password1", "short", "a"));
+        directory.changePassword(pc.session(), "password1", "password2", "a");
+        assertEquals("hank", directory.resume(pc.token(), "pc").session().username());
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.resume(phone.token(), "ios"));
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.login("hank", "password1", "pc", "a"));
+        assertNotEquals(pc.token(), directory.login("hank", "password2", "pc", "a").token());
+    }
+
+    @Test
+    void profileFieldsAreLimited() {
+        long id = directory.register("ivy", "password1", null);
+        directory.updateProfile(id, null, "😀".repeat(256), null);
+        assertEquals("😀".repeat(256), directory.findById(id).orElseThrow().signature(), "counted in characters");
+        assertStatus(Status.BAD_REQUEST, () -> directory.updateProfile(id, null, "x".repeat(257), null));
+        assertStatus(Status.BAD_REQUEST, () -> directory.updateProfile(id, null, null, "x".repeat(513)));
+    }
+}

@@ -1,0 +1,5 @@
+package io.parley.api.account;
+
+/** PROFILE_GET body. */
+public record ProfileGetRequest(String username) {
+}

@@ -1,0 +1,5 @@
+package io.parley.api.account;
+
+/** REGISTER answer. */
+public record RegisterResponse(long userId) {
+}

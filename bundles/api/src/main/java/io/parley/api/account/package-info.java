@@ -1,0 +1,9 @@
+/**
+ * Accounts, profiles and the wire records of the account request types (REGISTER .. PASSWORD_CHANGE).
+ */
+@Export
+@Version("1.0.0")
+package io.parley.api.account;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,44 @@
+package io.parley.api.handler;
+
+import io.parley.api.ParleyException;
+import io.parley.api.session.Session;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** One request as a handler sees it, with the connection it came on. */
+@ProviderType
+public interface Request {
+
+    /** The client's request id, echoed in the response. */
+    String id();
+
+    /** The request type code. */
+    int type();
+
+    /**
+     * The body as a record of the given type.
+     *
+     * @throws ParleyException BAD_REQUEST, with a sentence naming the field, when the body does not fit
+     */
+    <T> T body(Class<T> type);
+
+    /** The logged-in session of this connection; empty before LOGIN or RESUME succeeds. */
+    Optional<Session> session();
+
+    /** The session, for types the login gate only lets through after login. */
+    default Session requireSession() {
+        return session().orElseThrow(() -> ParleyException.unauthenticated("log in first"));
+    }
+
+    /** The peer's IP address, for rate limits and logs. */
+    String remoteAddress();
+
+    /**
+     * Binds this connection to a user's device. A connection of the same user and device that is already
+     * logged in gets a KICKED notice and is closed.
+     */
+    void login(Session session);
+
+    /** Closes the connection once the response to this request has been written (LOGOUT). */
+    void closeAfterResponse();
+}

@@ -1,0 +1,18 @@
+package io.parley.api.handler;
+
+import org.osgi.annotation.versioning.ConsumerType;
+
+/**
+ * Answers one request type. Register it as a service with {@link ParleyType}.
+ *
+ * <p>The transport calls handlers on a worker thread, never on a network event loop, and one connection's
+ * requests in the order they arrived; blocking on storage is fine. A handler answers by returning the
+ * response body (a record serialized as a JSON object; the transport adds the request's {@code id}) or by
+ * throwing {@link io.parley.api.ParleyException} with a status and a sentence. Any other exception answers
+ * INTERNAL and is logged with the request id.
+ */
+@ConsumerType
+@FunctionalInterface
+public interface RequestHandler {
+    Object handle(Request request);
+}

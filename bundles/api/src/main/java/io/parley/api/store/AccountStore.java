@@ -1,0 +1,28 @@
+package io.parley.api.store;
+
+import io.parley.api.account.Account;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Durable accounts. Usernames are unique case-insensitively and found case-insensitively. Every method may
+ * throw {@link io.parley.api.ParleyException} UNAVAILABLE when the database cannot be reached.
+ */
+@ProviderType
+public interface AccountStore {
+
+    /** Creates an account; empty when the username is taken. */
+    OptionalLong create(String username, String passwordHash, String nickname, long createdAt);
+
+    Optional<Account> findByUsername(String username);
+
+    Optional<Account> findById(long userId);
+
+    Optional<Credentials> credentials(String username);
+
+    /** Sets the non-null fields of the change. */
+    void updateProfile(long userId, ProfileChange change);
+
+    void updatePasswordHash(long userId, String passwordHash);
+}

@@ -1,0 +1,322 @@
+package io.parley.client;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.parley.api.ParleyException;
+import io.parley.api.account.LoginRequest;
+import io.parley.api.account.LoginResponse;
+import io.parley.api.account.PasswordChangeRequest;
+import io.parley.api.account.Profile;
+import io.parley.api.account.ProfileGetRequest;
+import io.parley.api.account.ProfileUpdateRequest;
+import io.parley.api.account.RegisterRequest;
+import io.parley.api.account.RegisterResponse;
+import io.parley.api.account.ResumeRequest;
+import io.parley.api.handler.Empty;
+import io.parley.protocol.Frame;
+import io.parley.protocol.Sign;
+import io.parley.protocol.Status;
+import io.parley.protocol.Types;
+import io.parley.protocol.codec.FrameDecoder;
+import io.parley.protocol.codec.FrameEncoder;
+import io.parley.serialization.ParleyGson;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * One connection to a Parley server.
+ *
+ * <pre>{@code
+ * ParleyClient client = ParleyClient.connect("localhost", 7700).join();
+ * client.register("alice", "correct horse", "Alice").join();
+ * LoginResponse login = client.login("alice", "correct horse", "pc").join();
+ * client.onNotice(n -> System.out.println(n));
+ * }</pre>
+ *
+ * <p>Every call returns a future that completes with the response, or exceptionally with a
+ * {@link ParleyException} carrying the server's status and sentence, a {@link TimeoutException} when no
+ * response came within the request timeout, or a ParleyException UNAVAILABLE when the connection closed.
+ * Calls may be made from any thread and pipelined.
+ */
+public final class ParleyClient implements AutoCloseable {
+
+    private final Channel channel;
+    private final boolean ownsEventLoop;
+    private final ParleyClientOptions options;
+    private final Gson gson = ParleyGson.create();
+    private final AtomicLong ids = new AtomicLong();
+    private final Map<String, Pending> pending = new ConcurrentHashMap<>();
+    private final List<NoticeListener> listeners = new CopyOnWriteArrayList<>();
+    private final CompletableFuture<Void> closed = new CompletableFuture<>();
+
+    private record Pending(int type, CompletableFuture<JsonObject> future) {
+    }
+
+    private ParleyClient(Channel channel, boolean ownsEventLoop, ParleyClientOptions options) {
+        this.channel = channel;
+        this.ownsEventLoop = ownsEventLoop;
+        this.options = options;
+    }
+
+    public static CompletableFuture<ParleyClient> connect(String host, int port) {
+        return connect(host, port, ParleyClientOptions.defaults());
+    }
+
+    public static CompletableFuture<ParleyClient> connect(String host, int port, ParleyClientOptions options) {
+        boolean own = options.eventLoop() == null;
+        EventLoopGroup group = own ? new NioEventLoopGroup(1, new DefaultThreadFactory("parley-client", true))
+                : options.eventLoop();
+        Handler handler = new Handler();
+        ChannelFuture connecting = new Bootstrap()
+                .group(group)
+                .channel(NioSocketChannel.class)
+                .option(ChannelOption.TCP_NODELAY, true)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, (int) options.requestTimeout().toMillis())
+                .handler(new ChannelInitializer<SocketChannel>() {
+                    @Override
+                    protected void initChannel(SocketChannel ch) {
+                        ch.pipeline()
+                                .addLast(new IdleStateHandler(0, options.heartbeat().toMillis(), 0, TimeUnit.MILLISECONDS))
+                                .addLast(new FrameDecoder(options.maxBody()))
+                                .addLast(FrameEncoder.INSTANCE)
+                                .addLast(handler);
+                    }
+                })
+                .connect(host, port);
+        CompletableFuture<ParleyClient> result = new CompletableFuture<>();
+        connecting.addListener(f -> {
+            if (f.isSuccess()) {
+                ParleyClient client = new ParleyClient(connecting.channel(), own, options);
+                handler.client = client;
+                connecting.channel().closeFuture().addListener(c -> client.onClosed());
+                result.complete(client);
+            } else {
+                if (own) {
+                    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+                }
+                result.completeExceptionally(f.cause());
+            }
+        });
+        return result;
+    }
+
+    // ---- account calls ----------------------------------------------------------------------------------
+
+    /** REGISTER; completes with the new user id. */
+    public CompletableFuture<Long> register(String username, String password, String nickname) {
+        return call(Types.REGISTER, new RegisterRequest(username, password, nickname), RegisterResponse.class)
+                .thenApply(RegisterResponse::userId);
+    }
+
+    /** LOGIN; keep the token to {@link #resume} later without the password. */
+    public CompletableFuture<LoginResponse> login(String username, String password, String device) {
+        return call(Types.LOGIN, new LoginRequest(username, password, device), LoginResponse.class);
+    }
+
+    public CompletableFuture<LoginResponse> resume(String token, String device) {
+        return call(Types.RESUME, new ResumeRequest(token, device), LoginResponse.class);
+    }
+
+    /** LOGOUT: the token is revoked and the server closes the connection. */
+    public CompletableFuture<Void> logout() {
+        return call(Types.LOGOUT, Empty.INSTANCE, Empty.class).thenApply(e -> null);
+    }
+
+    public CompletableFuture<Profile> profile(String username) {
+        return call(Types.PROFILE_GET, new ProfileGetRequest(username), Profile.class);
+    }
+
+    /** PROFILE_UPDATE; null arguments leave those fields as they are. */
+    public CompletableFuture<Void> updateProfile(String nickname, String signature, String avatar) {
+        return call(Types.PROFILE_UPDATE, new ProfileUpdateRequest(nickname, signature, avatar), Empty.class)
+                .thenApply(e -> null);
+    }
+
+    public CompletableFuture<Void> changePassword(String oldPassword, String newPassword) {
+        return call(Types.PASSWORD_CHANGE, new PasswordChangeRequest(oldPassword, newPassword), Empty.class)
+                .thenApply(e -> null);
+    }
+
+    public CompletableFuture<Void> ping() {
+        return call(Types.PING, Empty.INSTANCE, Empty.class).thenApply(e -> null);
+    }
+
+    // ---- generic calls ----------------------------------------------------------------------------------
+
+    /** Sends any request type and reads the response into {@code responseType}. */
+    public <T> CompletableFuture<T> call(int type, Object body, Class<T> responseType) {
+        return request(type, body).thenApply(json -> gson.fromJson(json, responseType));
+    }
+
+    /** Sends any request type with a body (a record or a JsonObject) and completes with the raw response. */
+    public CompletableFuture<JsonObject> request(int type, Object body) {
+        String id = Long.toString(ids.incrementAndGet());
+        JsonObject json = new JsonObject();
+        json.addProperty("id", id);
+        JsonElement tree = body instanceof JsonElement e ? e : gson.toJsonTree(body);
+        tree.getAsJsonObject().entrySet().forEach(e -> {
+            if (!e.getKey().equals("id")) {
+                json.add(e.getKey(), e.getValue());
+            }
+        });
+        return send(type, id, gson.toJson(json).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** Sends a request frame with a body exactly as given (for tests of what the server does with bad input). */
+    public CompletableFuture<JsonObject> send(int type, String id, byte[] body) {
+        CompletableFuture<JsonObject> future = new CompletableFuture<>();
+        if (closed.isDone()) {
+            future.completeExceptionally(connectionClosed());
+            return future;
+        }
+        pending.put(id, new Pending(type, future));
+        var timeout = channel.eventLoop().schedule(() -> {
+            if (pending.remove(id) != null) {
+                future.completeExceptionally(new TimeoutException(
+                        Types.name(type) + " got no response within " + options.requestTimeout().toMillis() + " ms"));
+            }
+        }, options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
+        future.whenComplete((r, e) -> timeout.cancel(false));
+        channel.writeAndFlush(Frame.request(type, body)).addListener(f -> {
+            if (!f.isSuccess() && pending.remove(id) != null) {
+                future.completeExceptionally(connectionClosed());
+            }
+        });
+        if (closed.isDone() && pending.remove(id) != null) {
+            future.completeExceptionally(connectionClosed());
+        }
+        return future;
+    }
+
+    // ---- connection ----------------------------------------------------------------------------------
+
+    public void onNotice(NoticeListener listener) {
+        listeners.add(listener);
+    }
+
+    public void removeNoticeListener(NoticeListener listener) {
+        listeners.remove(listener);
+    }
+
+    public boolean isConnected() {
+        return channel.isActive();
+    }
+
+    /** Completes when the connection has closed, whichever side closed it. */
+    public CompletableFuture<Void> closeFuture() {
+        return closed;
+    }
+
+    @Override
+    public void close() {
+        channel.close().syncUninterruptibly();
+        if (ownsEventLoop) {
+            channel.eventLoop().parent().shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+    }
+
+    private void onClosed() {
+        closed.complete(null);
+        for (String id : List.copyOf(pending.keySet())) {
+            Pending p = pending.remove(id);
+            if (p != null) {
+                p.future().completeExceptionally(connectionClosed());
+            }
+        }
+    }
+
+    private static ParleyException connectionClosed() {
+        return new ParleyException(Status.UNAVAILABLE, "The connection is closed.");
+    }
+
+    private void onFrame(Frame frame) {
+        if (frame.sign() == Sign.NOTICE) {
+            Notice notice = new Notice(frame.type(), parse(frame), gson);
+            for (NoticeListener listener : listeners) {
+                listener.onNotice(notice);
+            }
+            return;
+        }
+        if (frame.sign() != Sign.RESPONSE || frame.body().length == 0) {
+            return; // an empty-bodied response answers a heartbeat PING, which nobody waits for
+        }
+        JsonObject json = parse(frame);
+        JsonElement id = json.get("id");
+        Pending p = id == null || !id.isJsonPrimitive() ? null : pending.remove(id.getAsString());
+        if (p == null) {
+            return;
+        }
+        if (frame.status() == Status.OK.code()) {
+            p.future().complete(json);
+        } else {
+            Status status = frame.status() <= Status.INTERNAL.code() ? Status.of(frame.status()) : Status.INTERNAL;
+            String error = json.has("error") ? json.get("error").getAsString() : status.name();
+            p.future().completeExceptionally(status == Status.RATE_LIMITED && json.has("retryAfterMs")
+                    ? ParleyException.rateLimited(error, json.get("retryAfterMs").getAsLong())
+                    : new ParleyException(status, error));
+        }
+    }
+
+    private static JsonObject parse(Frame frame) {
+        if (frame.body().length == 0) {
+            return new JsonObject();
+        }
+        try {
+            JsonElement element = JsonParser.parseString(frame.bodyText());
+            return element.isJsonObject() ? element.getAsJsonObject() : new JsonObject();
+        } catch (JsonParseException e) {
+            return new JsonObject();
+        }
+    }
+
+    private static final class Handler extends SimpleChannelInboundHandler<Frame> {
+        volatile ParleyClient client;
+
+        @Override
+        protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
+            ParleyClient c = client;
+            if (c != null) {
+                c.onFrame(frame);
+            }
+        }
+
+        @Override
+        public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+            if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.WRITER_IDLE) {
+                ctx.writeAndFlush(Frame.request(Types.PING, new byte[0]));
+            } else {
+                ctx.fireUserEventTriggered(evt);
+            }
+        }
+
+        @Override
+        public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+            ctx.close();
+        }
+    }
+}

@@ -1,0 +1,12 @@
+/**
+ * Netty codec for Parley frames, shared by the server and the client SDK.
+ *
+ * <p>{@link io.parley.protocol.codec.FrameDecoder} enforces the magic and the maximum body size before it
+ * reads a body, so a peer cannot make the other side allocate more than the configured maximum.
+ */
+@Export
+@Version("1.0.0")
+package io.parley.protocol.codec;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,149 @@
+package io.parley.serialization.internal;
+
+import com.google.gson.Gson;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParseException;
+import com.google.gson.JsonParser;
+import com.google.gson.Strictness;
+import com.google.gson.stream.JsonReader;
+import com.google.gson.stream.JsonToken;
+import io.parley.api.ParleyException;
+import io.parley.api.serialization.OptionalField;
+import io.parley.api.serialization.Payload;
+import io.parley.api.serialization.Serializer;
+import io.parley.api.serialization.WireName;
+import io.parley.serialization.ParleyGson;
+import java.io.IOException;
+import java.io.StringReader;
+import java.lang.reflect.RecordComponent;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.util.Collection;
+import java.util.Map;
+import org.osgi.service.component.annotations.Component;
+
+/** The {@link Serializer} service: strict JSON objects in, JSON objects with {@code id} first out. */
+@Component(service = Serializer.class)
+public final class GsonSerializer implements Serializer {
+
+    static final int MAX_ID_LENGTH = 64;
+
+    private final Gson gson = ParleyGson.create();
+
+    @Override
+    public Payload parse(byte[] body) {
+        String text = decodeUtf8(body);
+        JsonElement element;
+        try (JsonReader reader = new JsonReader(new StringReader(text))) {
+            reader.setStrictness(Strictness.STRICT);
+            element = JsonParser.parseReader(reader);
+            if (reader.peek() != JsonToken.END_DOCUMENT) {
+                throw ParleyException.badRequest("The body has text after the JSON object.");
+            }
+        } catch (JsonParseException | IOException | IllegalStateException e) {
+            throw ParleyException.badRequest("The body is not valid JSON.");
+        }
+        if (!element.isJsonObject()) {
+            throw ParleyException.badRequest("The body must be a JSON object.");
+        }
+        return new GsonPayload(element.getAsJsonObject());
+    }
+
+    @Override
+    public byte[] write(String id, Object body) {
+        JsonObject out = new JsonObject();
+        if (id != null) {
+            out.addProperty("id", id);
+        }
+        JsonElement tree = gson.toJsonTree(body);
+        if (tree.isJsonObject()) {
+            for (Map.Entry<String, JsonElement> e : tree.getAsJsonObject().entrySet()) {
+                out.add(e.getKey(), e.getValue());
+            }
+        } else if (!tree.isJsonNull()) {
+            throw new IllegalArgumentException("a body must serialize to a JSON object: " + body.getClass());
+        }
+        return gson.toJson(out).getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static String decodeUtf8(byte[] body) {
+        try {
+            return StandardCharsets.UTF_8.newDecoder()
+                    .onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT)
+                    .decode(ByteBuffer.wrap(body))
+                    .toString();
+        } catch (CharacterCodingException e) {
+            throw ParleyException.badRequest("The body is not valid UTF-8.");
+        }
+    }
+
+    private final class GsonPayload implements Payload {
+        private final JsonObject json;
+
+        GsonPayload(JsonObject json) {
+            this.json = json;
+        }
+
+        @Override
+        public String id() {
+            JsonElement id = json.get("id");
+            if (id == null || id.isJsonNull()) {
+                throw ParleyException.badRequest("Every request needs an 'id'.");
+            }
+            if (!id.isJsonPrimitive() || !id.getAsJsonPrimitive().isString()) {
+                throw ParleyException.badRequest("'id' must be a string.");
+            }
+            String value = id.getAsString();
+            if (value.isEmpty() || value.length() > MAX_ID_LENGTH) {
+                throw ParleyException.badRequest("'id' must be 1 to " + MAX_ID_LENGTH + " characters.");
+            }
+            return value;
+        }
+
+        @Override
+        public <T> T as(Class<T> type) {
+            T value;
+            try {
+                value = gson.fromJson(json, type);
+            } catch (JsonParseException e) {
+                String reason = e.getMessage() != null && e.getMessage().startsWith("'")
+                        ? e.getMessage() : "a field has the wrong type";
+                throw ParleyException.badRequest("Bad request body: " + reason + ".");
+            }
+            requirePresent(value);
+            return value;
+        }
+    }
+
+    /** Gson leaves missing fields null; only {@link OptionalField} components may be. */
+    static void requirePresent(Object record) {
+        if (record == null || !record.getClass().isRecord()) {
+            return;
+        }
+        for (RecordComponent component : record.getClass().getRecordComponents()) {
+            Object value;
+            try {
+                value = component.getAccessor().invoke(record);
+            } catch (ReflectiveOperationException e) {
+                throw new IllegalStateException(e);
+            }
+            String name = wireName(component);
+            if (value == null) {
+                if (!component.isAnnotationPresent(OptionalField.class)) {
+                    throw ParleyException.badRequest("The field '" + name + "' is required.");
+                }
+            } else if (value instanceof Collection<?> items && items.contains(null)) {
+                throw ParleyException.badRequest("The list '" + name + "' must not contain null.");
+            }
+        }
+    }
+
+    private static String wireName(RecordComponent component) {
+        WireName name = component.getAnnotation(WireName.class);
+        return name != null ? name.value() : component.getName();
+    }
+}

@@ -1,0 +1,139 @@
+package io.parley.storage.jdbc.internal;
+
+import io.parley.api.account.Account;
+import io.parley.api.store.AccountStore;
+import io.parley.api.store.Credentials;
+import io.parley.api.store.ProfileChange;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Optional;
+import java.util.OptionalLong;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Accounts in the {@code accounts} table. */
+@Component(service = AccountStore.class)
+public final class JdbcAccountStore implements AccountStore {
+
+    private static final String COLUMNS = "id, username, nickname, signature, avatar, created_at";
+
+    private final JdbcDatabase db;
+
+    @Activate
+    public JdbcAccountStore(@Reference JdbcDatabase db) {
+        this.db = db;
+    }
+
+    static String key(String username) {
+        return username.toLowerCase(Locale.ROOT);
+    }
+
+    @Override
+    public OptionalLong create(String username, String passwordHash, String nickname, long createdAt) {
+        return db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO accounts (username, username_key, "
+                    + "password_hash, nickname, signature, avatar, created_at) VALUES (?, ?, ?, ?, '', '', ?)",
+                    Statement.RETURN_GENERATED_KEYS)) {
+                p.setString(1, username);
+                p.setString(2, key(username));
+                p.setString(3, passwordHash);
+                p.setString(4, nickname);
+                p.setLong(5, createdAt);
+                p.executeUpdate();
+                try (ResultSet keys = p.getGeneratedKeys()) {
+                    keys.next();
+                    return OptionalLong.of(keys.getLong(1));
+                }
+            } catch (SQLException e) {
+                if (JdbcDatabase.isDuplicateKey(e)) {
+                    return OptionalLong.empty();
+                }
+                throw e;
+            }
+        });
+    }
+
+    @Override
+    public Optional<Account> findByUsername(String username) {
+        return one("SELECT " + COLUMNS + " FROM accounts WHERE username_key = ?", key(username));
+    }
+
+    @Override
+    public Optional<Account> findById(long userId) {
+        return one("SELECT " + COLUMNS + " FROM accounts WHERE id = ?", userId);
+    }
+
+    private Optional<Account> one(String sql, Object param) {
+        return db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                p.setObject(1, param);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.of(new Account(rs.getLong(1), rs.getString(2), rs.getString(3),
+                            rs.getString(4), rs.getString(5), rs.getLong(6))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public Optional<Credentials> credentials(String username) {
+        return db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT id, username, password_hash FROM accounts WHERE username_key = ?")) {
+                p.setString(1, key(username));
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.of(new Credentials(rs.getLong(1), rs.getString(2), rs.getString(3)))
+                            : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void updateProfile(long userId, ProfileChange change) {
+        List<String> sets = new ArrayList<>();
+        List<String> values = new ArrayList<>();
+        if (change.nickname() != null) {
+            sets.add("nickname = ?");
+            values.add(change.nickname());
+        }
+        if (change.signature() != null) {
+            sets.add("signature = ?");
+            values.add(change.signature());
+        }
+        if (change.avatar() != null) {
+            sets.add("avatar = ?");
+            values.add(change.avatar());
+        }
+        if (sets.isEmpty()) {
+            return;
+        }
+        db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "UPDATE accounts SET " + String.join(", ", sets) + " WHERE id = ?")) {
+                for (int i = 0; i < values.size(); i++) {
+                    p.setString(i + 1, values.get(i));
+                }
+                p.setLong(values.size() + 1, userId);
+                return p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public void updatePasswordHash(long userId, String passwordHash) {
+        db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement("UPDATE accounts SET password_hash = ? WHERE id = ?")) {
+                p.setString(1, passwordHash);
+                p.setLong(2, userId);
+                return p.executeUpdate();
+            }
+        });
+    }
+}

@@ -1,0 +1,122 @@
+package io.parley.storage.jdbc.internal;
+
+import com.zaxxer.hikari.HikariConfig;
+import com.zaxxer.hikari.HikariDataSource;
+import io.parley.api.ParleyException;
+import java.sql.Connection;
+import java.sql.SQLException;
+import java.sql.SQLIntegrityConstraintViolationException;
+import java.sql.SQLNonTransientConnectionException;
+import java.sql.SQLTransientConnectionException;
+import javax.sql.DataSource;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The connection pool and the schema. Stores reference this component, so a changed configuration
+ * (another URL) reactivates it and rebinds every store to the new database.
+ */
+@Component(service = JdbcDatabase.class, configurationPid = "io.parley.storage.jdbc",
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = JdbcConfiguration.class)
+public final class JdbcDatabase {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcDatabase.class);
+
+    private final HikariDataSource pool;
+    private final Dialect dialect;
+
+    @Activate
+    public JdbcDatabase(JdbcConfiguration config) {
+        this(config.url(), config.user(), config.password(), config.poolSize(), config.connectionTimeoutMs());
+    }
+
+    /** For tests outside OSGi. */
+    public JdbcDatabase(String url, String user, String password, int poolSize, long connectionTimeoutMs) {
+        dialect = Dialect.of(url);
+        HikariConfig hikari = new HikariConfig();
+        hikari.setPoolName("parley-jdbc");
+        // The driver's own DataSource, so no DriverManager lookup has to see the driver bundle's classes.
+        hikari.setDataSource(dialect.dataSource(url, user, password));
+        hikari.setMaximumPoolSize(poolSize);
+        hikari.setConnectionTimeout(connectionTimeoutMs);
+        // Fail fast at start when the database is unreachable, instead of answering UNAVAILABLE for ever.
+        hikari.setInitializationFailTimeout(connectionTimeoutMs);
+        pool = new HikariDataSource(hikari);
+        try {
+            new SchemaMigrator(pool, getClass().getClassLoader()).migrate();
+        } catch (SQLException | RuntimeException e) {
+            pool.close();
+            throw new IllegalStateException("Cannot prepare the schema at " + redact(url) + ": " + e.getMessage(), e);
+        }
+        LOG.info("Storage ready on {}", redact(url));
+    }
+
+    @Deactivate
+    public void close() {
+        pool.close();
+    }
+
+    DataSource dataSource() {
+        return pool;
+    }
+
+    Dialect dialect() {
+        return dialect;
+    }
+
+    /** Runs work with a pooled connection in auto-commit mode. */
+    <T> T call(SqlFunction<T> work) {
+        try (Connection c = pool.getConnection()) {
+            return work.apply(c);
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    <T> T transaction(SqlFunction<T> work) {
+        try (Connection c = pool.getConnection()) {
+            c.setAutoCommit(false);
+            try {
+                T result = work.apply(c);
+                c.commit();
+                return result;
+            } catch (SQLException | RuntimeException e) {
+                c.rollback();
+                throw e;
+            } finally {
+                c.setAutoCommit(true);
+            }
+        } catch (SQLException e) {
+            throw translate(e);
+        }
+    }
+
+    static boolean isDuplicateKey(SQLException e) {
+        return e instanceof SQLIntegrityConstraintViolationException
+                || (e.getSQLState() != null && e.getSQLState().startsWith("23"));
+    }
+
+    /**
+     * A lost or refused connection answers UNAVAILABLE (a retry is safe); anything else is a bug or a broken
+     * database and surfaces as INTERNAL through the transport, which logs it.
+     */
+    static RuntimeException translate(SQLException e) {
+        String state = e.getSQLState();
+        if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
+                || (state != null && state.startsWith("08"))) {
+            return ParleyException.unavailable("The database is unavailable; retry shortly.", e);
+        }
+        return new IllegalStateException("database error " + state + ": " + e.getMessage(), e);
+    }
+
+    private static String redact(String url) {
+        return url.replaceAll("(?i)(password=)[^;&]*", "$1***");
+    }
+}

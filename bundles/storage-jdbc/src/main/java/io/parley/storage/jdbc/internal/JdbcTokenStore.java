@@ -1,0 +1,82 @@
+package io.parley.storage.jdbc.internal;
+
+import io.parley.api.store.StoredToken;
+import io.parley.api.store.TokenStore;
+import java.sql.PreparedStatement;
+import java.sql.ResultSet;
+import java.util.Optional;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** Login tokens in the {@code tokens} table, by hash. */
+@Component(service = TokenStore.class)
+public final class JdbcTokenStore implements TokenStore {
+
+    private final JdbcDatabase db;
+
+    @Activate
+    public JdbcTokenStore(@Reference JdbcDatabase db) {
+        this.db = db;
+    }
+
+    @Override
+    public void save(StoredToken token) {
+        db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO tokens "
+                    + "(token_id, user_id, device, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
+                p.setString(1, token.tokenId());
+                p.setLong(2, token.userId());
+                p.setString(3, token.device());
+                p.setLong(4, token.createdAt());
+                p.setLong(5, token.expiresAt());
+                return p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public Optional<StoredToken> find(String tokenId) {
+        return db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT token_id, user_id, device, created_at, expires_at FROM tokens WHERE token_id = ?")) {
+                p.setString(1, tokenId);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.of(new StoredToken(rs.getString(1), rs.getLong(2), rs.getString(3),
+                            rs.getLong(4), rs.getLong(5))) : Optional.empty();
+                }
+            }
+        });
+    }
+
+    @Override
+    public void revoke(String tokenId) {
+        db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM tokens WHERE token_id = ?")) {
+                p.setString(1, tokenId);
+                return p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int revokeAllExcept(long userId, String keepTokenId) {
+        return db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM tokens WHERE user_id = ? AND token_id <> ?")) {
+                p.setLong(1, userId);
+                p.setString(2, keepTokenId);
+                return p.executeUpdate();
+            }
+        });
+    }
+
+    @Override
+    public int purgeExpired(long now) {
+        return db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM tokens WHERE expires_at < ?")) {
+                p.setLong(1, now);
+                return p.executeUpdate();
+            }
+        });
+    }
+}

@@ -1,0 +1,123 @@
+package io.parley.transport.internal;
+
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.util.concurrent.DefaultThreadFactory;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import io.parley.api.handler.RequestHandler;
+import io.parley.api.serialization.Serializer;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The Parley TCP listener. Binds in {@code @Activate}, and in {@code @Deactivate} (bundle stop, update or a
+ * configuration change) closes the port and every connection and stops its threads, so the next activation
+ * can bind the same port at once.
+ */
+@Component(service = {}, immediate = true, configurationPid = "io.parley.transport",
+        configurationPolicy = ConfigurationPolicy.REQUIRE)
+@Designate(ocd = TransportConfiguration.class)
+public final class ParleyServer {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
+
+    private final HandlerRegistry handlers = new HandlerRegistry();
+    private final EventLoopGroup boss;
+    private final EventLoopGroup io;
+    private final ExecutorService workers;
+    private final ChannelGroup connections = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
+    private final Channel listener;
+
+    @Activate
+    public ParleyServer(TransportConfiguration config, @Reference Serializer serializer,
+            @Reference SessionRegistry sessions) throws InterruptedException {
+        boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-accept", true));
+        io = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("parley-io", true));
+        AtomicInteger workerNumber = new AtomicInteger();
+        workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "parley-worker-" + workerNumber.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        Dispatcher dispatcher = new Dispatcher(serializer, handlers, sessions, workers,
+                config.maxPendingPerConnection());
+        try {
+            listener = new ServerBootstrap()
+                    .group(boss, io)
+                    .channel(NioServerSocketChannel.class)
+                    .option(ChannelOption.SO_BACKLOG, 1024)
+                    .option(ChannelOption.SO_REUSEADDR, true)
+                    .childOption(ChannelOption.TCP_NODELAY, true)
+                    .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                    .childHandler(new ParleyServerInitializer(config, dispatcher, connections))
+                    .bind(config.host(), config.port())
+                    .sync()
+                    .channel();
+        } catch (RuntimeException | InterruptedException e) {
+            shutdown();
+            throw e;
+        }
+        LOG.info("Parley listening on {}:{}", config.host(), port());
+    }
+
+    /** The port actually bound (differs from the configured one when that was 0). */
+    public int port() {
+        return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    @Reference(service = RequestHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addHandler(RequestHandler handler, Map<String, Object> properties) {
+        handlers.add(handler, properties);
+    }
+
+    void removeHandler(RequestHandler handler, Map<String, Object> properties) {
+        handlers.remove(handler, properties);
+    }
+
+    @Deactivate
+    void deactivate() {
+        LOG.info("Parley stops listening on port {}", port());
+        listener.close().syncUninterruptibly();
+        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        shutdown();
+    }
+
+    private void shutdown() {
+        workers.shutdown();
+        boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
+        try {
+            if (!workers.awaitTermination(5, TimeUnit.SECONDS)) {
+                workers.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            workers.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+}

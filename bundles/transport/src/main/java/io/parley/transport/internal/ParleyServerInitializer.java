@@ -1,0 +1,35 @@
+package io.parley.transport.internal;
+
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.parley.protocol.codec.FrameDecoder;
+import io.parley.protocol.codec.FrameEncoder;
+import java.util.concurrent.TimeUnit;
+
+/** Wires a connection's pipeline: read-idle timer, bounded decoder, encoder, then the connection handler. */
+final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
+
+    private final TransportConfiguration config;
+    private final Dispatcher dispatcher;
+    private final ChannelGroup connections;
+
+    ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, ChannelGroup connections) {
+        this.config = config;
+        this.dispatcher = dispatcher;
+        this.connections = connections;
+    }
+
+    @Override
+    protected void initChannel(SocketChannel ch) {
+        connections.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("idle", new IdleStateHandler(config.heartbeatReadIdleSeconds(), 0, 0, TimeUnit.SECONDS));
+        p.addLast("decoder", new FrameDecoder(config.maxBody()));
+        p.addLast("encoder", FrameEncoder.INSTANCE);
+        p.addLast("connection", new ConnectionHandler(dispatcher, config.loginTimeoutSeconds(),
+                config.heartbeatMisses()));
+    }
+}

@@ -1,0 +1,143 @@
+package io.parley.transport.internal;
+
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.parley.api.serialization.Serializer;
+import io.parley.api.session.PushService;
+import io.parley.api.session.Session;
+import io.parley.api.session.SessionListener;
+import io.parley.protocol.Frame;
+import io.parley.protocol.Types;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Which device of which user is on which channel, on this node. A second login of the same user and device
+ * replaces the first: the old channel gets KICKED and is closed. Session listeners are told on one thread
+ * of their own, in order, so a slow listener never stalls a network event loop.
+ */
+@Component(service = {PushService.class, SessionRegistry.class})
+public final class SessionRegistry implements PushService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+
+    private final Serializer serializer;
+    private final Map<Long, Map<String, Channel>> byUser = new ConcurrentHashMap<>();
+    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "parley-session-events");
+        t.setDaemon(true);
+        return t;
+    });
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    private volatile List<SessionListener> listeners = List.of();
+
+    @Activate
+    public SessionRegistry(@Reference Serializer serializer) {
+        this.serializer = serializer;
+    }
+
+    @Deactivate
+    void deactivate() throws InterruptedException {
+        events.shutdown();
+        events.awaitTermination(5, TimeUnit.SECONDS);
+    }
+
+    /** Binds a session to a channel, kicking a channel that held the same user and device. */
+    void register(Session session, Channel channel) {
+        Channel[] previous = new Channel[1];
+        boolean[] first = new boolean[1];
+        byUser.compute(session.userId(), (id, devices) -> {
+            Map<String, Channel> next = devices == null ? new ConcurrentHashMap<>() : devices;
+            first[0] = next.isEmpty();
+            previous[0] = next.put(session.device(), channel);
+            return next;
+        });
+        if (previous[0] != null && previous[0] != channel) {
+            kick(previous[0], "Logged in again on the same device.");
+        }
+        fire(l -> l.sessionOpened(session, first[0]));
+    }
+
+    /** Removes the binding if this channel still holds it (a kicked channel no longer does). */
+    void unregister(Session session, Channel channel) {
+        boolean[] removed = new boolean[1];
+        boolean[] last = new boolean[1];
+        byUser.computeIfPresent(session.userId(), (id, devices) -> {
+            removed[0] = devices.remove(session.device(), channel);
+            last[0] = devices.isEmpty();
+            return last[0] ? null : devices;
+        });
+        if (removed[0]) {
+            fire(l -> l.sessionClosed(session, last[0]));
+        }
+    }
+
+    void kick(Channel channel, String reason) {
+        channel.writeAndFlush(Frame.notice(Types.KICKED, serializer.write(null, new KickedNotice(reason))))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    @Override
+    public int push(long userId, int type, Object body) {
+        Map<String, Channel> devices = byUser.get(userId);
+        if (devices == null || devices.isEmpty()) {
+            return 0;
+        }
+        Frame notice = Frame.notice(type, serializer.write(null, body));
+        int written = 0;
+        for (Channel channel : devices.values()) {
+            // A notice is a hint: a device that does not read its socket misses it rather than growing our heap.
+            if (channel.isActive() && channel.isWritable()) {
+                channel.writeAndFlush(notice, channel.voidPromise());
+                written++;
+            }
+        }
+        return written;
+    }
+
+    @Override
+    public Set<String> devices(long userId) {
+        Map<String, Channel> devices = byUser.get(userId);
+        return devices == null ? Set.of() : Set.copyOf(devices.keySet());
+    }
+
+    /** Number of logged-in devices on this node, for the shell and tests. */
+    int sessionCount() {
+        return byUser.values().stream().mapToInt(Map::size).sum();
+    }
+
+    private void fire(Consumer<SessionListener> event) {
+        List<SessionListener> current = listeners;
+        if (current.isEmpty()) {
+            return;
+        }
+        try {
+            events.execute(() -> {
+                for (SessionListener listener : current) {
+                    try {
+                        event.accept(listener);
+                    } catch (RuntimeException e) {
+                        LOG.error("Session listener {} failed", listener, e);
+                    }
+                }
+            });
+        } catch (java.util.concurrent.RejectedExecutionException e) {
+            LOG.debug("Session event dropped while the registry stops");
+        }
+    }
+}

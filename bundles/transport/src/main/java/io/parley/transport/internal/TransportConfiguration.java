@@ -1,0 +1,35 @@
+package io.parley.transport.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Parley transport", description = "The TCP listener for the Parley protocol")
+@interface TransportConfiguration {
+
+    @AttributeDefinition(description = "Address to listen on; 0.0.0.0 for every interface")
+    String host() default "0.0.0.0";
+
+    @AttributeDefinition(description = "TCP port; 0 picks a free one")
+    int port() default 7700;
+
+    @AttributeDefinition(description = "Largest frame body accepted, in bytes; larger closes the connection")
+    int maxBody() default 65536;
+
+    @AttributeDefinition(description = "A connection that has not logged in after this many seconds is closed")
+    int loginTimeoutSeconds() default 10;
+
+    @AttributeDefinition(description = "Seconds without reading anything that count as one missed heartbeat")
+    int heartbeatReadIdleSeconds() default 6;
+
+    @AttributeDefinition(description = "Missed heartbeats after which the connection is closed")
+    int heartbeatMisses() default 3;
+
+    @AttributeDefinition(description = "Threads that run request handlers (storage work happens there)")
+    int workerThreads() default 16;
+
+    @AttributeDefinition(description = "Network event loop threads; 0 for Netty's default (2 x cores)")
+    int ioThreads() default 0;
+
+    @AttributeDefinition(description = "Requests one connection may have waiting; more answer RATE_LIMITED")
+    int maxPendingPerConnection() default 256;
+}

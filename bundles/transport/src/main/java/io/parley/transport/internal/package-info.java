@@ -1,0 +1,11 @@
+/**
+ * The Netty TCP server: frame codec, login gate, heartbeats, the session registry and dispatch of requests
+ * to the {@link io.parley.api.handler.RequestHandler} whiteboard.
+ *
+ * <p>Pipeline per connection, in order: read-idle timer, {@code FrameDecoder} (bounded by maxBody),
+ * {@code FrameEncoder}, {@link io.parley.transport.internal.ConnectionHandler}. The connection handler runs
+ * requests on a shared worker pool, one connection's requests in arrival order, at most
+ * {@code maxPendingPerConnection} waiting; beyond that a request answers RATE_LIMITED. Transport imports no
+ * domain bundle: a handler that appears adds its type, one that goes away makes it answer UNSUPPORTED.
+ */
+package io.parley.transport.internal;

@@ -46,6 +46,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -73,6 +74,7 @@ public final class ParleyClient implements AutoCloseable {
     private final Map<String, Pending> pending = new ConcurrentHashMap<>();
     private final List<NoticeListener> listeners = new CopyOnWriteArrayList<>();
     private final CompletableFuture<Void> closed = new CompletableFuture<>();
+    private final AtomicBoolean closing = new AtomicBoolean();
 
     private record Pending(int type, CompletableFuture<JsonObject> future) {
     }
@@ -232,8 +234,12 @@ public final class ParleyClient implements AutoCloseable {
         return closed;
     }
 
+    /** Closes the connection (and the client's own event loop, if it has one). Calling it again does nothing. */
     @Override
     public void close() {
+        if (!closing.compareAndSet(false, true)) {
+            return;
+        }
         channel.close().syncUninterruptibly();
         if (ownsEventLoop) {
             channel.eventLoop().parent().shutdownGracefully(0, 1, TimeUnit.SECONDS);

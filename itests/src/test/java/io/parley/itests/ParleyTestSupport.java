@@ -1,0 +1,188 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.bundle;
+import static org.ops4j.pax.exam.CoreOptions.composite;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.junitBundles;
+import static org.ops4j.pax.exam.CoreOptions.options;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
+
+import io.parley.api.ParleyException;
+import io.parley.api.account.LoginResponse;
+import io.parley.client.ParleyClient;
+import io.parley.protocol.Status;
+import io.parley.client.ParleyClientOptions;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
+import javax.inject.Inject;
+import org.ops4j.pax.exam.Configuration;
+import org.ops4j.pax.exam.Option;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+
+/**
+ * Boots a real Felix with exactly the distribution's boot bundles (distribution/target/parley/bundle) plus
+ * the client SDK, configured through ConfigAdmin on a free port and a fresh H2 database.
+ */
+public abstract class ParleyTestSupport {
+
+    /** Heartbeat settings short enough to test a timeout in seconds. */
+    protected static final int READ_IDLE_SECONDS = 1;
+    protected static final int MISSES = 3;
+
+    @Inject
+    protected BundleContext context;
+
+    private final List<ParleyClient> clients = new ArrayList<>();
+
+    @Configuration
+    public Option[] config() throws IOException {
+        int port = freePort();
+        File data = Files.createTempDirectory("parley-it").toFile();
+        return options(
+                failOnUnresolvedBundles(),
+                composite(bootBundles()),
+                bundle(new File(System.getProperty("parley.client.bundle")).toURI().toString()),
+                junitBundles(),
+                systemProperty("parley.test.port").value(Integer.toString(port)),
+                systemProperty("gosh.args").value("--nointeractive"),
+                systemProperty("org.slf4j.simpleLogger.log.io.netty").value("warn"),
+                frameworkProperty("felix.fileinstall.dir").value(new File(data, "deploy").getPath()),
+                newConfiguration("io.parley.transport")
+                        .put("host", "127.0.0.1")
+                        .put("port", Integer.toString(port))
+                        .put("loginTimeoutSeconds", "3")
+                        .put("heartbeatReadIdleSeconds", Integer.toString(READ_IDLE_SECONDS))
+                        .put("heartbeatMisses", Integer.toString(MISSES))
+                        .put("maxPendingPerConnection", "64")
+                        .asOption(),
+                newConfiguration("io.parley.storage.jdbc")
+                        .put("url", "jdbc:h2:file:" + new File(data, "parley").getPath())
+                        .asOption(),
+                newConfiguration("io.parley.accounts")
+                        // Fewer PBKDF2 rounds keep the suite fast; the algorithm and format are the same.
+                        .put("pbkdf2Iterations", "10000")
+                        .asOption());
+    }
+
+    /** Makes the container fail at once, naming the bundle, when any bundle does not resolve. */
+    protected static Option failOnUnresolvedBundles() {
+        return systemProperty("pax.exam.osgi.unresolved.fail").value("true");
+    }
+
+    private static Option[] bootBundles() {
+        File dir = new File(System.getProperty("parley.bundles"));
+        File[] jars = dir.listFiles((d, name) -> name.endsWith(".jar"));
+        if (jars == null || jars.length == 0) {
+            throw new IllegalStateException("No boot bundles in " + dir + ": build the distribution first");
+        }
+        Arrays.sort(jars);
+        return Arrays.stream(jars).map(f -> bundle(f.toURI().toString())).toArray(Option[]::new);
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+
+    protected static int port() {
+        return Integer.getInteger("parley.test.port");
+    }
+
+    /** Waits until the server accepts connections (components activate asynchronously after boot). */
+    protected void awaitServer() throws InterruptedException {
+        awaitTrue("the Parley port to open", Duration.ofSeconds(20), () -> {
+            try (java.net.Socket s = new java.net.Socket("127.0.0.1", port())) {
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        });
+    }
+
+    protected static void awaitTrue(String what, Duration timeout, BooleanSupplier condition)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                fail("Timed out waiting for " + what);
+            }
+            Thread.sleep(50);
+        }
+    }
+
+    /** A connected SDK client that is closed after the test; heartbeats well inside the server's idle limit. */
+    protected ParleyClient client() throws Exception {
+        ParleyClient client = ParleyClient.connect("127.0.0.1", port(), ParleyClientOptions.defaults()
+                .withHeartbeat(Duration.ofMillis(300)).withRequestTimeout(Duration.ofSeconds(10))).get(10, TimeUnit.SECONDS);
+        synchronized (clients) {
+            clients.add(client);
+        }
+        return client;
+    }
+
+    @org.junit.After
+    public void closeClients() {
+        synchronized (clients) {
+            clients.forEach(ParleyClient::close);
+            clients.clear();
+        }
+    }
+
+    protected static <T> T await(CompletableFuture<T> future) throws Exception {
+        return future.get(15, TimeUnit.SECONDS);
+    }
+
+    /**
+     * Logs in, retrying while the answer is UNSUPPORTED or UNAVAILABLE: the answers a client gets while a
+     * bundle on the path is being restarted.
+     */
+    protected static LoginResponse loginWhenReady(ParleyClient client, String username, String password,
+            String device) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (true) {
+            try {
+                return await(client.login(username, password, device));
+            } catch (ExecutionException e) {
+                boolean retry = e.getCause() instanceof ParleyException p
+                        && (p.status() == Status.UNSUPPORTED || p.status() == Status.UNAVAILABLE);
+                if (!retry || System.nanoTime() > deadline) {
+                    throw e;
+                }
+                Thread.sleep(100);
+            }
+        }
+    }
+
+    protected Bundle installed(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return b;
+            }
+        }
+        throw new AssertionError("No bundle " + symbolicName);
+    }
+
+    protected static String unique(String prefix) {
+        return prefix + Long.toString(System.nanoTime() % 100_000_000L, 36);
+    }
+
+    protected static void assertActive(Bundle b) {
+        assertTrue(b.getSymbolicName() + " is " + b.getState(), b.getState() == Bundle.ACTIVE);
+    }
+
+}

@@ -1,0 +1,100 @@
+package io.parley.itests;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.parley.protocol.Frame;
+import io.parley.protocol.Sign;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.EOFException;
+import java.io.IOException;
+import java.net.Socket;
+import java.net.SocketException;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+
+/** A raw socket that speaks frames byte by byte, for tests of what the server does with bad input. */
+final class WireClient implements AutoCloseable {
+
+    private final Socket socket;
+    private final DataOutputStream out;
+    private final DataInputStream in;
+
+    WireClient(int port) throws IOException {
+        socket = new Socket("127.0.0.1", port);
+        socket.setSoTimeout(5000);
+        out = new DataOutputStream(socket.getOutputStream());
+        in = new DataInputStream(socket.getInputStream());
+    }
+
+    void writeRaw(byte[] bytes) throws IOException {
+        out.write(bytes);
+        out.flush();
+    }
+
+    void writeHeader(int magic, int sign, int type, int status, int length) throws IOException {
+        out.writeShort(magic);
+        out.writeByte(sign);
+        out.writeByte(type);
+        out.writeByte(status);
+        out.writeInt(length);
+        out.flush();
+    }
+
+    void send(int sign, int type, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        writeHeader(Frame.MAGIC, sign, type, 0, bytes.length);
+        out.write(bytes);
+        out.flush();
+    }
+
+    void request(int type, String body) throws IOException {
+        send(Sign.REQUEST, type, body);
+    }
+
+    Frame read() throws IOException {
+        int magic = in.readUnsignedShort();
+        if (magic != Frame.MAGIC) {
+            throw new IOException("bad magic from server: " + magic);
+        }
+        int sign = in.readUnsignedByte();
+        int type = in.readUnsignedByte();
+        int status = in.readUnsignedByte();
+        byte[] body = new byte[in.readInt()];
+        in.readFully(body);
+        return new Frame(sign, type, status, body);
+    }
+
+    /** The next response, skipping notices. */
+    Frame response() throws IOException {
+        Frame f;
+        do {
+            f = read();
+        } while (f.sign() != Sign.RESPONSE);
+        return f;
+    }
+
+    static JsonObject json(Frame f) {
+        return JsonParser.parseString(f.bodyText()).getAsJsonObject();
+    }
+
+    /** True when the server closed the connection within the socket timeout. */
+    boolean closedByServer() throws IOException {
+        try {
+            while (true) {
+                if (in.read() < 0) {
+                    return true;
+                }
+            }
+        } catch (EOFException | SocketException e) {
+            return true;
+        } catch (SocketTimeoutException e) {
+            return false;
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        socket.close();
+    }
+}

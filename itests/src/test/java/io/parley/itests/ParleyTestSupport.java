@@ -55,6 +55,7 @@ public abstract class ParleyTestSupport {
         return options(
                 failOnUnresolvedBundles(),
                 composite(bootBundles()),
+                composite(extraOptions()),
                 bundle(new File(System.getProperty("parley.client.bundle")).toURI().toString()),
                 junitBundles(),
                 systemProperty("parley.test.port").value(Integer.toString(port)),
@@ -76,6 +77,11 @@ public abstract class ParleyTestSupport {
                         // Fewer PBKDF2 rounds keep the suite fast; the algorithm and format are the same.
                         .put("pbkdf2Iterations", "10000")
                         .asOption());
+    }
+
+    /** Options a test class adds, such as configuration of its own. */
+    protected Option[] extraOptions() {
+        return new Option[0];
     }
 
     /** Makes the container fail at once, naming the bundle, when any bundle does not resolve. */
@@ -125,10 +131,13 @@ public abstract class ParleyTestSupport {
         }
     }
 
-    /** A connected SDK client that is closed after the test; heartbeats well inside the server's idle limit. */
+    /** SDK options whose heartbeat stays well inside the test server's short idle limit. */
+    protected static final ParleyClientOptions SDK_OPTIONS = ParleyClientOptions.defaults()
+            .withHeartbeat(Duration.ofMillis(300)).withRequestTimeout(Duration.ofSeconds(10));
+
+    /** A connected SDK client that is closed after the test. */
     protected ParleyClient client() throws Exception {
-        ParleyClient client = ParleyClient.connect("127.0.0.1", port(), ParleyClientOptions.defaults()
-                .withHeartbeat(Duration.ofMillis(300)).withRequestTimeout(Duration.ofSeconds(10))).get(10, TimeUnit.SECONDS);
+        ParleyClient client = ParleyClient.connect("127.0.0.1", port(), SDK_OPTIONS).get(10, TimeUnit.SECONDS);
         synchronized (clients) {
             clients.add(client);
         }
@@ -167,6 +176,17 @@ public abstract class ParleyTestSupport {
             }
         }
     }
+
+    /** Registers a user and returns its name (unique per call). */
+    protected String registered(String prefix) throws Exception {
+        String name = unique(prefix);
+        ParleyClient c = client();
+        await(c.register(name, PASSWORD, null));
+        c.close();
+        return name;
+    }
+
+    protected static final String PASSWORD = "password-1";
 
     protected Bundle installed(String symbolicName) {
         for (Bundle b : context.getBundles()) {

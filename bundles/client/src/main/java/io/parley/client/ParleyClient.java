@@ -31,6 +31,14 @@ import io.parley.api.account.RegisterRequest;
 import io.parley.api.account.RegisterResponse;
 import io.parley.api.account.ResumeRequest;
 import io.parley.api.handler.Empty;
+import io.parley.api.message.AckRequest;
+import io.parley.api.message.HistoryRequest;
+import io.parley.api.message.HistoryResponse;
+import io.parley.api.message.InboxEntry;
+import io.parley.api.message.PullRequest;
+import io.parley.api.message.PullResponse;
+import io.parley.api.message.SendRequest;
+import io.parley.api.message.SendResponse;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Sign;
 import io.parley.protocol.Status;
@@ -166,6 +174,32 @@ public final class ParleyClient implements AutoCloseable {
 
     public CompletableFuture<Void> ping() {
         return call(Types.PING, Empty.INSTANCE, Empty.class).thenApply(e -> null);
+    }
+
+    // ---- messaging calls ----------------------------------------------------------------------------------
+
+    /**
+     * MSG_SEND with the caller's cid. Resending with the same cid after a lost response is safe: the server
+     * answers the first msgId and stores nothing new. {@link ParleySession#send} does that for you.
+     */
+    public CompletableFuture<SendResponse> sendMessage(String to, String text, String cid) {
+        return call(Types.MSG_SEND, new SendRequest(to, text, cid), SendResponse.class);
+    }
+
+    /** MSG_PULL: entries after seq {@code after}, at most {@code limit} (null: the server's default). */
+    public CompletableFuture<PullResponse> pull(long after, Integer limit) {
+        return call(Types.MSG_PULL, new PullRequest(after, limit), PullResponse.class);
+    }
+
+    /** MSG_ACK: this device holds every entry up to seq. */
+    public CompletableFuture<Void> ack(long seq) {
+        return call(Types.MSG_ACK, new AckRequest(seq), Empty.class).thenApply(e -> null);
+    }
+
+    /** HISTORY of the 1:1 conversation with a user, newest first, before seq {@code before} (null: newest). */
+    public CompletableFuture<List<InboxEntry>> history(String with, Long before, Integer limit) {
+        return call(Types.HISTORY, new HistoryRequest(with, null, before, limit), HistoryResponse.class)
+                .thenApply(HistoryResponse::messages);
     }
 
     // ---- generic calls ----------------------------------------------------------------------------------

@@ -3,12 +3,14 @@ package io.parley.serialization;
 import com.google.gson.FieldNamingPolicy;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
+import com.google.gson.JsonParser;
 import com.google.gson.JsonSyntaxException;
 import com.google.gson.Strictness;
 import com.google.gson.TypeAdapter;
 import com.google.gson.stream.JsonReader;
 import com.google.gson.stream.JsonToken;
 import com.google.gson.stream.JsonWriter;
+import io.parley.api.serialization.RawJson;
 import io.parley.api.serialization.WireName;
 import java.io.IOException;
 import java.math.BigDecimal;
@@ -34,6 +36,7 @@ public final class ParleyGson {
                 .registerTypeAdapter(long.class, LONG)
                 .registerTypeAdapter(Boolean.class, BOOLEAN.nullSafe())
                 .registerTypeAdapter(boolean.class, BOOLEAN)
+                .registerTypeAdapter(RawJson.class, RAW_JSON.nullSafe())
                 .create();
     }
 
@@ -106,6 +109,19 @@ public final class ParleyGson {
             } catch (ArithmeticException e) {
                 throw new JsonSyntaxException("'" + field(path) + "' must be a whole number in 64-bit range");
             }
+        }
+    };
+
+    /** Writes stored JSON text as JSON, and reads any JSON value back into text. */
+    private static final TypeAdapter<RawJson> RAW_JSON = new TypeAdapter<>() {
+        @Override
+        public void write(JsonWriter out, RawJson value) throws IOException {
+            out.jsonValue(value.json());
+        }
+
+        @Override
+        public RawJson read(JsonReader in) throws IOException {
+            return new RawJson(JsonParser.parseReader(in).toString());
         }
     };
 

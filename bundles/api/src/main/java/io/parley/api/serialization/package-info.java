@@ -2,7 +2,7 @@
  * Reading request bodies into DTO records and writing response and notice bodies.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.parley.api.serialization;
 
 import org.osgi.annotation.bundle.Export;

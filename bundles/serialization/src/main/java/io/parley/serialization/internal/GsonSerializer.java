@@ -22,7 +22,6 @@ import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.Collection;
-import java.util.Map;
 import org.osgi.service.component.annotations.Component;
 
 /** The {@link Serializer} service: strict JSON objects in, JSON objects with {@code id} first out. */
@@ -54,19 +53,16 @@ public final class GsonSerializer implements Serializer {
 
     @Override
     public byte[] write(String id, Object body) {
-        JsonObject out = new JsonObject();
-        if (id != null) {
-            out.addProperty("id", id);
-        }
-        JsonElement tree = gson.toJsonTree(body);
-        if (tree.isJsonObject()) {
-            for (Map.Entry<String, JsonElement> e : tree.getAsJsonObject().entrySet()) {
-                out.add(e.getKey(), e.getValue());
-            }
-        } else if (!tree.isJsonNull()) {
+        // Streamed rather than built as a tree, so RawJson values can be written through as they are.
+        String json = body == null ? "{}" : gson.toJson(body);
+        if (!json.startsWith("{")) {
             throw new IllegalArgumentException("a body must serialize to a JSON object: " + body.getClass());
         }
-        return gson.toJson(out).getBytes(StandardCharsets.UTF_8);
+        if (id != null) {
+            String rest = json.substring(1).trim();
+            json = "{\"id\":" + gson.toJson(id) + (rest.equals("}") ? "}" : "," + rest);
+        }
+        return json.getBytes(StandardCharsets.UTF_8);
     }
 
     private static String decodeUtf8(byte[] body) {

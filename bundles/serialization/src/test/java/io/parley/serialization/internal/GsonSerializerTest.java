@@ -10,6 +10,7 @@ import io.parley.api.account.PasswordChangeRequest;
 import io.parley.api.account.RegisterRequest;
 import io.parley.api.handler.Empty;
 import io.parley.api.serialization.Payload;
+import io.parley.api.serialization.RawJson;
 import io.parley.protocol.Status;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -113,6 +114,17 @@ class GsonSerializerTest {
         String nick = "Zoë 😀 <b>&";
         byte[] out = serializer.write("1", new RegisterRequest("u", "p", nick));
         assertEquals(nick, serializer.parse(out).as(RegisterRequest.class).nickname());
+    }
+
+    @Test
+    void rawJsonIsWrittenAsJsonAndReadBackAsText() {
+        String json = new String(serializer.write(null, new EventBody(new RawJson("{\"type\":\"joined\",\"members\":[\"a\"]}"))),
+                StandardCharsets.UTF_8);
+        assertEquals("{\"event\":{\"type\":\"joined\",\"members\":[\"a\"]}}", json);
+        assertEquals("{\"type\":\"x\"}", parse("{\"id\":\"1\",\"event\":{\"type\":\"x\"}}").as(EventBody.class).event().json());
+    }
+
+    record EventBody(RawJson event) {
     }
 
     record SeqBody(Long seq) {

@@ -1,0 +1,9 @@
+/**
+ * Friends as other bundles see them.
+ */
+@Export
+@Version("1.0.0")
+package io.parley.api.friend;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

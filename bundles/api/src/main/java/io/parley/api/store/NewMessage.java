@@ -1,0 +1,9 @@
+package io.parley.api.store;
+
+/**
+ * A message or event to store. {@code recipientId} is set for 1:1 messages, {@code groupId} for group
+ * messages and events; {@code eventJson} only for events; {@code cid} may be null for events.
+ */
+public record NewMessage(long senderId, Long recipientId, Long groupId, String kind, String text, String eventJson,
+        String cid, long ts) {
+}

@@ -1,0 +1,57 @@
+package io.parley.messaging.internal;
+
+import io.parley.api.ParleyException;
+import io.parley.api.account.Account;
+import io.parley.api.account.AccountService;
+import io.parley.api.handler.ParleyType;
+import io.parley.api.handler.Request;
+import io.parley.api.handler.RequestHandler;
+import io.parley.api.message.HistoryRequest;
+import io.parley.api.message.HistoryResponse;
+import io.parley.api.store.MessageStore;
+import io.parley.protocol.Status;
+import io.parley.protocol.Types;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/**
+ * HISTORY: one conversation of the caller, newest first, paged by seq. It reads only the caller's own inbox,
+ * so a 1:1 history is only ever the caller's conversation with {@code with}.
+ */
+@Component(configurationPid = "io.parley.messaging")
+@ParleyType(Types.HISTORY)
+public final class HistoryHandler implements RequestHandler {
+
+    private final MessagingConfiguration config;
+    private final MessageStore store;
+    private final AccountService accounts;
+
+    @Activate
+    public HistoryHandler(MessagingConfiguration config, @Reference MessageStore store,
+            @Reference AccountService accounts) {
+        this.config = config;
+        this.store = store;
+        this.accounts = accounts;
+    }
+
+    @Override
+    public Object handle(Request request) {
+        long userId = request.requireSession().userId();
+        HistoryRequest body = request.body(HistoryRequest.class);
+        if ((body.with() == null) == (body.group() == null)) {
+            throw ParleyException.badRequest("Give either 'with' (a username) or 'group' (a group id).");
+        }
+        long before = body.before() == null ? Long.MAX_VALUE : body.before();
+        if (before < 1) {
+            throw ParleyException.badRequest("'before' must be 1 or more.");
+        }
+        int limit = Limits.limit(body.limit(), config.defaultHistoryLimit(), config.maxPullLimit());
+        if (body.group() != null) {
+            throw new ParleyException(Status.UNSUPPORTED, "Group history needs the groups bundle, which is not installed.");
+        }
+        Account peer = accounts.findByUsername(body.with())
+                .orElseThrow(() -> ParleyException.notFound("No user is called '" + body.with() + "'."));
+        return new HistoryResponse(store.history(userId, peer.id(), null, before, limit));
+    }
+}

@@ -1,0 +1,68 @@
+package io.parley.messaging.internal;
+
+import io.parley.api.ParleyException;
+import io.parley.api.account.Account;
+import io.parley.api.account.AccountService;
+import io.parley.api.account.UserRef;
+import io.parley.api.friend.FriendService;
+import io.parley.api.handler.ParleyType;
+import io.parley.api.handler.Request;
+import io.parley.api.handler.RequestHandler;
+import io.parley.api.message.Delivery;
+import io.parley.api.message.SendRequest;
+import io.parley.api.message.SendResponse;
+import io.parley.api.session.Session;
+import io.parley.protocol.Types;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+
+/** MSG_SEND: checks who may message whom, then stores and delivers through the message service. */
+@Component(configurationPid = "io.parley.messaging")
+@ParleyType(Types.MSG_SEND)
+public final class MsgSendHandler implements RequestHandler {
+
+    private final MessagingConfiguration config;
+    private final StoreFirstMessageService messages;
+    private final AccountService accounts;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile FriendService friends;
+
+    @Activate
+    public MsgSendHandler(MessagingConfiguration config, @Reference StoreFirstMessageService messages,
+            @Reference AccountService accounts) {
+        this.config = config;
+        this.messages = messages;
+        this.accounts = accounts;
+    }
+
+    @Override
+    public Object handle(Request request) {
+        Session session = request.requireSession();
+        SendRequest body = request.body(SendRequest.class);
+        Limits.checkText(body.text(), config.maxTextLength());
+        Limits.checkCid(body.cid());
+        Account to = accounts.findByUsername(body.to())
+                .orElseThrow(() -> ParleyException.notFound("No user is called '" + body.to() + "'."));
+        if (to.id() == session.userId()) {
+            throw ParleyException.badRequest("You cannot send a message to yourself.");
+        }
+        if (config.requireFriendship()) {
+            FriendService current = friends;
+            if (current == null) {
+                throw ParleyException.unavailable("Friendship cannot be checked right now; retry shortly.", null);
+            }
+            if (!current.areFriends(session.userId(), to.id())) {
+                throw ParleyException.forbidden("You can only send messages to your friends.");
+            }
+        }
+        Delivery d = messages.sendDirect(new UserRef(session.userId(), session.username()),
+                new UserRef(to.id(), to.username()), body.text(), body.cid());
+        return new SendResponse(d.msgId(), d.ts());
+    }
+}

@@ -1,0 +1,154 @@
+package io.parley.storage.jdbc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.api.message.InboxEntry;
+import io.parley.api.store.Appended;
+import io.parley.api.store.NewMessage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class JdbcMessageStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private JdbcDatabase db;
+    private JdbcMessageStore store;
+    private long alice;
+    private long bob;
+    private long carol;
+
+    @BeforeEach
+    void open() {
+        db = new JdbcDatabase("jdbc:h2:file:" + dir.resolve("parley"), "", "", 16, 5000);
+        store = new JdbcMessageStore(db);
+        JdbcAccountStore accounts = new JdbcAccountStore(db);
+        alice = accounts.create("alice", "h", "", 1).orElseThrow();
+        bob = accounts.create("bob", "h", "", 1).orElseThrow();
+        carol = accounts.create("carol", "h", "", 1).orElseThrow();
+    }
+
+    @AfterEach
+    void close() {
+        db.close();
+    }
+
+    private Appended direct(long from, long to, String text, String cid) {
+        return store.append(new NewMessage(from, to, null, InboxEntry.MSG, text, null, cid, 100), List.of(from, to));
+    }
+
+    @Test
+    void aDirectMessageLandsInBothInboxesWithUsernames() {
+        Appended a = direct(alice, bob, "hi 😀", "c1");
+        assertFalse(a.duplicate());
+        assertEquals(1L, a.seqs().get(alice));
+        assertEquals(1L, a.seqs().get(bob));
+        InboxEntry e = store.pull(bob, 0, 10).get(0);
+        assertEquals(new InboxEntry(1, a.msgId(), "msg", "alice", "bob", null, "hi 😀", null, 100), e);
+        assertEquals(e, store.pull(alice, 0, 10).get(0));
+        assertEquals(1, store.lastSeq(bob));
+        assertEquals(0, store.lastSeq(carol));
+    }
+
+    @Test
+    void theSameCidIsStoredOnce() {
+        Appended first = direct(alice, bob, "once", "same");
+        Appended again = direct(alice, bob, "once", "same");
+        assertTrue(again.duplicate());
+        assertEquals(first.msgId(), again.msgId());
+        assertEquals(1, store.pull(bob, 0, 10).size());
+        assertFalse(direct(bob, alice, "other sender, same cid", "same").duplicate());
+    }
+
+    @Test
+    void pullPagesInSeqOrder() {
+        for (int i = 1; i <= 7; i++) {
+            direct(alice, bob, "m" + i, "c" + i);
+        }
+        List<InboxEntry> page = store.pull(bob, 2, 3);
+        assertEquals(List.of(3L, 4L, 5L), page.stream().map(InboxEntry::seq).toList());
+        assertEquals("m3", page.get(0).text());
+        assertTrue(store.pull(bob, 7, 10).isEmpty());
+    }
+
+    @Test
+    void cursorsAreKeptPerDeviceAndNeverMoveBack() {
+        store.ack(bob, "pc", 5);
+        store.ack(bob, "pc", 3);
+        store.ack(bob, "ios", 1);
+        assertEquals(5, store.acked(bob, "pc"));
+        assertEquals(1, store.acked(bob, "ios"));
+        assertEquals(0, store.acked(bob, "web"));
+    }
+
+    @Test
+    void aGroupMessageIsStoredOnceWithAnEntryPerMember() {
+        Appended g = store.append(new NewMessage(alice, null, 42L, "msg", "to all", null, "g1", 5),
+                List.of(alice, bob, carol));
+        direct(alice, bob, "direct", "d1");
+        assertEquals(Set.of(alice, bob, carol), g.seqs().keySet());
+        InboxEntry e = store.pull(carol, 0, 10).get(0);
+        assertEquals(42L, e.groupId());
+        assertNull(e.to());
+        assertEquals(g.msgId(), store.pull(bob, 0, 10).get(0).msgId());
+        Appended event = store.append(new NewMessage(alice, null, 42L, "event", null, "{\"type\":\"left\"}", null, 6),
+                List.of(bob, carol));
+        assertEquals("{\"type\":\"left\"}", store.pull(carol, 1, 10).get(0).event().json());
+        assertEquals(2, store.history(bob, null, 42L, Long.MAX_VALUE, 10).size());
+        assertEquals(event.msgId(), store.history(bob, null, 42L, Long.MAX_VALUE, 10).get(0).msgId());
+    }
+
+    @Test
+    void historyIsOneConversationNewestFirst() {
+        direct(alice, bob, "a1", "1");
+        direct(bob, alice, "b1", "2");
+        direct(alice, carol, "to carol", "3");
+        direct(alice, bob, "a2", "4");
+        List<InboxEntry> h = store.history(alice, bob, null, Long.MAX_VALUE, 10);
+        assertEquals(List.of("a2", "b1", "a1"), h.stream().map(InboxEntry::text).toList());
+        assertEquals(List.of("b1"), store.history(alice, bob, null, h.get(0).seq(), 1).stream()
+                .map(InboxEntry::text).toList());
+        assertEquals(List.of("to carol"), store.history(carol, alice, null, Long.MAX_VALUE, 10).stream()
+                .map(InboxEntry::text).toList());
+    }
+
+    @Test
+    void concurrentSendersToOneReceiverGetGaplessSeqs() throws Exception {
+        int senders = 8;
+        int each = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int sender = s;
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < each; i++) {
+                    direct(sender % 2 == 0 ? alice : carol, bob, "x", sender + "-" + i);
+                }
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        List<Long> seqs = store.pull(bob, 0, 1000).stream().map(InboxEntry::seq).toList();
+        assertEquals(LongStream.rangeClosed(1, senders * each).boxed().toList(), seqs);
+        assertEquals(senders * each, store.lastSeq(bob));
+        assertEquals(senders * each / 2, store.pull(alice, 0, 1000).stream()
+                .map(InboxEntry::seq).collect(Collectors.toSet()).size());
+    }
+}

@@ -30,6 +30,10 @@ import io.parley.api.account.ProfileUpdateRequest;
 import io.parley.api.account.RegisterRequest;
 import io.parley.api.account.RegisterResponse;
 import io.parley.api.account.ResumeRequest;
+import io.parley.api.friend.FriendAddRequest;
+import io.parley.api.friend.FriendAddResponse;
+import io.parley.api.friend.FriendList;
+import io.parley.api.friend.FriendRequest;
 import io.parley.api.handler.Empty;
 import io.parley.api.message.AckRequest;
 import io.parley.api.message.HistoryRequest;
@@ -66,6 +70,9 @@ import java.util.concurrent.atomic.AtomicLong;
  * LoginResponse login = client.login("alice", "correct horse", "pc").join();
  * client.onNotice(n -> System.out.println(n));
  * }</pre>
+ *
+ * <p>Register notice listeners before LOGIN: the server may push notices (FRIEND_EVENT, MSG_NOTIFY) right
+ * after a login, before the LOGIN answer arrives.
  *
  * <p>Every call returns a future that completes with the response, or exceptionally with a
  * {@link ParleyException} carrying the server's status and sentence, a {@link TimeoutException} when no
@@ -200,6 +207,30 @@ public final class ParleyClient implements AutoCloseable {
     public CompletableFuture<List<InboxEntry>> history(String with, Long before, Integer limit) {
         return call(Types.HISTORY, new HistoryRequest(with, null, before, limit), HistoryResponse.class)
                 .thenApply(HistoryResponse::messages);
+    }
+
+    // ---- friends ----------------------------------------------------------------------------------------
+
+    /** FRIEND_ADD; completes with "pending", or "friends" when the other user had asked already. */
+    public CompletableFuture<String> addFriend(String username, String note) {
+        return call(Types.FRIEND_ADD, new FriendAddRequest(username, note), FriendAddResponse.class)
+                .thenApply(FriendAddResponse::status);
+    }
+
+    public CompletableFuture<Void> acceptFriend(String username) {
+        return call(Types.FRIEND_ACCEPT, new FriendRequest(username), Empty.class).thenApply(e -> null);
+    }
+
+    public CompletableFuture<Void> rejectFriend(String username) {
+        return call(Types.FRIEND_REJECT, new FriendRequest(username), Empty.class).thenApply(e -> null);
+    }
+
+    public CompletableFuture<Void> removeFriend(String username) {
+        return call(Types.FRIEND_REMOVE, new FriendRequest(username), Empty.class).thenApply(e -> null);
+    }
+
+    public CompletableFuture<FriendList> friends() {
+        return call(Types.FRIEND_LIST, Empty.INSTANCE, FriendList.class);
     }
 
     // ---- generic calls ----------------------------------------------------------------------------------

@@ -82,7 +82,7 @@ public final class ParleySession implements AutoCloseable {
             String device, ParleyClientOptions options, EntryListener entries) {
         ParleySession session = new ParleySession(host, port, device, options, entries);
         return ParleyClient.connect(host, port, options)
-                .thenCompose(c -> c.login(username, password, device)
+                .thenCompose(c -> session.listen(c).login(username, password, device)
                         .whenComplete((r, e) -> {
                             if (e != null) {
                                 c.close();
@@ -238,8 +238,13 @@ public final class ParleySession implements AutoCloseable {
 
     // ---- connection life ----------------------------------------------------------------------------------
 
+    /** Listens before logging in: the server may push notices right after the login, before its answer. */
+    private ParleyClient listen(ParleyClient c) {
+        c.onNotice(this::onNotice);
+        return c;
+    }
+
     private void attach(ParleyClient c, LoginResponse login, boolean first) {
-        client = c;
         token = login.token();
         userId = login.userId();
         if (first) {
@@ -247,19 +252,21 @@ public final class ParleySession implements AutoCloseable {
                 delivered = login.acked();
             }
         }
-        c.onNotice(this::onNotice);
-        c.closeFuture().thenRun(() -> worker.execute(this::reconnect));
+        client = c;
+        c.closeFuture().thenRun(() -> runOnWorker(this::reconnect));
         attempts = 0;
         connected.complete(c);
-        if (login.seq() > delivered()) {
-            worker.execute(this::pullAll);
-        }
+        // Always pull once: a MSG_NOTIFY that came before this point was not acted on.
+        runOnWorker(this::pullAll);
+        runOnWorker(this::pump);
     }
 
     private void onNotice(Notice notice) {
         if (notice.type() == Types.MSG_NOTIFY) {
-            Notify notify = notice.as(Notify.class);
-            worker.execute(() -> onNotify(notify));
+            if (client != null) {
+                Notify notify = notice.as(Notify.class);
+                runOnWorker(() -> onNotify(notify));
+            }
             return;
         }
         if (notice.type() == Types.KICKED) {
@@ -286,7 +293,7 @@ public final class ParleySession implements AutoCloseable {
                 ParleyClient c = ParleyClient.connect(host, port, options).get(options.requestTimeout().toMillis(),
                         TimeUnit.MILLISECONDS);
                 try {
-                    LoginResponse login = c.resume(token, device).get(options.requestTimeout().toMillis(),
+                    LoginResponse login = listen(c).resume(token, device).get(options.requestTimeout().toMillis(),
                             TimeUnit.MILLISECONDS);
                     attach(c, login, false);
                 } catch (ExecutionException e) {
@@ -318,6 +325,9 @@ public final class ParleySession implements AutoCloseable {
 
     private void pullAll() {
         ParleyClient c = client;
+        if (c == null || !c.isConnected()) {
+            return;
+        }
         try {
             PullResponse page;
             do {

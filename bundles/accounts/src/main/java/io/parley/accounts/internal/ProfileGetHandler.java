@@ -7,7 +7,7 @@ import io.parley.api.account.ProfileGetRequest;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
-import io.parley.api.session.PushService;
+import io.parley.api.session.PresenceService;
 import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -19,12 +19,12 @@ import org.osgi.service.component.annotations.Reference;
 public final class ProfileGetHandler implements RequestHandler {
 
     private final AccountDirectory directory;
-    private final PushService sessions;
+    private final PresenceService presence;
 
     @Activate
-    public ProfileGetHandler(@Reference AccountDirectory directory, @Reference PushService sessions) {
+    public ProfileGetHandler(@Reference AccountDirectory directory, @Reference PresenceService presence) {
         this.directory = directory;
-        this.sessions = sessions;
+        this.presence = presence;
     }
 
     @Override
@@ -32,6 +32,6 @@ public final class ProfileGetHandler implements RequestHandler {
         String username = request.body(ProfileGetRequest.class).username();
         Account a = directory.findByUsername(username)
                 .orElseThrow(() -> ParleyException.notFound("No user is called '" + username + "'."));
-        return new Profile(a.username(), a.nickname(), a.signature(), a.avatar(), sessions.isOnline(a.id()));
+        return new Profile(a.username(), a.nickname(), a.signature(), a.avatar(), presence.isOnline(a.id()));
     }
 }

@@ -3,6 +3,7 @@ package io.parley.transport.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.parley.api.serialization.Serializer;
+import io.parley.api.session.PresenceService;
 import io.parley.api.session.PushService;
 import io.parley.api.session.Session;
 import io.parley.api.session.SessionListener;
@@ -26,12 +27,12 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which device of which user is on which channel, on this node. A second login of the same user and device
+ * Which device of which user is on which channel, on this node; on one node that is also who is online. A second login of the same user and device
  * replaces the first: the old channel gets KICKED and is closed. Session listeners are told on one thread
  * of their own, in order, so a slow listener never stalls a network event loop.
  */
-@Component(service = {PushService.class, SessionRegistry.class})
-public final class SessionRegistry implements PushService {
+@Component(service = {PushService.class, PresenceService.class, SessionRegistry.class})
+public final class SessionRegistry implements PushService, PresenceService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
@@ -114,6 +115,12 @@ public final class SessionRegistry implements PushService {
     public Set<String> devices(long userId) {
         Map<String, Channel> devices = byUser.get(userId);
         return devices == null ? Set.of() : Set.copyOf(devices.keySet());
+    }
+
+    @Override
+    public boolean isOnline(long userId) {
+        Map<String, Channel> devices = byUser.get(userId);
+        return devices != null && !devices.isEmpty();
     }
 
     /** Number of logged-in devices on this node, for the shell and tests. */

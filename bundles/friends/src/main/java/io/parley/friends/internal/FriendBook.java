@@ -1,0 +1,165 @@
+package io.parley.friends.internal;
+
+import io.parley.api.ParleyException;
+import io.parley.api.account.Account;
+import io.parley.api.account.AccountService;
+import io.parley.api.friend.FriendAddResponse;
+import io.parley.api.friend.FriendEvent;
+import io.parley.api.friend.FriendList;
+import io.parley.api.friend.FriendService;
+import io.parley.api.friend.Presence;
+import io.parley.api.session.PresenceService;
+import io.parley.api.session.PushService;
+import io.parley.api.session.Session;
+import io.parley.api.session.SessionListener;
+import io.parley.api.store.FriendStore;
+import io.parley.api.store.FriendStore.Named;
+import io.parley.api.store.FriendStore.Pending;
+import io.parley.protocol.Types;
+import java.util.List;
+import java.util.function.LongSupplier;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+
+/** The friendship rules, and presence: it hears sessions come and go and tells the friends. */
+@Component(service = {FriendService.class, SessionListener.class, FriendBook.class})
+public final class FriendBook implements FriendService, SessionListener {
+
+    static final int MAX_NOTE = 256;
+
+    private final FriendStore store;
+    private final AccountService accounts;
+    private final PushService push;
+    private final PresenceService presence;
+    private final LongSupplier clock;
+
+    @Activate
+    public FriendBook(@Reference FriendStore store, @Reference AccountService accounts, @Reference PushService push,
+            @Reference PresenceService presence) {
+        this(store, accounts, push, presence, System::currentTimeMillis);
+    }
+
+    FriendBook(FriendStore store, AccountService accounts, PushService push, PresenceService presence,
+            LongSupplier clock) {
+        this.store = store;
+        this.accounts = accounts;
+        this.push = push;
+        this.presence = presence;
+        this.clock = clock;
+    }
+
+    @Override
+    public boolean areFriends(long userA, long userB) {
+        return store.areFriends(userA, userB);
+    }
+
+    @Override
+    public List<Long> friendIds(long userId) {
+        return store.friends(userId).stream().map(Named::userId).toList();
+    }
+
+    FriendAddResponse add(Session me, String username, String note) {
+        String text = note == null ? "" : note;
+        if (text.codePointCount(0, text.length()) > MAX_NOTE) {
+            throw ParleyException.badRequest("A note may be at most " + MAX_NOTE + " characters.");
+        }
+        Account other = other(me, username);
+        if (store.areFriends(me.userId(), other.id())) {
+            throw ParleyException.conflict("You and " + other.username() + " are friends already.");
+        }
+        if (store.request(other.id(), me.userId()).isPresent()) {
+            // They asked first: asking back is accepting.
+            befriend(me, other);
+            return new FriendAddResponse(FriendAddResponse.FRIENDS);
+        }
+        if (store.addRequest(me.userId(), other.id(), text, clock.getAsLong())) {
+            if (push.push(other.id(), Types.FRIEND_EVENT,
+                    new FriendEvent(FriendEvent.REQUEST, me.username(), text)) > 0) {
+                store.markNotified(me.userId(), other.id());
+            }
+        }
+        return new FriendAddResponse(FriendAddResponse.PENDING);
+    }
+
+    void accept(Session me, String username) {
+        Account other = other(me, username);
+        if (store.request(other.id(), me.userId()).isEmpty()) {
+            throw ParleyException.notFound(other.username() + " has not asked to be your friend.");
+        }
+        befriend(me, other);
+    }
+
+    private void befriend(Session me, Account other) {
+        store.makeFriends(me.userId(), other.id(), clock.getAsLong());
+        push.push(other.id(), Types.FRIEND_EVENT, new FriendEvent(FriendEvent.ACCEPTED, me.username(), null));
+        // Each now sees the other's presence, as FRIEND_LIST would show it.
+        if (presence.isOnline(other.id())) {
+            push.push(me.userId(), Types.PRESENCE, new Presence(other.username(), true, null));
+            push.push(other.id(), Types.PRESENCE, new Presence(me.username(), true, me.device()));
+        }
+    }
+
+    void reject(Session me, String username) {
+        Account other = other(me, username);
+        if (!store.removeRequest(other.id(), me.userId())) {
+            throw ParleyException.notFound(other.username() + " has not asked to be your friend.");
+        }
+        push.push(other.id(), Types.FRIEND_EVENT, new FriendEvent(FriendEvent.REJECTED, me.username(), null));
+    }
+
+    void remove(Session me, String username) {
+        Account other = other(me, username);
+        if (!store.removeFriends(me.userId(), other.id())) {
+            throw ParleyException.notFound(other.username() + " is not your friend.");
+        }
+        push.push(other.id(), Types.FRIEND_EVENT, new FriendEvent(FriendEvent.REMOVED, me.username(), null));
+    }
+
+    FriendList list(long userId) {
+        List<FriendList.Friend> friends = store.friends(userId).stream()
+                .map(f -> new FriendList.Friend(f.username(), f.nickname(), presence.isOnline(f.userId())))
+                .toList();
+        List<FriendList.Incoming> incoming = store.incoming(userId).stream()
+                .map(p -> new FriendList.Incoming(p.fromName(), p.note()))
+                .toList();
+        List<String> outgoing = store.outgoing(userId).stream().map(Pending::toName).toList();
+        return new FriendList(friends, incoming, outgoing);
+    }
+
+    private Account other(Session me, String username) {
+        Account other = accounts.findByUsername(username)
+                .orElseThrow(() -> ParleyException.notFound("No user is called '" + username + "'."));
+        if (other.id() == me.userId()) {
+            throw ParleyException.badRequest("That is you.");
+        }
+        return other;
+    }
+
+    @Override
+    public void sessionOpened(Session session, boolean firstDevice) {
+        for (Pending request : store.incoming(session.userId())) {
+            if (!request.notified() && push.push(session.userId(), Types.FRIEND_EVENT,
+                    new FriendEvent(FriendEvent.REQUEST, request.fromName(), request.note())) > 0) {
+                store.markNotified(request.fromId(), session.userId());
+            }
+        }
+        if (firstDevice) {
+            tellFriends(session, true);
+        }
+    }
+
+    @Override
+    public void sessionClosed(Session session, boolean lastDevice) {
+        if (lastDevice) {
+            tellFriends(session, false);
+        }
+    }
+
+    private void tellFriends(Session session, boolean online) {
+        Presence notice = new Presence(session.username(), online, session.device());
+        for (Named friend : store.friends(session.userId())) {
+            push.push(friend.userId(), Types.PRESENCE, notice);
+        }
+    }
+}

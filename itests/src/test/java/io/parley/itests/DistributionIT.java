@@ -6,8 +6,11 @@ import static org.junit.Assert.assertTrue;
 
 import io.parley.api.account.LoginResponse;
 import io.parley.client.ParleyClient;
+import io.parley.client.ParleySession;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import org.junit.AfterClass;
 import org.junit.BeforeClass;
@@ -46,6 +49,35 @@ public class DistributionIT {
         }
         assertTrue("the embedded H2 database lives in data/", Files.exists(dist.home.resolve("data/parley.mv.db")));
         assertTrue("the log reaches logs/", dist.log().contains("Storage ready"));
+    }
+
+    /** The README's "Two clients chatting" example, as written there, against the distribution. */
+    @Test
+    public void readmeChatExampleWorks() throws Exception {
+        int port = dist.port;
+        List<String> printed = new CopyOnWriteArrayList<>();
+        try (ParleyClient c = ParleyClient.connect("localhost", port).join()) {
+            c.register("carol", "correct horse", null).join();
+            c.register("dave", "battery staple", null).join();
+            c.login("carol", "correct horse", "setup").join();
+            c.addFriend("dave", "hi, it's carol").join();
+        }
+        try (ParleyClient c = ParleyClient.connect("localhost", port).join()) {
+            c.login("dave", "battery staple", "setup").join();
+            c.acceptFriend("carol").join();
+        }
+
+        ParleySession dave = ParleySession.login("localhost", port, "dave", "battery staple", "phone",
+                entry -> printed.add(entry.from() + ": " + entry.text())).join();
+        ParleySession carol = ParleySession.login("localhost", port, "carol", "correct horse", "laptop",
+                entry -> { }).join();
+
+        long msgId = carol.send("dave", "hello dave").join();
+        assertTrue(msgId > 0);
+        dist.awaitTrue("dave to print the message", Duration.ofSeconds(10), () -> !printed.isEmpty());
+        assertEquals(List.of("carol: hello dave"), printed);
+        carol.close();
+        dave.close();
     }
 
     @Test

@@ -152,6 +152,19 @@ public abstract class ParleyTestSupport {
         }
     }
 
+    /** The error a call failed with; fails the test when the call succeeded. */
+    protected static ParleyException failure(CompletableFuture<?> future) throws Exception {
+        try {
+            await(future);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ParleyException p) {
+                return p;
+            }
+            throw e;
+        }
+        throw new AssertionError("expected the call to fail");
+    }
+
     protected static <T> T await(CompletableFuture<T> future) throws Exception {
         return future.get(15, TimeUnit.SECONDS);
     }

@@ -34,6 +34,13 @@ import io.parley.api.friend.FriendAddRequest;
 import io.parley.api.friend.FriendAddResponse;
 import io.parley.api.friend.FriendList;
 import io.parley.api.friend.FriendRequest;
+import io.parley.api.group.GroupCreateRequest;
+import io.parley.api.group.GroupCreateResponse;
+import io.parley.api.group.GroupInfo;
+import io.parley.api.group.GroupList;
+import io.parley.api.group.GroupMembersRequest;
+import io.parley.api.group.GroupRequest;
+import io.parley.api.group.GroupSendRequest;
 import io.parley.api.handler.Empty;
 import io.parley.api.message.AckRequest;
 import io.parley.api.message.HistoryRequest;
@@ -231,6 +238,49 @@ public final class ParleyClient implements AutoCloseable {
 
     public CompletableFuture<FriendList> friends() {
         return call(Types.FRIEND_LIST, Empty.INSTANCE, FriendList.class);
+    }
+
+    // ---- groups -----------------------------------------------------------------------------------------
+
+    /** GROUP_CREATE; the caller owns the group. Completes with the group id. */
+    public CompletableFuture<Long> createGroup(String name, List<String> members) {
+        return call(Types.GROUP_CREATE, new GroupCreateRequest(name, members), GroupCreateResponse.class)
+                .thenApply(GroupCreateResponse::groupId);
+    }
+
+    public CompletableFuture<Void> dissolveGroup(long groupId) {
+        return call(Types.GROUP_DISSOLVE, new GroupRequest(groupId), Empty.class).thenApply(e -> null);
+    }
+
+    public CompletableFuture<Void> addMembers(long groupId, List<String> members) {
+        return call(Types.GROUP_ADD, new GroupMembersRequest(groupId, members), Empty.class).thenApply(e -> null);
+    }
+
+    public CompletableFuture<Void> removeMembers(long groupId, List<String> members) {
+        return call(Types.GROUP_REMOVE, new GroupMembersRequest(groupId, members), Empty.class).thenApply(e -> null);
+    }
+
+    public CompletableFuture<Void> leaveGroup(long groupId) {
+        return call(Types.GROUP_LEAVE, new GroupRequest(groupId), Empty.class).thenApply(e -> null);
+    }
+
+    public CompletableFuture<GroupInfo> groupInfo(long groupId) {
+        return call(Types.GROUP_INFO, new GroupRequest(groupId), GroupInfo.class);
+    }
+
+    public CompletableFuture<GroupList> groups() {
+        return call(Types.GROUP_LIST, Empty.INSTANCE, GroupList.class);
+    }
+
+    /** GROUP_SEND with the caller's cid; resending with the same cid is safe, as with {@link #sendMessage}. */
+    public CompletableFuture<SendResponse> sendToGroup(long groupId, String text, String cid) {
+        return call(Types.GROUP_SEND, new GroupSendRequest(groupId, text, cid), SendResponse.class);
+    }
+
+    /** HISTORY of a group, newest first, from when the caller joined. */
+    public CompletableFuture<List<InboxEntry>> groupHistory(long groupId, Long before, Integer limit) {
+        return call(Types.HISTORY, new HistoryRequest(null, groupId, before, limit), HistoryResponse.class)
+                .thenApply(HistoryResponse::messages);
     }
 
     // ---- generic calls ----------------------------------------------------------------------------------

@@ -109,6 +109,12 @@ public final class ParleySession implements AutoCloseable {
         return enqueue(c -> c.sendMessage(to, text, cid).thenApply(r -> r.msgId()));
     }
 
+    /** Sends to a group, through the same ordered outbox as {@link #send}. */
+    public CompletableFuture<Long> sendToGroup(long groupId, String text) {
+        String cid = UUID.randomUUID().toString();
+        return enqueue(c -> c.sendToGroup(groupId, text, cid).thenApply(r -> r.msgId()));
+    }
+
     /** Queues a send (any call that is safe to repeat, such as one with a cid) behind the earlier ones. */
     public CompletableFuture<Long> enqueue(Function<ParleyClient, CompletableFuture<Long>> call) {
         Outgoing o = new Outgoing(call, new CompletableFuture<>(), System.nanoTime() + SEND_DEADLINE.toNanos());

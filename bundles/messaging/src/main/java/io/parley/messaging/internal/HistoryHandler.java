@@ -3,6 +3,8 @@ package io.parley.messaging.internal;
 import io.parley.api.ParleyException;
 import io.parley.api.account.Account;
 import io.parley.api.account.AccountService;
+import io.parley.api.group.GroupService;
+import io.parley.api.group.GroupView;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
@@ -14,10 +16,14 @@ import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * HISTORY: one conversation of the caller, newest first, paged by seq. It reads only the caller's own inbox,
- * so a 1:1 history is only ever the caller's conversation with {@code with}.
+ * so a 1:1 history is only ever the caller's conversation with {@code with}, and a group's history starts
+ * where the caller joined. Only current members read a group's history.
  */
 @Component(configurationPid = "io.parley.messaging")
 @ParleyType(Types.HISTORY)
@@ -26,6 +32,10 @@ public final class HistoryHandler implements RequestHandler {
     private final MessagingConfiguration config;
     private final MessageStore store;
     private final AccountService accounts;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile GroupService groups;
 
     @Activate
     public HistoryHandler(MessagingConfiguration config, @Reference MessageStore store,
@@ -48,7 +58,16 @@ public final class HistoryHandler implements RequestHandler {
         }
         int limit = Limits.limit(body.limit(), config.defaultHistoryLimit(), config.maxPullLimit());
         if (body.group() != null) {
-            throw new ParleyException(Status.UNSUPPORTED, "Group history needs the groups bundle, which is not installed.");
+            GroupService current = groups;
+            if (current == null) {
+                throw new ParleyException(Status.UNSUPPORTED, "Group history needs the groups bundle, which is not running.");
+            }
+            GroupView g = current.find(body.group())
+                    .orElseThrow(() -> ParleyException.notFound("No group " + body.group() + "."));
+            if (!g.isMember(userId)) {
+                throw ParleyException.forbidden("Only members read a group's history.");
+            }
+            return new HistoryResponse(store.history(userId, null, g.groupId(), before, limit));
         }
         Account peer = accounts.findByUsername(body.with())
                 .orElseThrow(() -> ParleyException.notFound("No user is called '" + body.with() + "'."));

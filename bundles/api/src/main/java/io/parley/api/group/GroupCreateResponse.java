@@ -1,0 +1,5 @@
+package io.parley.api.group;
+
+/** GROUP_CREATE answer. */
+public record GroupCreateResponse(long groupId) {
+}

@@ -1,0 +1,28 @@
+package io.parley.api.store;
+
+import io.parley.api.group.GroupView;
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/** Durable groups and their members. A dissolved group is kept (inboxes point at it) but never found. */
+@ProviderType
+public interface GroupStore {
+
+    /** Creates a live group with its owner and members (joinedAt = createdAt); returns its id. */
+    long create(String name, long ownerId, Collection<Long> memberIds, long createdAt);
+
+    Optional<GroupView> find(long groupId);
+
+    void addMembers(long groupId, Collection<Long> userIds, long joinedAt);
+
+    void removeMembers(long groupId, Collection<Long> userIds);
+
+    void setOwner(long groupId, long ownerId);
+
+    void dissolve(long groupId);
+
+    /** The live groups the user is a member of, with their names and owners, oldest first. */
+    List<GroupView> groupsOf(long userId);
+}

@@ -1,0 +1,362 @@
+package io.parley.groups.internal;
+
+import io.parley.api.ParleyException;
+import io.parley.api.account.Account;
+import io.parley.api.account.AccountService;
+import io.parley.api.account.UserRef;
+import io.parley.api.group.Decision;
+import io.parley.api.group.GroupAction;
+import io.parley.api.group.GroupAction.Type;
+import io.parley.api.group.GroupInfo;
+import io.parley.api.group.GroupList;
+import io.parley.api.group.GroupMember;
+import io.parley.api.group.GroupRule;
+import io.parley.api.group.GroupService;
+import io.parley.api.group.GroupView;
+import io.parley.api.message.Delivery;
+import io.parley.api.message.MessageService;
+import io.parley.api.store.GroupStore;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.ReentrantLock;
+import java.util.function.LongSupplier;
+import java.util.function.Supplier;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The group actions. One group's actions run one at a time on this node (striped locks), so two
+ * concurrent adds cannot pass the member cap together. Every action asks the rule chain first.
+ */
+@Component(service = {GroupService.class, GroupDirectory.class}, configurationPid = "io.parley.groups",
+        configurationPolicy = ConfigurationPolicy.OPTIONAL)
+@Designate(ocd = GroupsConfiguration.class)
+public final class GroupDirectory implements GroupService {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupDirectory.class);
+    static final int MAX_NAME = 64;
+
+    private final GroupStore store;
+    private final MessageService messages;
+    private final AccountService accounts;
+    private final int maxMembers;
+    private final GroupCache cache;
+    private final GroupRuleChain rules = new GroupRuleChain();
+    private final LongSupplier clock;
+    private final ReentrantLock[] locks = new ReentrantLock[64];
+    private final ScheduledExecutorService sweeper;
+
+    @Activate
+    public GroupDirectory(GroupsConfiguration config, @Reference GroupStore store,
+            @Reference MessageService messages, @Reference AccountService accounts) {
+        this(store, messages, accounts, config.maxMembers(), TimeUnit.SECONDS.toMillis(config.idleEvictSeconds()),
+                config.sweepSeconds(), System::currentTimeMillis);
+    }
+
+    GroupDirectory(GroupStore store, MessageService messages, AccountService accounts, int maxMembers,
+            long idleEvictMs, long sweepSeconds, LongSupplier clock) {
+        this.store = store;
+        this.messages = messages;
+        this.accounts = accounts;
+        this.maxMembers = maxMembers;
+        this.clock = clock;
+        this.cache = new GroupCache(idleEvictMs, clock);
+        for (int i = 0; i < locks.length; i++) {
+            locks[i] = new ReentrantLock();
+        }
+        sweeper = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parley-groups-sweeper");
+            t.setDaemon(true);
+            return t;
+        });
+        sweeper.scheduleWithFixedDelay(() -> {
+            int evicted = cache.sweep();
+            if (evicted > 0) {
+                LOG.debug("Evicted {} idle groups; {} stay cached", evicted, cache.size());
+            }
+        }, sweepSeconds, sweepSeconds, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        sweeper.shutdownNow();
+    }
+
+    @Reference(service = GroupRule.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void addRule(GroupRule rule) {
+        rules.add(rule);
+    }
+
+    void removeRule(GroupRule rule) {
+        rules.remove(rule);
+    }
+
+    // ---- GroupService ----------------------------------------------------------------------------------
+
+    @Override
+    public Optional<GroupView> find(long groupId) {
+        return cache.get(groupId, store::find);
+    }
+
+    @Override
+    public void check(GroupAction action) {
+        rules.decide(action, this::corePolicy);
+    }
+
+    @Override
+    public void addMembers(UserRef actor, long groupId, Collection<Long> userIds) {
+        List<UserRef> targets = new ArrayList<>();
+        for (long id : new LinkedHashSet<>(userIds)) {
+            Account a = accounts.findById(id).orElseThrow(() -> ParleyException.notFound("No user with id " + id + "."));
+            targets.add(new UserRef(a.id(), a.username()));
+        }
+        locked(groupId, () -> {
+            GroupView g = live(groupId);
+            List<UserRef> fresh = targets.stream().filter(t -> !g.isMember(t.id())).toList();
+            if (fresh.isEmpty()) {
+                throw ParleyException.conflict("They are members already.");
+            }
+            check(new GroupAction(Type.ADD, actor, g, fresh));
+            add(actor, g, fresh);
+            return null;
+        });
+    }
+
+    @Override
+    public void transferOwnership(UserRef actor, long groupId, long newOwnerId) {
+        locked(groupId, () -> {
+            GroupView g = live(groupId);
+            GroupMember next = g.member(newOwnerId)
+                    .orElseThrow(() -> ParleyException.notFound("The new owner must be a member of the group."));
+            store.setOwner(groupId, newOwnerId);
+            cache.invalidate(groupId);
+            messages.postGroupEvent(actor, groupId, g.memberIds(),
+                    new GroupEvent("owner", null, List.of(next.username()), next.username()));
+            return null;
+        });
+    }
+
+    @Override
+    public void postEvent(UserRef actor, long groupId, Object event) {
+        GroupView g = live(groupId);
+        messages.postGroupEvent(actor, groupId, g.memberIds(), event);
+    }
+
+    @Override
+    public int cachedGroups() {
+        return cache.size();
+    }
+
+    // ---- the request types -----------------------------------------------------------------------------
+
+    long create(UserRef actor, String name, List<String> usernames) {
+        checkName(name);
+        List<UserRef> others = resolve(usernames).stream().filter(u -> u.id() != actor.id()).toList();
+        List<GroupMember> members = new ArrayList<>();
+        long now = clock.getAsLong();
+        members.add(new GroupMember(actor.id(), actor.username(), now));
+        others.forEach(u -> members.add(new GroupMember(u.id(), u.username(), now)));
+        GroupView proposed = new GroupView(0, name, actor.id(), members);
+        check(new GroupAction(Type.CREATE, actor, proposed, others));
+        long id = store.create(name, actor.id(), proposed.memberIds(), now);
+        messages.postGroupEvent(actor, id, proposed.memberIds(), new GroupEvent("created", name,
+                members.stream().map(GroupMember::username).toList(), actor.username()));
+        return id;
+    }
+
+    void add(UserRef actor, long groupId, List<String> usernames) {
+        List<UserRef> targets = resolve(usernames);
+        locked(groupId, () -> {
+            GroupView g = memberOnly(actor, groupId);
+            List<UserRef> fresh = targets.stream().filter(t -> !g.isMember(t.id())).toList();
+            if (fresh.isEmpty()) {
+                throw ParleyException.conflict("All of them are members already.");
+            }
+            check(new GroupAction(Type.ADD, actor, g, fresh));
+            add(actor, g, fresh);
+            return null;
+        });
+    }
+
+    private void add(UserRef actor, GroupView g, List<UserRef> fresh) {
+        store.addMembers(g.groupId(), fresh.stream().map(UserRef::id).toList(), clock.getAsLong());
+        cache.invalidate(g.groupId());
+        List<Long> everyone = new ArrayList<>(g.memberIds());
+        fresh.forEach(u -> everyone.add(u.id()));
+        messages.postGroupEvent(actor, g.groupId(), everyone, GroupEvent.of("added", names(fresh)));
+    }
+
+    void remove(UserRef actor, long groupId, List<String> usernames) {
+        List<UserRef> targets = resolve(usernames);
+        locked(groupId, () -> {
+            GroupView g = memberOnly(actor, groupId);
+            if (targets.stream().anyMatch(t -> t.id() == actor.id())) {
+                throw ParleyException.badRequest("To leave a group yourself, use GROUP_LEAVE.");
+            }
+            List<UserRef> members = targets.stream().filter(t -> g.isMember(t.id())).toList();
+            if (members.isEmpty()) {
+                throw ParleyException.notFound("None of them is a member of this group.");
+            }
+            check(new GroupAction(Type.REMOVE, actor, g, members));
+            store.removeMembers(groupId, members.stream().map(UserRef::id).toList());
+            cache.invalidate(groupId);
+            // The removed hear it too: it is the last entry of the group in their inboxes.
+            messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("removed", names(members)));
+            return null;
+        });
+    }
+
+    void leave(UserRef actor, long groupId) {
+        locked(groupId, () -> {
+            GroupView g = memberOnly(actor, groupId);
+            check(new GroupAction(Type.LEAVE, actor, g, List.of(actor)));
+            if (g.members().size() == 1) {
+                messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
+                store.dissolve(groupId);
+                cache.invalidate(groupId);
+                return null;
+            }
+            store.removeMembers(groupId, List.of(actor.id()));
+            String newOwner = null;
+            if (g.ownerId() == actor.id()) {
+                // Members are oldest first: the longest-standing one after the owner takes over.
+                GroupMember next = g.members().stream().filter(m -> m.userId() != actor.id()).findFirst().orElseThrow();
+                store.setOwner(groupId, next.userId());
+                newOwner = next.username();
+            }
+            cache.invalidate(groupId);
+            messages.postGroupEvent(actor, groupId, g.memberIds(),
+                    new GroupEvent("left", null, List.of(actor.username()), newOwner));
+            return null;
+        });
+    }
+
+    void dissolve(UserRef actor, long groupId) {
+        locked(groupId, () -> {
+            GroupView g = memberOnly(actor, groupId);
+            check(new GroupAction(Type.DISSOLVE, actor, g, List.of()));
+            messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
+            store.dissolve(groupId);
+            cache.invalidate(groupId);
+            return null;
+        });
+    }
+
+    GroupInfo info(UserRef actor, long groupId) {
+        GroupView g = memberOnly(actor, groupId);
+        List<GroupInfo.Member> members = g.members().stream()
+                .map(m -> new GroupInfo.Member(m.username(), roleOf(g, m.userId())))
+                .toList();
+        String owner = g.member(g.ownerId()).map(GroupMember::username).orElse("");
+        return new GroupInfo(g.groupId(), g.name(), owner, members, rules.settings(g));
+    }
+
+    GroupList list(long userId) {
+        return new GroupList(store.groupsOf(userId).stream()
+                .map(g -> new GroupList.Entry(g.groupId(), g.name(), roleOf(g, userId)))
+                .toList());
+    }
+
+    Delivery send(UserRef actor, long groupId, String text, String cid) {
+        GroupView g = memberOnly(actor, groupId);
+        check(new GroupAction(Type.SEND, actor, g, List.of()));
+        return messages.sendToGroup(actor, groupId, g.memberIds(), text, cid);
+    }
+
+    /** True when the user is a member of the live group: HISTORY of a group is for members only. */
+    boolean isMember(long userId, long groupId) {
+        return find(groupId).map(g -> g.isMember(userId)).orElse(false);
+    }
+
+    // ---- policy and helpers ----------------------------------------------------------------------------
+
+    /** The discussion-group rules, used when no installed rule allows or denies. */
+    private Decision corePolicy(GroupAction action) {
+        GroupView g = action.group();
+        boolean owner = g.ownerId() == action.actor().id();
+        return switch (action.type()) {
+            case CREATE -> g.members().size() > maxMembers
+                    ? Decision.deny("A group has at most " + maxMembers + " members.") : Decision.ALLOW;
+            case ADD -> g.members().size() + action.targets().size() > maxMembers
+                    ? Decision.deny("A group has at most " + maxMembers + " members.") : Decision.ALLOW;
+            case REMOVE -> owner ? Decision.ALLOW : Decision.deny("Only the owner removes members.");
+            case DISSOLVE -> owner ? Decision.ALLOW : Decision.deny("Only the owner dissolves the group.");
+            case SETTINGS -> owner ? Decision.ALLOW : Decision.deny("Only the owner changes settings.");
+            case JOIN -> Decision.deny("This group takes members by invitation only.");
+            case LEAVE, SEND -> Decision.ALLOW;
+        };
+    }
+
+    private String roleOf(GroupView g, long userId) {
+        return rules.role(g, userId, g.ownerId() == userId ? OWNER : MEMBER);
+    }
+
+    private GroupView live(long groupId) {
+        return find(groupId).orElseThrow(() -> ParleyException.notFound("No group " + groupId + "."));
+    }
+
+    private GroupView memberOnly(UserRef actor, long groupId) {
+        GroupView g = live(groupId);
+        if (!g.isMember(actor.id())) {
+            throw ParleyException.forbidden("You are not a member of group " + groupId + ".");
+        }
+        return g;
+    }
+
+    /** Usernames to users, duplicates dropped; NOT_FOUND naming every unknown one. */
+    private List<UserRef> resolve(List<String> usernames) {
+        List<UserRef> found = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (String name : new LinkedHashSet<>(usernames)) {
+            Optional<Account> a = accounts.findByUsername(name);
+            if (a.isPresent()) {
+                if (found.stream().noneMatch(u -> u.id() == a.get().id())) {
+                    found.add(new UserRef(a.get().id(), a.get().username()));
+                }
+            } else {
+                unknown.add(name);
+            }
+        }
+        if (!unknown.isEmpty()) {
+            throw ParleyException.notFound("No such users: " + String.join(", ", unknown) + ".");
+        }
+        return found;
+    }
+
+    private static List<String> names(List<UserRef> users) {
+        return users.stream().map(UserRef::username).toList();
+    }
+
+    private static void checkName(String name) {
+        int length = name.codePointCount(0, name.length());
+        if (length < 1 || length > MAX_NAME || name.isBlank()) {
+            throw ParleyException.badRequest("A group name is 1 to " + MAX_NAME + " characters, not all blank.");
+        }
+    }
+
+    private <T> T locked(long groupId, Supplier<T> action) {
+        ReentrantLock lock = locks[(int) Math.floorMod(groupId, (long) locks.length)];
+        lock.lock();
+        try {
+            return action.get();
+        } finally {
+            lock.unlock();
+        }
+    }
+}

@@ -1,0 +1,73 @@
+package io.parley.groups.internal;
+
+import io.parley.api.ParleyException;
+import io.parley.api.group.Decision;
+import io.parley.api.group.GroupAction;
+import io.parley.api.group.GroupRule;
+import io.parley.api.group.GroupView;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Function;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Asks every registered rule about an action: any DENY refuses it, else any ALLOW permits it, else the core
+ * policy decides. A rule that throws is logged and counts as a DENY, so a broken feature fails closed.
+ */
+final class GroupRuleChain {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GroupRuleChain.class);
+
+    private final List<GroupRule> rules = new CopyOnWriteArrayList<>();
+
+    void add(GroupRule rule) {
+        rules.add(rule);
+    }
+
+    void remove(GroupRule rule) {
+        rules.remove(rule);
+    }
+
+    /** Permits the action or throws FORBIDDEN with the reason. */
+    void decide(GroupAction action, Function<GroupAction, Decision> corePolicy) {
+        boolean allowed = false;
+        for (GroupRule rule : rules) {
+            Decision d;
+            try {
+                d = rule.check(action);
+            } catch (RuntimeException e) {
+                LOG.error("Group rule {} failed on {}", rule, action.type(), e);
+                d = Decision.deny("A group rule failed; the action was refused.");
+            }
+            if (d.verdict() == Decision.Verdict.DENY) {
+                throw ParleyException.forbidden(d.reason());
+            }
+            allowed |= d.verdict() == Decision.Verdict.ALLOW;
+        }
+        if (!allowed) {
+            Decision core = corePolicy.apply(action);
+            if (core.verdict() == Decision.Verdict.DENY) {
+                throw ParleyException.forbidden(core.reason());
+            }
+        }
+    }
+
+    String role(GroupView group, long userId, String coreRole) {
+        String role = coreRole;
+        for (GroupRule rule : rules) {
+            role = rule.role(group, userId, role);
+        }
+        return role;
+    }
+
+    Map<String, Object> settings(GroupView group) {
+        Map<String, Object> settings = new LinkedHashMap<>();
+        for (GroupRule rule : rules) {
+            rule.describe(group, settings);
+        }
+        return settings;
+    }
+}

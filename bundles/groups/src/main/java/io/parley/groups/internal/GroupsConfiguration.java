@@ -1,0 +1,20 @@
+package io.parley.groups.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Parley groups")
+@interface GroupsConfiguration {
+
+    @AttributeDefinition(description = "Most members a discussion group may have (features may set their own)")
+    int maxMembers() default 200;
+
+    @AttributeDefinition(description = "Longest group message text, in characters")
+    int maxTextLength() default 4096;
+
+    @AttributeDefinition(description = "A cached group unused for this many seconds is evicted from memory")
+    long idleEvictSeconds() default 600;
+
+    @AttributeDefinition(description = "How often idle groups are swept out, in seconds")
+    long sweepSeconds() default 300;
+}

@@ -27,6 +27,12 @@ final class Distribution implements AutoCloseable {
         Process copy = new ProcessBuilder("cp", "-a", System.getProperty("parley.distribution"), home.toString())
                 .inheritIO().start();
         assertEquals("copying the distribution", 0, copy.waitFor());
+        // A fresh server: no database or log left by someone running target/parley by hand.
+        for (String dir : new String[] {"data", "logs", "deploy"}) {
+            Process clean = new ProcessBuilder("find", home.resolve(dir).toString(), "-mindepth", "1", "-delete")
+                    .inheritIO().start();
+            assertEquals("emptying " + dir, 0, clean.waitFor());
+        }
         port = freePort();
         setConfig("io.parley.transport", "port", Integer.toString(port));
     }

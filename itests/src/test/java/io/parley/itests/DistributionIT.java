@@ -49,6 +49,8 @@ public class DistributionIT {
         }
         assertTrue("the embedded H2 database lives in data/", Files.exists(dist.home.resolve("data/parley.mv.db")));
         assertTrue("the log reaches logs/", dist.log().contains("Storage ready"));
+        assertFalse("a clean boot logs no errors or warnings:\n" + dist.log(),
+                dist.log().contains("ERROR") || dist.log().contains("WARN"));
     }
 
     /** The README's "Two clients chatting" example, as written there, against the distribution. */

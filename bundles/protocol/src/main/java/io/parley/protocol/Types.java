@@ -41,6 +41,15 @@ public final class Types {
     public static final int GROUP_LIST = 36;
     public static final int GROUP_SEND = 37;
 
+    // Feature types of qq-group-rules (64..70); answered only while that bundle is installed.
+    public static final int GROUP_SET_ROLE = 64;
+    public static final int GROUP_TRANSFER = 65;
+    public static final int GROUP_MUTE = 66;
+    public static final int GROUP_MUTE_ALL = 67;
+    public static final int GROUP_SETTINGS = 68;
+    public static final int GROUP_JOIN = 69;
+    public static final int GROUP_JOIN_DECIDE = 70;
+
     private static final String[] NAMES = new String[256];
 
     static {

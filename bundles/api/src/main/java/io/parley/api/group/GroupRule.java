@@ -13,9 +13,11 @@ public interface GroupRule {
 
     Decision check(GroupAction action);
 
-    /** The role GROUP_INFO and GROUP_LIST show for a member; {@code coreRole} is "owner" or "member". */
-    default String role(GroupView group, long userId, String coreRole) {
-        return coreRole;
+    /**
+     * Adjusts the roles GROUP_INFO and GROUP_LIST show: {@code roles} maps each member's user id to its role,
+     * "owner" or "member" to begin with. Called once per group, so a rule reads its data once.
+     */
+    default void roles(GroupView group, Map<Long, String> roles) {
     }
 
     /** Adds this rule's settings to what GROUP_INFO shows under {@code settings}. */

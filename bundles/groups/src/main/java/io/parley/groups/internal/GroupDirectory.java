@@ -20,6 +20,7 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -260,8 +261,9 @@ public final class GroupDirectory implements GroupService {
 
     GroupInfo info(UserRef actor, long groupId) {
         GroupView g = memberOnly(actor, groupId);
+        Map<Long, String> roles = rules.roles(g);
         List<GroupInfo.Member> members = g.members().stream()
-                .map(m -> new GroupInfo.Member(m.username(), roleOf(g, m.userId())))
+                .map(m -> new GroupInfo.Member(m.username(), roles.get(m.userId())))
                 .toList();
         String owner = g.member(g.ownerId()).map(GroupMember::username).orElse("");
         return new GroupInfo(g.groupId(), g.name(), owner, members, rules.settings(g));
@@ -269,7 +271,7 @@ public final class GroupDirectory implements GroupService {
 
     GroupList list(long userId) {
         return new GroupList(store.groupsOf(userId).stream()
-                .map(g -> new GroupList.Entry(g.groupId(), g.name(), roleOf(g, userId)))
+                .map(g -> new GroupList.Entry(g.groupId(), g.name(), rules.roles(g).get(userId)))
                 .toList());
     }
 
@@ -301,10 +303,6 @@ public final class GroupDirectory implements GroupService {
             case JOIN -> Decision.deny("This group takes members by invitation only.");
             case LEAVE, SEND -> Decision.ALLOW;
         };
-    }
-
-    private String roleOf(GroupView g, long userId) {
-        return rules.role(g, userId, g.ownerId() == userId ? OWNER : MEMBER);
     }
 
     private GroupView live(long groupId) {

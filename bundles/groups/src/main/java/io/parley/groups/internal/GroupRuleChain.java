@@ -4,6 +4,7 @@ import io.parley.api.ParleyException;
 import io.parley.api.group.Decision;
 import io.parley.api.group.GroupAction;
 import io.parley.api.group.GroupRule;
+import io.parley.api.group.GroupService;
 import io.parley.api.group.GroupView;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -55,12 +56,16 @@ final class GroupRuleChain {
         }
     }
 
-    String role(GroupView group, long userId, String coreRole) {
-        String role = coreRole;
-        for (GroupRule rule : rules) {
-            role = rule.role(group, userId, role);
+    /** Every member's role: owner or member, as adjusted by the rules. */
+    Map<Long, String> roles(GroupView group) {
+        Map<Long, String> roles = new LinkedHashMap<>();
+        for (long id : group.memberIds()) {
+            roles.put(id, id == group.ownerId() ? GroupService.OWNER : GroupService.MEMBER);
         }
-        return role;
+        for (GroupRule rule : rules) {
+            rule.roles(group, roles);
+        }
+        return roles;
     }
 
     Map<String, Object> settings(GroupView group) {

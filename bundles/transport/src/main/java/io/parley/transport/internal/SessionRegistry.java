@@ -17,6 +17,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
+import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -44,8 +45,13 @@ public final class SessionRegistry implements PushService, PresenceService {
         return t;
     });
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    private volatile List<SessionListener> listeners = List.of();
+    /**
+     * Fetched only when an event fires: listeners (presence) need this registry's PushService, so binding
+     * them while this component activates would be a cycle.
+     */
+    @Reference(service = SessionListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    private volatile List<ComponentServiceObjects<SessionListener>> listeners = List.of();
 
     @Activate
     public SessionRegistry(@Reference Serializer serializer) {
@@ -129,17 +135,23 @@ public final class SessionRegistry implements PushService, PresenceService {
     }
 
     private void fire(Consumer<SessionListener> event) {
-        List<SessionListener> current = listeners;
+        List<ComponentServiceObjects<SessionListener>> current = listeners;
         if (current.isEmpty()) {
             return;
         }
         try {
             events.execute(() -> {
-                for (SessionListener listener : current) {
+                for (ComponentServiceObjects<SessionListener> objects : current) {
+                    SessionListener listener = objects.getService();
+                    if (listener == null) {
+                        continue; // it went away meanwhile
+                    }
                     try {
                         event.accept(listener);
                     } catch (RuntimeException e) {
                         LOG.error("Session listener {} failed", listener, e);
+                    } finally {
+                        objects.ungetService(listener);
                     }
                 }
             });

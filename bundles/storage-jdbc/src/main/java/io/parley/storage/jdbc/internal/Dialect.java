@@ -1,9 +1,13 @@
 package io.parley.storage.jdbc.internal;
 
+import com.mysql.cj.jdbc.MysqlDataSource;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
-/** The databases Parley runs on, told apart by the JDBC URL. */
+/**
+ * The databases Parley runs on, told apart by the JDBC URL. Each gives the driver's own DataSource to the
+ * pool, so no DriverManager lookup has to see the driver bundle's classes.
+ */
 enum Dialect {
     H2 {
         @Override
@@ -19,6 +23,20 @@ enum Dialect {
             ds.setPassword(password);
             return ds;
         }
+    },
+    MYSQL {
+        @Override
+        DataSource dataSource(String url, String user, String password) {
+            MysqlDataSource ds = new MysqlDataSource();
+            // MariaDB speaks the MySQL protocol; one driver serves both.
+            String mysqlUrl = url.startsWith("jdbc:mariadb:") ? "jdbc:mysql:" + url.substring("jdbc:mariadb:".length()) : url;
+            // utf8mb4 on the wire (emoji are 4 bytes); batched inserts sent as one statement for fan-out.
+            ds.setURL(mysqlUrl + (mysqlUrl.contains("?") ? "&" : "?")
+                    + "characterEncoding=UTF-8&rewriteBatchedStatements=true");
+            ds.setUser(user);
+            ds.setPassword(password);
+            return ds;
+        }
     };
 
     abstract DataSource dataSource(String url, String user, String password);
@@ -27,6 +45,9 @@ enum Dialect {
         if (url.startsWith("jdbc:h2:")) {
             return H2;
         }
-        throw new IllegalArgumentException("Unsupported JDBC URL (expected jdbc:h2:...): " + url);
+        if (url.startsWith("jdbc:mysql:") || url.startsWith("jdbc:mariadb:")) {
+            return MYSQL;
+        }
+        throw new IllegalArgumentException("Unsupported JDBC URL (expected jdbc:h2:, jdbc:mysql: or jdbc:mariadb:): " + url);
     }
 }

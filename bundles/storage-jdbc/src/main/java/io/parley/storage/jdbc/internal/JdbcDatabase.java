@@ -36,7 +36,7 @@ public final class JdbcDatabase {
         this(config.url(), config.user(), config.password(), config.poolSize(), config.connectionTimeoutMs());
     }
 
-    /** For tests outside OSGi. */
+    /** Outside OSGi (tests, tools). */
     public JdbcDatabase(String url, String user, String password, int poolSize, long connectionTimeoutMs) {
         dialect = Dialect.of(url);
         HikariConfig hikari = new HikariConfig();
@@ -75,27 +75,54 @@ public final class JdbcDatabase {
         try (Connection c = pool.getConnection()) {
             return work.apply(c);
         } catch (SQLException e) {
-            throw translate(e);
+            throw failed(e);
         }
     }
 
-    /** Runs work in one transaction: committed when it returns, rolled back when it throws. */
+    /**
+     * Runs work in one transaction: committed when it returns, rolled back when it throws. A transaction the
+     * database chose as a deadlock victim is run again (twice at most): its work was rolled back whole.
+     */
     <T> T transaction(SqlFunction<T> work) {
-        try (Connection c = pool.getConnection()) {
-            c.setAutoCommit(false);
-            try {
-                T result = work.apply(c);
-                c.commit();
-                return result;
-            } catch (SQLException | RuntimeException e) {
-                c.rollback();
-                throw e;
-            } finally {
-                c.setAutoCommit(true);
+        for (int attempt = 1;; attempt++) {
+            try (Connection c = pool.getConnection()) {
+                c.setAutoCommit(false);
+                try {
+                    T result = work.apply(c);
+                    c.commit();
+                    return result;
+                } catch (SQLException | RuntimeException e) {
+                    c.rollback();
+                    throw e;
+                } finally {
+                    c.setAutoCommit(true);
+                }
+            } catch (SQLException e) {
+                if (attempt < 3 && isDeadlock(e)) {
+                    LOG.debug("Deadlock, running the transaction again: {}", e.getMessage());
+                    continue;
+                }
+                throw failed(e);
             }
-        } catch (SQLException e) {
-            throw translate(e);
         }
+    }
+
+    /**
+     * A broken connection usually means the database restarted or dropped every connection: the pool's other
+     * idle connections are dead too, so they are all replaced now rather than failing one request each.
+     */
+    private RuntimeException failed(SQLException e) {
+        RuntimeException translated = translate(e);
+        if (translated instanceof ParleyException && pool.getHikariPoolMXBean() != null) {
+            LOG.warn("Lost the database connection ({}); replacing the pool's connections", e.getMessage());
+            pool.getHikariPoolMXBean().softEvictConnections();
+        }
+        return translated;
+    }
+
+    /** SQLState 40001: the database rolled the transaction back to break a deadlock or a serialization conflict. */
+    static boolean isDeadlock(SQLException e) {
+        return "40001".equals(e.getSQLState());
     }
 
     static boolean isDuplicateKey(SQLException e) {

@@ -18,8 +18,8 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class JdbcMessageStoreTest {
@@ -27,17 +27,16 @@ class JdbcMessageStoreTest {
     @TempDir
     Path dir;
 
-    private JdbcDatabase db;
+    private TestDatabases.Opened opened;
     private JdbcMessageStore store;
     private long alice;
     private long bob;
     private long carol;
 
-    @BeforeEach
-    void open() {
-        db = new JdbcDatabase("jdbc:h2:file:" + dir.resolve("parley"), "", "", 16, 5000);
-        store = new JdbcMessageStore(db);
-        JdbcAccountStore accounts = new JdbcAccountStore(db);
+    private void open(String backend) {
+        opened = TestDatabases.open(backend, dir);
+        store = new JdbcMessageStore(opened.db());
+        JdbcAccountStore accounts = new JdbcAccountStore(opened.db());
         alice = accounts.create("alice", "h", "", 1).orElseThrow();
         bob = accounts.create("bob", "h", "", 1).orElseThrow();
         carol = accounts.create("carol", "h", "", 1).orElseThrow();
@@ -45,15 +44,19 @@ class JdbcMessageStoreTest {
 
     @AfterEach
     void close() {
-        db.close();
+        if (opened != null) {
+            opened.close();
+        }
     }
 
     private Appended direct(long from, long to, String text, String cid) {
         return store.append(new NewMessage(from, to, null, InboxEntry.MSG, text, null, cid, 100), List.of(from, to));
     }
 
-    @Test
-    void aDirectMessageLandsInBothInboxesWithUsernames() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void aDirectMessageLandsInBothInboxesWithUsernames(String backend) {
+        open(backend);
         Appended a = direct(alice, bob, "hi 😀", "c1");
         assertFalse(a.duplicate());
         assertEquals(1L, a.seqs().get(alice));
@@ -65,8 +68,10 @@ class JdbcMessageStoreTest {
         assertEquals(0, store.lastSeq(carol));
     }
 
-    @Test
-    void theSameCidIsStoredOnce() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void theSameCidIsStoredOnce(String backend) {
+        open(backend);
         Appended first = direct(alice, bob, "once", "same");
         Appended again = direct(alice, bob, "once", "same");
         assertTrue(again.duplicate());
@@ -75,8 +80,10 @@ class JdbcMessageStoreTest {
         assertFalse(direct(bob, alice, "other sender, same cid", "same").duplicate());
     }
 
-    @Test
-    void pullPagesInSeqOrder() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void pullPagesInSeqOrder(String backend) {
+        open(backend);
         for (int i = 1; i <= 7; i++) {
             direct(alice, bob, "m" + i, "c" + i);
         }
@@ -86,8 +93,10 @@ class JdbcMessageStoreTest {
         assertTrue(store.pull(bob, 7, 10).isEmpty());
     }
 
-    @Test
-    void cursorsAreKeptPerDeviceAndNeverMoveBack() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void cursorsAreKeptPerDeviceAndNeverMoveBack(String backend) {
+        open(backend);
         store.ack(bob, "pc", 5);
         store.ack(bob, "pc", 3);
         store.ack(bob, "ios", 1);
@@ -96,8 +105,10 @@ class JdbcMessageStoreTest {
         assertEquals(0, store.acked(bob, "web"));
     }
 
-    @Test
-    void aGroupMessageIsStoredOnceWithAnEntryPerMember() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void aGroupMessageIsStoredOnceWithAnEntryPerMember(String backend) {
+        open(backend);
         Appended g = store.append(new NewMessage(alice, null, 42L, "msg", "to all", null, "g1", 5),
                 List.of(alice, bob, carol));
         direct(alice, bob, "direct", "d1");
@@ -113,8 +124,10 @@ class JdbcMessageStoreTest {
         assertEquals(event.msgId(), store.history(bob, null, 42L, Long.MAX_VALUE, 10).get(0).msgId());
     }
 
-    @Test
-    void historyIsOneConversationNewestFirst() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void historyIsOneConversationNewestFirst(String backend) {
+        open(backend);
         direct(alice, bob, "a1", "1");
         direct(bob, alice, "b1", "2");
         direct(alice, carol, "to carol", "3");
@@ -127,8 +140,10 @@ class JdbcMessageStoreTest {
                 .map(InboxEntry::text).toList());
     }
 
-    @Test
-    void concurrentSendersToOneReceiverGetGaplessSeqs() throws Exception {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void concurrentSendersToOneReceiverGetGaplessSeqs(String backend) throws Exception {
+        open(backend);
         int senders = 8;
         int each = 50;
         ExecutorService pool = Executors.newFixedThreadPool(senders);

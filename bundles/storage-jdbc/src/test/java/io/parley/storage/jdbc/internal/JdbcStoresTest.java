@@ -10,8 +10,8 @@ import io.parley.api.store.StoredToken;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
-import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.api.io.TempDir;
 
 class JdbcStoresTest {
@@ -19,24 +19,27 @@ class JdbcStoresTest {
     @TempDir
     Path dir;
 
-    private JdbcDatabase db;
+    private TestDatabases.Opened opened;
     private JdbcAccountStore accounts;
     private JdbcTokenStore tokens;
 
-    @BeforeEach
-    void open() {
-        db = new JdbcDatabase("jdbc:h2:file:" + dir.resolve("parley"), "", "", 4, 2000);
-        accounts = new JdbcAccountStore(db);
-        tokens = new JdbcTokenStore(db);
+    private void open(String backend) {
+        opened = TestDatabases.open(backend, dir);
+        accounts = new JdbcAccountStore(opened.db());
+        tokens = new JdbcTokenStore(opened.db());
     }
 
     @AfterEach
     void close() {
-        db.close();
+        if (opened != null) {
+            opened.close();
+        }
     }
 
-    @Test
-    void usernamesAreUniqueAndFoundIgnoringCase() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void usernamesAreUniqueAndFoundIgnoringCase(String backend) {
+        open(backend);
         OptionalLong id = accounts.create("Alice", "hash", "Al", 1L);
         assertTrue(id.isPresent());
         assertTrue(accounts.create("alice", "other", "", 2L).isEmpty(), "case-insensitive duplicate refused");
@@ -48,8 +51,10 @@ class JdbcStoresTest {
         assertTrue(accounts.findById(id.getAsLong() + 1000).isEmpty());
     }
 
-    @Test
-    void profileChangesOnlyTheGivenFieldsAndKeepsSqlTextAndEmoji() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void profileChangesOnlyTheGivenFieldsAndKeepsSqlTextAndEmoji(String backend) {
+        open(backend);
         long id = accounts.create("bob", "h", "", 1L).orElseThrow();
         accounts.updateProfile(id, new ProfileChange("Bob'; DROP TABLE accounts; --", null, null));
         accounts.updateProfile(id, new ProfileChange(null, "hi 😀 \"quoted\"", null));
@@ -59,15 +64,19 @@ class JdbcStoresTest {
         assertEquals("", b.avatar());
     }
 
-    @Test
-    void passwordHashIsReplaced() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void passwordHashIsReplaced(String backend) {
+        open(backend);
         long id = accounts.create("carol", "old", "", 1L).orElseThrow();
         accounts.updatePasswordHash(id, "new");
         assertEquals("new", accounts.credentials("carol").orElseThrow().passwordHash());
     }
 
-    @Test
-    void tokensAreSavedRevokedAndPurged() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void tokensAreSavedRevokedAndPurged(String backend) {
+        open(backend);
         tokens.save(new StoredToken("t1", 1, "pc", 10, 100));
         tokens.save(new StoredToken("t2", 1, "ios", 10, 100));
         tokens.save(new StoredToken("t3", 2, "pc", 10, 50));
@@ -81,16 +90,17 @@ class JdbcStoresTest {
         assertFalse(tokens.find("t1").isPresent());
     }
 
-    @Test
-    void dataSurvivesReopeningAndMigrationsRunOnce() {
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void dataSurvivesReopeningAndMigrationsRunOnce(String backend) {
+        open(backend);
         long id = accounts.create("dave", "h", "", 1L).orElseThrow();
-        db.close();
-        db = new JdbcDatabase("jdbc:h2:file:" + dir.resolve("parley"), "", "", 4, 2000);
-        accounts = new JdbcAccountStore(db);
+        opened = opened.reopen(dir);
+        accounts = new JdbcAccountStore(opened.db());
         assertEquals(id, accounts.findByUsername("dave").orElseThrow().id());
     }
 
-    @Test
+    @org.junit.jupiter.api.Test
     void splitsScriptsIntoStatements() {
         assertEquals(java.util.List.of("CREATE TABLE a (x INT)", "CREATE INDEX i ON a (x)"),
                 SchemaMigrator.statements("-- comment\nCREATE TABLE a (x INT);\n\nCREATE INDEX i ON a (x);\n"));

@@ -164,7 +164,8 @@ public class HotDeployIT {
         Files.delete(dist.home.resolve("deploy/qq-group-rules.jar"));
         long reverted = millisUntil("the rules to go", 5000,
                 () -> status(victim.sendToGroup(groupId, "free", "v3")) == Status.OK);
-        assertEquals(Status.UNSUPPORTED, status(owner.request(Types.GROUP_MUTE, Map.of("groupId", groupId))));
+        millisUntil("the feature's types to answer UNSUPPORTED", 5000,
+                () -> status(owner.request(Types.GROUP_MUTE, Map.of("groupId", groupId))) == Status.UNSUPPORTED);
 
         running.set(false);
         CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(20, TimeUnit.SECONDS);

@@ -70,13 +70,18 @@ public abstract class ParleyTestSupport {
                         .put("heartbeatMisses", Integer.toString(MISSES))
                         .put("maxPendingPerConnection", "64")
                         .asOption(),
-                newConfiguration("io.parley.storage.jdbc")
-                        .put("url", "jdbc:h2:file:" + new File(data, "parley").getPath())
-                        .asOption(),
+                storage(data),
                 newConfiguration("io.parley.accounts")
                         // Fewer PBKDF2 rounds keep the suite fast; the algorithm and format are the same.
                         .put("pbkdf2Iterations", "10000")
                         .asOption());
+    }
+
+    /** The storage configuration: H2 in a fresh folder, unless a test class runs on another backend. */
+    protected Option storage(File data) {
+        return newConfiguration("io.parley.storage.jdbc")
+                .put("url", "jdbc:h2:file:" + new File(data, "parley").getPath())
+                .asOption();
     }
 
     /** Options a test class adds, such as configuration of its own. */

@@ -77,7 +77,7 @@ public final class AccountDirectory implements AccountService {
 
     @Activate
     public AccountDirectory(AccountsConfiguration config, @Reference AccountStore accounts,
-            @Reference TokenStore tokens) {
+            @Reference(policyOption = ReferencePolicyOption.GREEDY) TokenStore tokens) {
         this(accounts, tokens, config.pbkdf2Iterations(), Duration.ofHours(config.tokenTtlHours()),
                 config.maxFailuresPerUsername(), config.maxFailuresPerAddress(),
                 Duration.ofSeconds(config.failureWindowSeconds()), System::currentTimeMillis);

@@ -12,6 +12,7 @@ import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** PROFILE_GET: any logged-in user may read any profile, with whether its owner is online. */
 @Component
@@ -22,7 +23,7 @@ public final class ProfileGetHandler implements RequestHandler {
     private final PresenceService presence;
 
     @Activate
-    public ProfileGetHandler(@Reference AccountDirectory directory, @Reference PresenceService presence) {
+    public ProfileGetHandler(@Reference AccountDirectory directory, @Reference(policyOption = ReferencePolicyOption.GREEDY) PresenceService presence) {
         this.directory = directory;
         this.presence = presence;
     }

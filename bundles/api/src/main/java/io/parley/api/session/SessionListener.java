@@ -4,7 +4,8 @@ import org.osgi.annotation.versioning.ConsumerType;
 
 /**
  * Whiteboard service told when devices log in and go away (logout, close, heartbeat timeout, kick).
- * Called off the network event loops; implementations must not block for long.
+ * A listener registered while devices are logged in is first told of each of them as opened. Called off the
+ * network event loops, on one thread, in order; implementations must not block for long.
  */
 @ConsumerType
 public interface SessionListener {

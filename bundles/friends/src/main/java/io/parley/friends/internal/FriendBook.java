@@ -21,9 +21,10 @@ import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** The friendship rules, and presence: it hears sessions come and go and tells the friends. */
-@Component(service = {FriendService.class, SessionListener.class, FriendBook.class})
+@Component(service = {FriendService.class, SessionListener.class, FriendBook.class}, immediate = true)
 public final class FriendBook implements FriendService, SessionListener {
 
     static final int MAX_NOTE = 256;
@@ -36,7 +37,7 @@ public final class FriendBook implements FriendService, SessionListener {
 
     @Activate
     public FriendBook(@Reference FriendStore store, @Reference AccountService accounts, @Reference PushService push,
-            @Reference PresenceService presence) {
+            @Reference(policyOption = ReferencePolicyOption.GREEDY) PresenceService presence) {
         this(store, accounts, push, presence, System::currentTimeMillis);
     }
 

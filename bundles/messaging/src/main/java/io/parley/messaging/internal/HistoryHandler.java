@@ -38,7 +38,7 @@ public final class HistoryHandler implements RequestHandler {
     private volatile GroupService groups;
 
     @Activate
-    public HistoryHandler(MessagingConfiguration config, @Reference MessageStore store,
+    public HistoryHandler(MessagingConfiguration config, @Reference(policyOption = ReferencePolicyOption.GREEDY) MessageStore store,
             @Reference AccountService accounts) {
         this.config = config;
         this.store = store;

@@ -12,6 +12,7 @@ import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** MSG_ACK: moves this device's cursor forward; a seq beyond the newest entry is refused. */
 @Component
@@ -21,7 +22,7 @@ public final class MsgAckHandler implements RequestHandler {
     private final MessageStore store;
 
     @Activate
-    public MsgAckHandler(@Reference MessageStore store) {
+    public MsgAckHandler(@Reference(policyOption = ReferencePolicyOption.GREEDY) MessageStore store) {
         this.store = store;
     }
 

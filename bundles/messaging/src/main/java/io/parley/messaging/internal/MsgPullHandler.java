@@ -13,6 +13,7 @@ import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** MSG_PULL: the caller's inbox entries after a seq, in order, in one query. */
 @Component(configurationPid = "io.parley.messaging")
@@ -23,7 +24,7 @@ public final class MsgPullHandler implements RequestHandler {
     private final MessageStore store;
 
     @Activate
-    public MsgPullHandler(MessagingConfiguration config, @Reference MessageStore store) {
+    public MsgPullHandler(MessagingConfiguration config, @Reference(policyOption = ReferencePolicyOption.GREEDY) MessageStore store) {
         this.config = config;
         this.store = store;
     }

@@ -23,6 +23,7 @@ import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Stores first, then notifies. The notice carries the new entry inline, so an online device that holds
@@ -37,7 +38,7 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
     private final LongSupplier clock;
 
     @Activate
-    public StoreFirstMessageService(@Reference MessageStore store, @Reference PushService push,
+    public StoreFirstMessageService(@Reference(policyOption = ReferencePolicyOption.GREEDY) MessageStore store, @Reference PushService push,
             @Reference Serializer serializer) {
         this(store, push, serializer, System::currentTimeMillis);
     }
@@ -51,8 +52,8 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
 
     @Override
     public Delivery sendDirect(UserRef sender, UserRef recipient, String text, String cid) {
-        Appended a = store.append(new NewMessage(sender.id(), recipient.id(), null, InboxEntry.MSG, text, null, cid,
-                clock.getAsLong()), List.of(sender.id(), recipient.id()));
+        Appended a = store.append(new NewMessage(sender.id(), sender.username(), recipient.id(), recipient.username(),
+                null, InboxEntry.MSG, text, null, cid, clock.getAsLong()), List.of(sender.id(), recipient.id()));
         if (!a.duplicate()) {
             notifyOwners(a, owner -> new InboxEntry(a.seqs().get(owner), a.msgId(), InboxEntry.MSG, sender.username(),
                     recipient.username(), null, text, null, a.ts()));
@@ -62,8 +63,8 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
 
     @Override
     public Delivery sendToGroup(UserRef sender, long groupId, Collection<Long> memberIds, String text, String cid) {
-        Appended a = store.append(new NewMessage(sender.id(), null, groupId, InboxEntry.MSG, text, null, cid,
-                clock.getAsLong()), memberIds);
+        Appended a = store.append(new NewMessage(sender.id(), sender.username(), null, null, groupId, InboxEntry.MSG,
+                text, null, cid, clock.getAsLong()), memberIds);
         if (!a.duplicate()) {
             notifyOwners(a, owner -> new InboxEntry(a.seqs().get(owner), a.msgId(), InboxEntry.MSG, sender.username(),
                     null, groupId, text, null, a.ts()));
@@ -74,8 +75,8 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
     @Override
     public Delivery postGroupEvent(UserRef actor, long groupId, Collection<Long> memberIds, Object event) {
         String json = new String(serializer.write(null, event), StandardCharsets.UTF_8);
-        Appended a = store.append(new NewMessage(actor.id(), null, groupId, InboxEntry.EVENT, null, json, null,
-                clock.getAsLong()), memberIds);
+        Appended a = store.append(new NewMessage(actor.id(), actor.username(), null, null, groupId, InboxEntry.EVENT,
+                null, json, null, clock.getAsLong()), memberIds);
         RawJson raw = new RawJson(json);
         notifyOwners(a, owner -> new InboxEntry(a.seqs().get(owner), a.msgId(), InboxEntry.EVENT, actor.username(),
                 null, groupId, null, raw, a.ts()));

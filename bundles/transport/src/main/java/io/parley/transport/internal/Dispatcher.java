@@ -49,6 +49,10 @@ final class Dispatcher {
             }
             RequestHandler handler = handlers.get(frame.type());
             if (handler == null) {
+                if (handlers.recentlyGone(frame.type())) {
+                    throw ParleyException.unavailable("The handler for " + Types.name(frame.type())
+                            + " is being replaced; retry shortly.", null);
+                }
                 throw new ParleyException(Status.UNSUPPORTED,
                         "This server has no handler for " + Types.name(frame.type()) + " right now.");
             }

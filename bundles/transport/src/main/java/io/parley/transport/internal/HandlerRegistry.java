@@ -26,7 +26,11 @@ final class HandlerRegistry {
     private static final Comparator<Registered> BEST_FIRST = Comparator.comparingInt(Registered::ranking)
             .reversed().thenComparingLong(Registered::serviceId);
 
+    /** A type whose last handler left this recently is being replaced (bundle update, rebinding), not gone. */
+    static final long REPLACEMENT_GRACE_MS = 2000;
+
     private final Map<Integer, List<Registered>> byType = new ConcurrentHashMap<>();
+    private final Map<Integer, Long> goneAt = new ConcurrentHashMap<>();
 
     void add(RequestHandler handler, Map<String, Object> properties) {
         Integer type = typeOf(properties);
@@ -52,7 +56,11 @@ final class HandlerRegistry {
         }
         byType.computeIfPresent(type, (t, list) -> {
             list.removeIf(r -> r.handler() == handler);
-            return list.isEmpty() ? null : list;
+            if (list.isEmpty()) {
+                goneAt.put(t, System.currentTimeMillis());
+                return null;
+            }
+            return list;
         });
         LOG.debug("Handler for type {} removed", type);
     }
@@ -65,6 +73,12 @@ final class HandlerRegistry {
         }
         Iterator<Registered> best = list.iterator();
         return best.hasNext() ? best.next().handler() : null;
+    }
+
+    /** True when the type had a handler until moments ago: a retry will likely find its successor. */
+    boolean recentlyGone(int type) {
+        Long at = goneAt.get(type);
+        return at != null && System.currentTimeMillis() - at < REPLACEMENT_GRACE_MS;
     }
 
     private static Integer typeOf(Map<String, Object> properties) {

@@ -13,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
@@ -38,7 +39,11 @@ public final class SessionRegistry implements PushService, PresenceService {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
     private final Serializer serializer;
-    private final Map<Long, Map<String, Channel>> byUser = new ConcurrentHashMap<>();
+    /** A logged-in device: its session and the channel it is on. */
+    private record Bound(Session session, Channel channel) {
+    }
+
+    private final Map<Long, Map<String, Bound>> byUser = new ConcurrentHashMap<>();
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "parley-session-events");
         t.setDaemon(true);
@@ -49,13 +54,35 @@ public final class SessionRegistry implements PushService, PresenceService {
      * Fetched only when an event fires: listeners (presence) need this registry's PushService, so binding
      * them while this component activates would be a cycle.
      */
-    @Reference(service = SessionListener.class, cardinality = ReferenceCardinality.MULTIPLE,
-            policy = ReferencePolicy.DYNAMIC)
-    private volatile List<ComponentServiceObjects<SessionListener>> listeners = List.of();
+    private final List<ComponentServiceObjects<SessionListener>> listeners = new CopyOnWriteArrayList<>();
 
     @Activate
     public SessionRegistry(@Reference Serializer serializer) {
         this.serializer = serializer;
+    }
+
+    /** A listener that arrives while devices are logged in is told of each of them, as if they had just come. */
+    @Reference(service = SessionListener.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC)
+    void addListener(ComponentServiceObjects<SessionListener> listener) {
+        listeners.add(listener);
+        List<List<Session>> current = byUser.values().stream()
+                .map(devices -> devices.values().stream().map(Bound::session).toList())
+                .toList();
+        if (current.isEmpty()) {
+            return;
+        }
+        fire(List.of(listener), l -> {
+            for (List<Session> devices : current) {
+                for (int i = 0; i < devices.size(); i++) {
+                    l.sessionOpened(devices.get(i), i == 0);
+                }
+            }
+        });
+    }
+
+    void removeListener(ComponentServiceObjects<SessionListener> listener) {
+        listeners.remove(listener);
     }
 
     @Deactivate
@@ -66,18 +93,18 @@ public final class SessionRegistry implements PushService, PresenceService {
 
     /** Binds a session to a channel, kicking a channel that held the same user and device. */
     void register(Session session, Channel channel) {
-        Channel[] previous = new Channel[1];
+        Bound[] previous = new Bound[1];
         boolean[] first = new boolean[1];
         byUser.compute(session.userId(), (id, devices) -> {
-            Map<String, Channel> next = devices == null ? new ConcurrentHashMap<>() : devices;
+            Map<String, Bound> next = devices == null ? new ConcurrentHashMap<>() : devices;
             first[0] = next.isEmpty();
-            previous[0] = next.put(session.device(), channel);
+            previous[0] = next.put(session.device(), new Bound(session, channel));
             return next;
         });
-        if (previous[0] != null && previous[0] != channel) {
-            kick(previous[0], "Logged in again on the same device.");
+        if (previous[0] != null && previous[0].channel() != channel) {
+            kick(previous[0].channel(), "Logged in again on the same device.");
         }
-        fire(l -> l.sessionOpened(session, first[0]));
+        fire(listeners, l -> l.sessionOpened(session, first[0]));
     }
 
     /** Removes the binding if this channel still holds it (a kicked channel no longer does). */
@@ -85,12 +112,13 @@ public final class SessionRegistry implements PushService, PresenceService {
         boolean[] removed = new boolean[1];
         boolean[] last = new boolean[1];
         byUser.computeIfPresent(session.userId(), (id, devices) -> {
-            removed[0] = devices.remove(session.device(), channel);
+            Bound bound = devices.get(session.device());
+            removed[0] = bound != null && bound.channel() == channel && devices.remove(session.device(), bound);
             last[0] = devices.isEmpty();
             return last[0] ? null : devices;
         });
         if (removed[0]) {
-            fire(l -> l.sessionClosed(session, last[0]));
+            fire(listeners, l -> l.sessionClosed(session, last[0]));
         }
     }
 
@@ -101,13 +129,14 @@ public final class SessionRegistry implements PushService, PresenceService {
 
     @Override
     public int push(long userId, int type, Object body) {
-        Map<String, Channel> devices = byUser.get(userId);
+        Map<String, Bound> devices = byUser.get(userId);
         if (devices == null || devices.isEmpty()) {
             return 0;
         }
         Frame notice = Frame.notice(type, serializer.write(null, body));
         int written = 0;
-        for (Channel channel : devices.values()) {
+        for (Bound bound : devices.values()) {
+            Channel channel = bound.channel();
             // A notice is a hint: a device that does not read its socket misses it rather than growing our heap.
             if (channel.isActive() && channel.isWritable()) {
                 channel.writeAndFlush(notice, channel.voidPromise());
@@ -119,13 +148,13 @@ public final class SessionRegistry implements PushService, PresenceService {
 
     @Override
     public Set<String> devices(long userId) {
-        Map<String, Channel> devices = byUser.get(userId);
+        Map<String, Bound> devices = byUser.get(userId);
         return devices == null ? Set.of() : Set.copyOf(devices.keySet());
     }
 
     @Override
     public boolean isOnline(long userId) {
-        Map<String, Channel> devices = byUser.get(userId);
+        Map<String, Bound> devices = byUser.get(userId);
         return devices != null && !devices.isEmpty();
     }
 
@@ -134,8 +163,7 @@ public final class SessionRegistry implements PushService, PresenceService {
         return byUser.values().stream().mapToInt(Map::size).sum();
     }
 
-    private void fire(Consumer<SessionListener> event) {
-        List<ComponentServiceObjects<SessionListener>> current = listeners;
+    private void fire(List<ComponentServiceObjects<SessionListener>> current, Consumer<SessionListener> event) {
         if (current.isEmpty()) {
             return;
         }

@@ -22,7 +22,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** Messages, inboxes and device cursors in the {@code messages}, {@code inbox*} tables. */
-@Component(service = MessageStore.class)
+@Component(service = MessageStore.class, property = "parley.store=jdbc")
 public final class JdbcMessageStore implements MessageStore {
 
     private static final String ENTRY = "SELECT i.seq, m.id, m.kind, s.username, r.username, m.group_id, m.body, "

@@ -10,7 +10,7 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
 /** Login tokens in the {@code tokens} table, by hash. */
-@Component(service = TokenStore.class)
+@Component(service = TokenStore.class, property = "parley.store=jdbc")
 public final class JdbcTokenStore implements TokenStore {
 
     private final JdbcDatabase db;

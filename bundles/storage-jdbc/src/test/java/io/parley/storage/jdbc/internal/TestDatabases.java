@@ -16,20 +16,20 @@ import org.junit.jupiter.api.Assumptions;
  * (root, no password) in a database of its own, created for the test and dropped after. With CI=true a
  * missing MariaDB fails the test; elsewhere it is skipped with a loud message.
  */
-final class TestDatabases {
+public final class TestDatabases {
 
-    static final String MARIADB_ROOT = "jdbc:mysql://127.0.0.1:3306/?user=root&password=";
+    public static final String MARIADB_ROOT = "jdbc:mysql://127.0.0.1:3306/?user=root&password=";
 
     private TestDatabases() {
     }
 
     /** Parameter source: every backend by name. */
-    static Stream<String> all() {
+    public static Stream<String> all() {
         return Stream.of("h2", "mariadb");
     }
 
     /** A fresh, migrated database of the kind, in a temporary folder (H2) or a new database (MariaDB). */
-    static Opened open(String kind, Path dir) {
+    public static Opened open(String kind, Path dir) {
         if (kind.equals("h2")) {
             return new Opened(new JdbcDatabase("jdbc:h2:file:" + dir.resolve("parley"), "", "", 16, 5000), null);
         }
@@ -38,7 +38,7 @@ final class TestDatabases {
     }
 
     /** An open test database; closing it drops the MariaDB database. */
-    record Opened(JdbcDatabase db, String mariaDbName) implements AutoCloseable {
+    public record Opened(JdbcDatabase db, String mariaDbName) implements AutoCloseable {
         @Override
         public void close() {
             db.close();
@@ -47,8 +47,12 @@ final class TestDatabases {
             }
         }
 
+        public JdbcDatabase db() {
+            return db;
+        }
+
         /** Reopens the same database, as a restarted server would. */
-        Opened reopen(Path dir) {
+        public Opened reopen(Path dir) {
             db.close();
             return mariaDbName == null
                     ? new Opened(new JdbcDatabase("jdbc:h2:file:" + dir.resolve("parley"), "", "", 16, 5000), null)
@@ -58,14 +62,14 @@ final class TestDatabases {
     }
 
     /** Creates an empty utf8mb4 database on the local MariaDB and returns its name. */
-    static String freshMariaDb() {
+    public static String freshMariaDb() {
         String name = "parley_t" + Long.toString(ThreadLocalRandom.current().nextLong() & Long.MAX_VALUE, 36);
         root("CREATE DATABASE " + name + " CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci");
         return name;
     }
 
     /** Runs one statement as root on the local MariaDB. */
-    static void root(String sql) {
+    public static void root(String sql) {
         try (Connection c = DriverManager.getConnection(MARIADB_ROOT); Statement s = c.createStatement()) {
             s.execute(sql);
         } catch (SQLException e) {

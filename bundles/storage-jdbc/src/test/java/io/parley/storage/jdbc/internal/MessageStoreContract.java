@@ -1,0 +1,183 @@
+package io.parley.storage.jdbc.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.api.message.InboxEntry;
+import io.parley.api.store.Appended;
+import io.parley.api.store.MessageStore;
+import io.parley.api.store.NewMessage;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.stream.Collectors;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What every {@link MessageStore} must do, on every database. Subclasses run it on a store of their own
+ * ({@link #decorate}): the JDBC store itself, or a cache in front of it.
+ */
+public abstract class MessageStoreContract {
+
+    /** The store under test, given the JDBC store on a fresh database. */
+    protected abstract MessageStore decorate(MessageStore jdbc);
+
+
+    @TempDir
+    protected Path dir;
+
+    private TestDatabases.Opened opened;
+    private MessageStore store;
+    private long alice;
+    private long bob;
+    private long carol;
+
+    private void open(String backend) {
+        opened = TestDatabases.open(backend, dir);
+        store = decorate(new JdbcMessageStore(opened.db()));
+        JdbcAccountStore accounts = new JdbcAccountStore(opened.db());
+        alice = accounts.create("alice", "h", "", 1).orElseThrow();
+        bob = accounts.create("bob", "h", "", 1).orElseThrow();
+        carol = accounts.create("carol", "h", "", 1).orElseThrow();
+    }
+
+    @AfterEach
+    public void closeDatabase() {
+        if (opened != null) {
+            opened.close();
+        }
+    }
+
+    private Appended direct(long from, long to, String text, String cid) {
+        return store.append(new NewMessage(from, name(from), to, name(to), null, InboxEntry.MSG, text, null, cid, 100),
+                List.of(from, to));
+    }
+
+    private String name(long id) {
+        return id == alice ? "alice" : id == bob ? "bob" : "carol";
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    public void aDirectMessageLandsInBothInboxesWithUsernames(String backend) {
+        open(backend);
+        Appended a = direct(alice, bob, "hi 😀", "c1");
+        assertFalse(a.duplicate());
+        assertEquals(1L, a.seqs().get(alice));
+        assertEquals(1L, a.seqs().get(bob));
+        InboxEntry e = store.pull(bob, 0, 10).get(0);
+        assertEquals(new InboxEntry(1, a.msgId(), "msg", "alice", "bob", null, "hi 😀", null, 100), e);
+        assertEquals(e, store.pull(alice, 0, 10).get(0));
+        assertEquals(1, store.lastSeq(bob));
+        assertEquals(0, store.lastSeq(carol));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    public void theSameCidIsStoredOnce(String backend) {
+        open(backend);
+        Appended first = direct(alice, bob, "once", "same");
+        Appended again = direct(alice, bob, "once", "same");
+        assertTrue(again.duplicate());
+        assertEquals(first.msgId(), again.msgId());
+        assertEquals(1, store.pull(bob, 0, 10).size());
+        assertFalse(direct(bob, alice, "other sender, same cid", "same").duplicate());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    public void pullPagesInSeqOrder(String backend) {
+        open(backend);
+        for (int i = 1; i <= 7; i++) {
+            direct(alice, bob, "m" + i, "c" + i);
+        }
+        List<InboxEntry> page = store.pull(bob, 2, 3);
+        assertEquals(List.of(3L, 4L, 5L), page.stream().map(InboxEntry::seq).toList());
+        assertEquals("m3", page.get(0).text());
+        assertTrue(store.pull(bob, 7, 10).isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    public void cursorsAreKeptPerDeviceAndNeverMoveBack(String backend) {
+        open(backend);
+        store.ack(bob, "pc", 5);
+        store.ack(bob, "pc", 3);
+        store.ack(bob, "ios", 1);
+        assertEquals(5, store.acked(bob, "pc"));
+        assertEquals(1, store.acked(bob, "ios"));
+        assertEquals(0, store.acked(bob, "web"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    public void aGroupMessageIsStoredOnceWithAnEntryPerMember(String backend) {
+        open(backend);
+        Appended g = store.append(new NewMessage(alice, "alice", null, null, 42L, "msg", "to all", null, "g1", 5),
+                List.of(alice, bob, carol));
+        direct(alice, bob, "direct", "d1");
+        assertEquals(Set.of(alice, bob, carol), g.seqs().keySet());
+        InboxEntry e = store.pull(carol, 0, 10).get(0);
+        assertEquals(42L, e.groupId());
+        assertNull(e.to());
+        assertEquals(g.msgId(), store.pull(bob, 0, 10).get(0).msgId());
+        Appended event = store.append(new NewMessage(alice, "alice", null, null, 42L, "event", null, "{\"type\":\"left\"}", null, 6),
+                List.of(bob, carol));
+        assertEquals("{\"type\":\"left\"}", store.pull(carol, 1, 10).get(0).event().json());
+        assertEquals(2, store.history(bob, null, 42L, Long.MAX_VALUE, 10).size());
+        assertEquals(event.msgId(), store.history(bob, null, 42L, Long.MAX_VALUE, 10).get(0).msgId());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    public void historyIsOneConversationNewestFirst(String backend) {
+        open(backend);
+        direct(alice, bob, "a1", "1");
+        direct(bob, alice, "b1", "2");
+        direct(alice, carol, "to carol", "3");
+        direct(alice, bob, "a2", "4");
+        List<InboxEntry> h = store.history(alice, bob, null, Long.MAX_VALUE, 10);
+        assertEquals(List.of("a2", "b1", "a1"), h.stream().map(InboxEntry::text).toList());
+        assertEquals(List.of("b1"), store.history(alice, bob, null, h.get(0).seq(), 1).stream()
+                .map(InboxEntry::text).toList());
+        assertEquals(List.of("to carol"), store.history(carol, alice, null, Long.MAX_VALUE, 10).stream()
+                .map(InboxEntry::text).toList());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    public void concurrentSendersToOneReceiverGetGaplessSeqs(String backend) throws Exception {
+        open(backend);
+        int senders = 8;
+        int each = 50;
+        ExecutorService pool = Executors.newFixedThreadPool(senders);
+        List<Future<?>> futures = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int sender = s;
+            futures.add(pool.submit(() -> {
+                for (int i = 0; i < each; i++) {
+                    direct(sender % 2 == 0 ? alice : carol, bob, "x", sender + "-" + i);
+                }
+            }));
+        }
+        for (Future<?> f : futures) {
+            f.get();
+        }
+        pool.shutdown();
+        List<Long> seqs = store.pull(bob, 0, 1000).stream().map(InboxEntry::seq).toList();
+        assertEquals(LongStream.rangeClosed(1, senders * each).boxed().toList(), seqs);
+        assertEquals(senders * each, store.lastSeq(bob));
+        assertEquals(senders * each / 2, store.pull(alice, 0, 1000).stream()
+                .map(InboxEntry::seq).collect(Collectors.toSet()).size());
+    }
+}

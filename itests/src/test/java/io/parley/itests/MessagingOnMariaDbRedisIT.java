@@ -1,0 +1,42 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.parley.api.session.PresenceService;
+import io.parley.api.store.MessageStore;
+import io.parley.api.store.TokenStore;
+import java.io.File;
+import java.time.Duration;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.osgi.service.cm.ConfigurationAdmin;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/** The messaging integration tests, unchanged, on MariaDB with the Redis fast inbox, tokens and presence. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class MessagingOnMariaDbRedisIT extends MessagingIT {
+
+    @Override
+    protected Option storage(File data) {
+        return TestBackends.mariaDbAndRedis(12);
+    }
+
+    @Test
+    public void theRedisAndMariaDbStoresAreTheOnesServing() throws Exception {
+        awaitTrue("the Redis message store to serve", Duration.ofSeconds(10), () -> "redis".equals(
+                context.getServiceReference(MessageStore.class).getProperty("parley.store")));
+        assertEquals("redis", context.getServiceReference(TokenStore.class).getProperty("parley.store"));
+        assertEquals(10, context.getServiceReference(PresenceService.class).getProperty("service.ranking"));
+        assertTrue(String.valueOf(configurationAdmin.getConfiguration("io.parley.storage.jdbc", "?")
+                .getProperties().get("url")).startsWith("jdbc:mysql:"));
+    }
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+}

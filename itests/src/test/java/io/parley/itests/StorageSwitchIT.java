@@ -1,0 +1,124 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
+
+import io.parley.api.message.InboxEntry;
+import io.parley.api.session.PresenceService;
+import io.parley.api.store.MessageStore;
+import io.parley.api.store.TokenStore;
+import io.parley.client.ParleyClient;
+import io.parley.protocol.Status;
+import java.time.Duration;
+import java.util.Hashtable;
+import java.util.List;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/** From the embedded H2 to MariaDB and Redis and back, by configuration alone, while the server runs. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class StorageSwitchIT extends ParleyTestSupport {
+
+    private static final int REDIS_DATABASE = 11;
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Override
+    protected Option[] extraOptions() {
+        String mariaDb = TestBackends.freshMariaDb();
+        TestBackends.flushRedis(REDIS_DATABASE);
+        return new Option[] {
+            systemProperty("parley.test.mariadb").value(mariaDb),
+            newConfiguration("io.parley.messaging").put("requireFriendship", "false").asOption()};
+    }
+
+    /** Which message store serves now; "none" while the stores rebind. */
+    private String store() {
+        var reference = context.getServiceReference(MessageStore.class);
+        return reference == null ? "none" : String.valueOf(reference.getProperty("parley.store"));
+    }
+
+    private Object property(Class<?> service, String name) {
+        var reference = context.getServiceReference(service);
+        return reference == null ? null : reference.getProperty(name);
+    }
+
+    /** Registers, retrying while the stores rebind (the account types answer UNSUPPORTED or UNAVAILABLE). */
+    private void registerWhenReady(ParleyClient c, String name) throws Exception {
+        awaitTrue("registration to work again", Duration.ofSeconds(30), () -> {
+            try {
+                await(c.register(name, PASSWORD, null));
+                return true;
+            } catch (Exception e) {
+                Status s = ((io.parley.api.ParleyException) e.getCause()).status();
+                if (s != Status.UNSUPPORTED && s != Status.UNAVAILABLE) {
+                    throw new AssertionError(e);
+                }
+                return false;
+            }
+        });
+    }
+
+    @Test
+    public void switchesToMariaDbAndRedisAndBackWhileRunning() throws Exception {
+        awaitServer();
+        ParleyClient c = client();
+        await(c.register("on_h2", PASSWORD, null));
+        assertEquals("jdbc", store());
+
+        Configuration jdbc = configurationAdmin.getConfiguration("io.parley.storage.jdbc", "?");
+        Hashtable<String, Object> mysql = new Hashtable<>();
+        mysql.put("url", System.getProperty("parley.test.mariadb"));
+        mysql.put("user", "root");
+        mysql.put("password", "");
+        jdbc.update(mysql);
+        Configuration redis = configurationAdmin.getConfiguration("io.parley.storage.redis", "?");
+        Hashtable<String, Object> redisProps = new Hashtable<>();
+        redisProps.put("database", Integer.toString(REDIS_DATABASE));
+        redis.update(redisProps);
+
+        awaitTrue("the Redis stores and presence to take over", Duration.ofSeconds(30), () -> "redis".equals(store())
+                && "redis".equals(property(TokenStore.class, "parley.store"))
+                && Integer.valueOf(10).equals(property(PresenceService.class, "service.ranking")));
+        registerWhenReady(c, "on_mariadb");
+        registerWhenReady(c, "on_mariadb2");
+        ParleyClient a = client();
+        loginWhenReady(a, "on_mariadb", PASSWORD, "pc");
+        assertEquals("the new database does not have the H2 user", Status.NOT_FOUND,
+                failure(a.profile("on_h2")).status());
+        awaitTrue("sending to work again", Duration.ofSeconds(30), () -> {
+            try {
+                await(a.sendMessage("on_mariadb2", "via redis 😀", "s1"));
+                return true;
+            } catch (Exception e) {
+                Status s = ((io.parley.api.ParleyException) e.getCause()).status();
+                if (s != Status.UNSUPPORTED && s != Status.UNAVAILABLE) {
+                    throw new AssertionError(e);
+                }
+                return false;
+            }
+        });
+        ParleyClient b = client();
+        loginWhenReady(b, "on_mariadb2", PASSWORD, "pc");
+        List<InboxEntry> inbox = await(b.pull(0, null)).messages();
+        assertEquals("via redis 😀", inbox.get(0).text());
+        assertTrue(await(b.profile("on_mariadb")).online());
+
+        redis.delete();
+        awaitTrue("the database store to serve alone", Duration.ofSeconds(30), () -> "jdbc".equals(store()));
+        ParleyClient again = client();
+        loginWhenReady(again, "on_mariadb2", PASSWORD, "ios");
+        assertEquals("the messages are in the database", "via redis 😀", await(again.pull(0, null)).messages().get(0).text());
+    }
+}

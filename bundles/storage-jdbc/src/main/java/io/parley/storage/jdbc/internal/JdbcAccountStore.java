@@ -114,26 +114,13 @@ public final class JdbcAccountStore implements AccountStore {
         if (sets.isEmpty()) {
             return;
         }
-        db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "UPDATE accounts SET " + String.join(", ", sets) + " WHERE id = ?")) {
-                for (int i = 0; i < values.size(); i++) {
-                    p.setString(i + 1, values.get(i));
-                }
-                p.setLong(values.size() + 1, userId);
-                return p.executeUpdate();
-            }
-        });
+        List<Object> params = new ArrayList<>(values);
+        params.add(userId);
+        db.update("UPDATE accounts SET " + String.join(", ", sets) + " WHERE id = ?", params.toArray());
     }
 
     @Override
     public void updatePasswordHash(long userId, String passwordHash) {
-        db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("UPDATE accounts SET password_hash = ? WHERE id = ?")) {
-                p.setString(1, passwordHash);
-                p.setLong(2, userId);
-                return p.executeUpdate();
-            }
-        });
+        db.update("UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, userId);
     }
 }

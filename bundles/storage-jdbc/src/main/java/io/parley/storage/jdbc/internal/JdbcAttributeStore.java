@@ -57,31 +57,13 @@ public final class JdbcAttributeStore implements AttributeStore {
 
     @Override
     public void put(String namespace, long groupId, long userId, String name, String value) {
-        db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO group_attributes "
-                    + "(namespace, group_id, user_id, name, attr_value) VALUES (?, ?, ?, ?, ?) "
-                    + "ON DUPLICATE KEY UPDATE attr_value = VALUES(attr_value)")) {
-                p.setString(1, namespace);
-                p.setLong(2, groupId);
-                p.setLong(3, userId);
-                p.setString(4, name);
-                p.setString(5, value);
-                return p.executeUpdate();
-            }
-        });
+        db.update("INSERT INTO group_attributes (namespace, group_id, user_id, name, attr_value) VALUES (?, ?, ?, ?, ?) "
+                + "ON DUPLICATE KEY UPDATE attr_value = VALUES(attr_value)", namespace, groupId, userId, name, value);
     }
 
     @Override
     public void remove(String namespace, long groupId, long userId, String name) {
-        db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM group_attributes "
-                    + "WHERE namespace = ? AND group_id = ? AND user_id = ? AND name = ?")) {
-                p.setString(1, namespace);
-                p.setLong(2, groupId);
-                p.setLong(3, userId);
-                p.setString(4, name);
-                return p.executeUpdate();
-            }
-        });
+        db.update("DELETE FROM group_attributes WHERE namespace = ? AND group_id = ? AND user_id = ? AND name = ?",
+                namespace, groupId, userId, name);
     }
 }

@@ -4,6 +4,7 @@ import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.parley.api.ParleyException;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLNonTransientConnectionException;
@@ -68,6 +69,18 @@ public final class JdbcDatabase {
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** Runs one INSERT, UPDATE or DELETE with the parameters in order; returns the rows it changed. */
+    int update(String sql, Object... params) {
+        return call(c -> {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                for (int i = 0; i < params.length; i++) {
+                    p.setObject(i + 1, params[i]);
+                }
+                return p.executeUpdate();
+            }
+        });
     }
 
     /** Runs work with a pooled connection in auto-commit mode. */

@@ -161,13 +161,6 @@ public final class JdbcFriendStore implements FriendStore {
 
     @Override
     public void markNotified(long fromId, long toId) {
-        db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "UPDATE friend_requests SET notified = TRUE WHERE from_id = ? AND to_id = ?")) {
-                p.setLong(1, fromId);
-                p.setLong(2, toId);
-                return p.executeUpdate();
-            }
-        });
+        db.update("UPDATE friend_requests SET notified = TRUE WHERE from_id = ? AND to_id = ?", fromId, toId);
     }
 }

@@ -132,7 +132,7 @@ public final class JdbcGroupStore implements GroupStore {
 
     @Override
     public void setOwner(long groupId, long ownerId) {
-        update("UPDATE chat_groups SET owner_id = ? WHERE id = ?", ownerId, groupId);
+        db.update("UPDATE chat_groups SET owner_id = ? WHERE id = ?", ownerId, groupId);
     }
 
     @Override
@@ -147,16 +147,6 @@ public final class JdbcGroupStore implements GroupStore {
                 p.executeUpdate();
             }
             return null;
-        });
-    }
-
-    private void update(String sql, long a, long b) {
-        db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(sql)) {
-                p.setLong(1, a);
-                p.setLong(2, b);
-                return p.executeUpdate();
-            }
         });
     }
 

@@ -227,14 +227,7 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public void ack(long userId, String device, long seq) {
-        db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO inbox_cursors (user_id, device, acked) "
-                    + "VALUES (?, ?, ?) ON DUPLICATE KEY UPDATE acked = GREATEST(acked, VALUES(acked))")) {
-                p.setLong(1, userId);
-                p.setString(2, device);
-                p.setLong(3, seq);
-                return p.executeUpdate();
-            }
-        });
+        db.update("INSERT INTO inbox_cursors (user_id, device, acked) VALUES (?, ?, ?) "
+                + "ON DUPLICATE KEY UPDATE acked = GREATEST(acked, VALUES(acked))", userId, device, seq);
     }
 }

@@ -22,17 +22,8 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public void save(StoredToken token) {
-        db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO tokens "
-                    + "(token_id, user_id, device, created_at, expires_at) VALUES (?, ?, ?, ?, ?)")) {
-                p.setString(1, token.tokenId());
-                p.setLong(2, token.userId());
-                p.setString(3, token.device());
-                p.setLong(4, token.createdAt());
-                p.setLong(5, token.expiresAt());
-                return p.executeUpdate();
-            }
-        });
+        db.update("INSERT INTO tokens (token_id, user_id, device, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+                token.tokenId(), token.userId(), token.device(), token.createdAt(), token.expiresAt());
     }
 
     @Override
@@ -51,32 +42,16 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public void revoke(String tokenId) {
-        db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM tokens WHERE token_id = ?")) {
-                p.setString(1, tokenId);
-                return p.executeUpdate();
-            }
-        });
+        db.update("DELETE FROM tokens WHERE token_id = ?", tokenId);
     }
 
     @Override
     public int revokeAllExcept(long userId, String keepTokenId) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM tokens WHERE user_id = ? AND token_id <> ?")) {
-                p.setLong(1, userId);
-                p.setString(2, keepTokenId);
-                return p.executeUpdate();
-            }
-        });
+        return db.update("DELETE FROM tokens WHERE user_id = ? AND token_id <> ?", userId, keepTokenId);
     }
 
     @Override
     public int purgeExpired(long now) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("DELETE FROM tokens WHERE expires_at < ?")) {
-                p.setLong(1, now);
-                return p.executeUpdate();
-            }
-        });
+        return db.update("DELETE FROM tokens WHERE expires_at < ?", now);
     }
 }

@@ -1,0 +1,308 @@
+package io.parley.bench;
+
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.parley.client.ParleyClient;
+import io.parley.client.ParleyClientOptions;
+import io.parley.protocol.Types;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.HdrHistogram.Recorder;
+
+/**
+ * Drives one workload against one server (Parley or the relay) over many connections on a few Netty
+ * threads, for a bounded time, and appends one JSON line of results to a file.
+ *
+ * <pre>
+ * LoadGenerator TARGET PORT WORKLOAD SECONDS OUT [key=value ...]
+ *   WORKLOAD  peak    closed loop: pairs= senders each keep window= messages in flight
+ *             rate    open loop at rate= messages/s in total over pairs= pairs (latency corrected for
+ *                     coordinated omission: measured from each message's intended send time)
+ *             fanout  one sender, members= online members, rate= group messages/s
+ *             logins  connections= loops of connect + LOGIN + close
+ * </pre>
+ *
+ * Only 127.0.0.1 is ever a target. Latency is from send to the receiver holding the entry (MSG_NOTIFY inline).
+ */
+public final class LoadGenerator {
+
+    private static final String PASSWORD = "bench-password";
+    private static final long MAX_LATENCY_NS = TimeUnit.SECONDS.toNanos(60);
+
+    private final String target;
+    private final int port;
+    private final Map<String, String> options;
+    private final EventLoopGroup loop = new NioEventLoopGroup(2);
+    private final ParleyClientOptions clientOptions;
+    private final Recorder latency = new Recorder(MAX_LATENCY_NS, 3);
+    private final AtomicLong sent = new AtomicLong();
+    private final AtomicLong delivered = new AtomicLong();
+    private final AtomicLong errors = new AtomicLong();
+    private final List<ParleyClient> clients = new ArrayList<>();
+
+    private LoadGenerator(String target, int port, Map<String, String> options) {
+        this.target = target;
+        this.port = port;
+        this.options = options;
+        this.clientOptions = ParleyClientOptions.defaults().withEventLoop(loop).withRequestTimeout(Duration.ofSeconds(30));
+    }
+
+    public static void main(String[] args) throws Exception {
+        Map<String, String> options = new java.util.HashMap<>();
+        for (int i = 5; i < args.length; i++) {
+            String[] kv = args[i].split("=", 2);
+            options.put(kv[0], kv[1]);
+        }
+        LoadGenerator g = new LoadGenerator(args[0], Integer.parseInt(args[1]), options);
+        try {
+            JsonObject result = g.run(args[2], Integer.parseInt(args[3]));
+            Files.writeString(Path.of(args[4]), result + "\n", StandardCharsets.UTF_8, StandardOpenOption.CREATE,
+                    StandardOpenOption.APPEND);
+            System.out.println(result);
+        } finally {
+            g.clients.forEach(ParleyClient::close);
+            g.loop.shutdownGracefully(0, 1, TimeUnit.SECONDS).syncUninterruptibly();
+        }
+        System.exit(0);
+    }
+
+    private int option(String name, int fallback) {
+        return Integer.parseInt(options.getOrDefault(name, Integer.toString(fallback)));
+    }
+
+    private JsonObject run(String workload, int seconds) throws Exception {
+        JsonObject result = switch (workload) {
+            case "peak" -> pairs(option("pairs", 20), 0, option("window", 8), seconds);
+            case "rate" -> pairs(option("pairs", 20), option("rate", 1000), 1, seconds);
+            case "fanout" -> fanout(option("members", 50), option("rate", 20), seconds);
+            case "logins" -> logins(option("connections", 16), seconds);
+            default -> throw new IllegalArgumentException("unknown workload " + workload);
+        };
+        result.addProperty("target", target);
+        result.addProperty("workload", workload + options.getOrDefault("label", ""));
+        result.addProperty("errors", errors.get());
+        return result;
+    }
+
+    // ---- setup --------------------------------------------------------------------------------------
+
+    private ParleyClient connect() throws Exception {
+        ParleyClient c = ParleyClient.connect("127.0.0.1", port, clientOptions).get(30, TimeUnit.SECONDS);
+        synchronized (clients) {
+            clients.add(c);
+        }
+        return c;
+    }
+
+    /** A logged-in connection of a bench user, registered first if it is new. */
+    private ParleyClient user(String name) throws Exception {
+        ParleyClient c = connect();
+        c.register(name, PASSWORD, null).exceptionally(e -> null).get(30, TimeUnit.SECONDS);
+        c.login(name, PASSWORD, "bench").get(30, TimeUnit.SECONDS);
+        return c;
+    }
+
+    /** Counts each inline entry a receiver gets and records its latency from the time written in its text. */
+    private void receive(ParleyClient c, boolean ack) {
+        c.onNotice(n -> {
+            if (n.type() != Types.MSG_NOTIFY) {
+                return;
+            }
+            JsonObject body = n.json();
+            long now = System.nanoTime();
+            for (JsonElement e : body.getAsJsonArray("messages")) {
+                JsonElement text = e.getAsJsonObject().get("text");
+                if (text == null || text.isJsonNull()) {
+                    continue; // an event entry (the group was created ...), not a timed message
+                }
+                latency.recordValue(Math.min(MAX_LATENCY_NS, Math.max(0, now - Long.parseLong(text.getAsString()))));
+                delivered.incrementAndGet();
+            }
+            if (ack) {
+                c.ack(body.get("seq").getAsLong());
+            }
+        });
+    }
+
+    // ---- workloads ----------------------------------------------------------------------------------
+
+    /** 1:1 between pairs: closed loop (window in flight per sender) when rate is 0, else open loop at rate. */
+    private JsonObject pairs(int pairs, int rate, int window, int seconds) throws Exception {
+        List<ParleyClient> senders = new ArrayList<>();
+        List<String> receivers = new ArrayList<>();
+        for (int i = 0; i < pairs; i++) {
+            String receiver = "bench_r" + i;
+            receive(user(receiver), true);
+            receivers.add(receiver);
+            senders.add(user("bench_s" + i));
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        if (rate == 0) {
+            for (int i = 0; i < pairs; i++) {
+                for (int w = 0; w < window; w++) {
+                    closedLoop(senders.get(i), receivers.get(i), end);
+                }
+            }
+        } else {
+            long intervalNs = TimeUnit.SECONDS.toNanos(1) * pairs / rate;
+            long start = System.nanoTime();
+            for (int i = 0; i < pairs; i++) {
+                openLoop(senders.get(i), receivers.get(i), start + intervalNs * i / pairs, intervalNs, end);
+            }
+        }
+        return measure(seconds, "msgs");
+    }
+
+    private void closedLoop(ParleyClient sender, String to, long end) {
+        if (System.nanoTime() > end) {
+            return;
+        }
+        long id = sent.incrementAndGet();
+        sender.sendMessage(to, Long.toString(System.nanoTime()), "c" + id + "-" + System.nanoTime())
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        errors.incrementAndGet();
+                    }
+                    closedLoop(sender, to, end);
+                });
+    }
+
+    /** Sends at fixed intended times; the text carries the intended time, so a late send counts as late. */
+    private void openLoop(ParleyClient sender, String to, long intended, long intervalNs, long end) {
+        if (intended > end) {
+            return;
+        }
+        long delay = intended - System.nanoTime();
+        loop.schedule(() -> {
+            sent.incrementAndGet();
+            sender.sendMessage(to, Long.toString(intended), "o" + intended + "-" + to)
+                    .whenComplete((r, e) -> {
+                        if (e != null) {
+                            errors.incrementAndGet();
+                        }
+                    });
+            openLoop(sender, to, intended + intervalNs, intervalNs, end);
+        }, Math.max(0, delay), TimeUnit.NANOSECONDS);
+    }
+
+    /** One sender, a group of online members; each group message counts once per member that holds it. */
+    private JsonObject fanout(int members, int rate, int seconds) throws Exception {
+        ParleyClient sender = user("bench_g0");
+        List<String> names = new ArrayList<>();
+        for (int i = 1; i < members; i++) {
+            String name = "bench_g" + i;
+            receive(user(name), false);
+            names.add(name);
+        }
+        if (target.equals("relay")) {
+            return skipped("the relay has no groups");
+        }
+        long groupId = sender.createGroup("bench" + members, names).get(60, TimeUnit.SECONDS);
+        long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        groupLoop(sender, groupId, System.nanoTime(), intervalNs, end);
+        JsonObject result = measure(seconds, "entries");
+        result.addProperty("members", members);
+        return result;
+    }
+
+    private void groupLoop(ParleyClient sender, long groupId, long intended, long intervalNs, long end) {
+        if (intended > end) {
+            return;
+        }
+        loop.schedule(() -> {
+            sent.incrementAndGet();
+            sender.sendToGroup(groupId, Long.toString(intended), "g" + intended).whenComplete((r, e) -> {
+                if (e != null) {
+                    errors.incrementAndGet();
+                }
+            });
+            groupLoop(sender, groupId, intended + intervalNs, intervalNs, end);
+        }, Math.max(0, intended - System.nanoTime()), TimeUnit.NANOSECONDS);
+    }
+
+    /** Loops of connect, LOGIN, close; latency is the LOGIN round trip. */
+    private JsonObject logins(int connections, int seconds) throws Exception {
+        for (int i = 0; i < connections; i++) {
+            user("bench_l" + i).close();
+        }
+        long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
+        List<CompletableFuture<Void>> loops = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            CompletableFuture<Void> done = new CompletableFuture<>();
+            loops.add(done);
+            loginLoop("bench_l" + i, end, done);
+        }
+        JsonObject result = measure(seconds, "logins");
+        CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
+        return result;
+    }
+
+    private void loginLoop(String name, long end, CompletableFuture<Void> done) {
+        if (System.nanoTime() > end) {
+            done.complete(null);
+            return;
+        }
+        long start = System.nanoTime();
+        ParleyClient.connect("127.0.0.1", port, clientOptions)
+                .thenCompose(c -> c.login(name, PASSWORD, "storm").whenComplete((r, e) -> c.close()))
+                .whenComplete((r, e) -> {
+                    if (e != null) {
+                        errors.incrementAndGet();
+                    } else {
+                        latency.recordValue(Math.min(MAX_LATENCY_NS, System.nanoTime() - start));
+                        delivered.incrementAndGet();
+                    }
+                    loginLoop(name, end, done);
+                });
+    }
+
+    // ---- measurement --------------------------------------------------------------------------------
+
+    /** Prints progress each second; the first fifth of the run is warm-up and not counted. */
+    private JsonObject measure(int seconds, String unit) throws InterruptedException {
+        int warmup = Math.max(1, seconds / 5);
+        long counted = 0;
+        long before = 0;
+        org.HdrHistogram.Histogram total = new org.HdrHistogram.Histogram(MAX_LATENCY_NS, 3);
+        for (int s = 1; s <= seconds; s++) {
+            Thread.sleep(1000);
+            long now = delivered.get();
+            org.HdrHistogram.Histogram interval = latency.getIntervalHistogram();
+            System.out.printf(Locale.ROOT, "  %-6s %-7s %3d s  %8d %s/s  p99 %7.2f ms%s%n", target, unit, s, now - before,
+                    unit, interval.getValueAtPercentile(99) / 1e6, s <= warmup ? "  (warm-up)" : "");
+            if (s > warmup) {
+                counted += now - before;
+                total.add(interval);
+            }
+            before = now;
+        }
+        JsonObject result = new JsonObject();
+        double perSecond = counted / (double) (seconds - warmup);
+        result.addProperty("throughput", Math.round(perSecond));
+        result.addProperty("unit", unit + "/s");
+        result.addProperty("p50ms", total.getValueAtPercentile(50) / 1e6);
+        result.addProperty("p99ms", total.getValueAtPercentile(99) / 1e6);
+        result.addProperty("p999ms", total.getValueAtPercentile(99.9) / 1e6);
+        result.addProperty("samples", total.getTotalCount());
+        return result;
+    }
+
+    private static JsonObject skipped(String why) {
+        JsonObject result = new JsonObject();
+        result.addProperty("skipped", why);
+        return result;
+    }
+}

@@ -21,7 +21,10 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 
-/** Messages, inboxes and device cursors in the {@code messages}, {@code inbox*} tables. */
+/**
+ * Messages, inboxes and device cursors in the {@code messages}, {@code inbox*} tables. Appends and acks go
+ * through group commit: under load many share one transaction, and each returns after its commit.
+ */
 @Component(service = MessageStore.class, property = "parley.store=jdbc")
 public final class JdbcMessageStore implements MessageStore {
 
@@ -32,11 +35,24 @@ public final class JdbcMessageStore implements MessageStore {
     /** Rows per JDBC batch when a group message fans out to many inboxes. */
     private static final int BATCH = 500;
 
+    /** Most writes one group commit carries. */
+    private static final int MAX_GROUP = 256;
+
+    private record AppendWrite(NewMessage message, Collection<Long> owners) {
+    }
+
+    private record AckWrite(long userId, String device, long seq) {
+    }
+
     private final JdbcDatabase db;
+    private final GroupCommit<AppendWrite, Appended> appends;
+    private final GroupCommit<AckWrite, Integer> acks;
 
     @Activate
     public JdbcMessageStore(@Reference JdbcDatabase db) {
         this.db = db;
+        this.appends = new GroupCommit<>(db, (c, w) -> insert(c, w.message(), w.owners()), MAX_GROUP);
+        this.acks = new GroupCommit<>(db, JdbcMessageStore::upsertCursor, MAX_GROUP);
     }
 
     @Override
@@ -48,7 +64,7 @@ public final class JdbcMessageStore implements MessageStore {
             }
         }
         try {
-            return db.transaction(c -> insert(c, message, inboxOwners));
+            return appends.submit(new AppendWrite(message, inboxOwners));
         } catch (DuplicateCid e) {
             // A concurrent retry with the same cid committed first: answer with its message.
             return findByCid(message.senderId(), message.cid()).orElseThrow(() -> e);
@@ -227,7 +243,16 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public void ack(long userId, String device, long seq) {
-        db.update("INSERT INTO inbox_cursors (user_id, device, acked) VALUES (?, ?, ?) "
-                + "ON DUPLICATE KEY UPDATE acked = GREATEST(acked, VALUES(acked))", userId, device, seq);
+        acks.submit(new AckWrite(userId, device, seq));
+    }
+
+    private static int upsertCursor(Connection c, AckWrite w) throws SQLException {
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO inbox_cursors (user_id, device, acked) VALUES "
+                + "(?, ?, ?) ON DUPLICATE KEY UPDATE acked = GREATEST(acked, VALUES(acked))")) {
+            p.setLong(1, w.userId());
+            p.setString(2, w.device());
+            p.setLong(3, w.seq());
+            return p.executeUpdate();
+        }
     }
 }

@@ -133,6 +133,10 @@ public final class AccountDirectory implements AccountService {
         checkPassword(password);
         String nick = nickname == null ? username : nickname;
         checkLength("nickname", nick, MAX_NICKNAME);
+        // A taken name answers without spending a password hash; the unique key still decides races below.
+        if (accounts.findByUsername(username).isPresent()) {
+            throw ParleyException.conflict("The username '" + username + "' is taken.");
+        }
         return accounts.create(username, hasher.hash(password), nick, clock.getAsLong())
                 .orElseThrow(() -> ParleyException.conflict("The username '" + username + "' is taken."));
     }

@@ -32,6 +32,8 @@ import org.HdrHistogram.Recorder;
  *                     coordinated omission: measured from each message's intended send time)
  *             fanout  one sender, members= online members, rate= group messages/s
  *             logins  connections= loops of connect + LOGIN + close
+ *             idle    connections= logged-in connections that only send heartbeats; prints "IDLE READY"
+ *                     once all are up, so bench/run.sh can measure the server's memory meanwhile
  * </pre>
  *
  * Only 127.0.0.1 is ever a target. Latency is from send to the receiver holding the entry (MSG_NOTIFY inline).
@@ -88,6 +90,7 @@ public final class LoadGenerator {
             case "rate" -> pairs(option("pairs", 20), option("rate", 1000), 1, seconds);
             case "fanout" -> fanout(option("members", 50), option("rate", 20), seconds);
             case "logins" -> logins(option("connections", 16), seconds);
+            case "idle" -> idle(option("connections", 1000), seconds);
             default -> throw new IllegalArgumentException("unknown workload " + workload);
         };
         result.addProperty("target", target);
@@ -267,6 +270,41 @@ public final class LoadGenerator {
                     }
                     loginLoop(name, end, done);
                 });
+    }
+
+    /** Opens and logs in many connections, 64 at a time, then holds them with heartbeats only. */
+    private JsonObject idle(int connections, int seconds) throws Exception {
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
+        List<CompletableFuture<ParleyClient>> opened = new ArrayList<>();
+        for (int i = 0; i < connections; i++) {
+            inFlight.acquire();
+            String name = "bench_i" + i;
+            CompletableFuture<ParleyClient> c = ParleyClient.connect("127.0.0.1", port, clientOptions)
+                    .thenCompose(client -> client.register(name, PASSWORD, null).exceptionally(e -> null)
+                            .thenCompose(r -> client.login(name, PASSWORD, "idle")).thenApply(r -> client))
+                    .whenComplete((r, e) -> inFlight.release());
+            opened.add(c);
+        }
+        int up = 0;
+        for (CompletableFuture<ParleyClient> c : opened) {
+            try {
+                synchronized (clients) {
+                    clients.add(c.get(120, TimeUnit.SECONDS));
+                }
+                up++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                errors.incrementAndGet();
+            }
+        }
+        System.out.println("IDLE READY " + up);
+        System.out.flush();
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        long alive = clients.stream().filter(ParleyClient::isConnected).count();
+        JsonObject result = new JsonObject();
+        result.addProperty("throughput", alive);
+        result.addProperty("unit", "connections held");
+        result.addProperty("opened", up);
+        return result;
     }
 
     // ---- measurement --------------------------------------------------------------------------------

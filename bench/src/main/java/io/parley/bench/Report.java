@@ -37,15 +37,21 @@ public final class Report {
         }
         Path out = Path.of(args[1]);
         String header = Files.readString(Path.of(args[2]));
-        Map<String, JsonObject[]> byWorkload = byWorkload(results);
-        chart(byWorkload, out.resolve("benchmarks-latency.png").toFile());
-        Files.writeString(out.resolve("benchmarks.md"), header + table(byWorkload));
+        List<JsonObject> memory = results.stream().filter(r -> r.has("heapKiBPerConnection")).toList();
+        Map<String, JsonObject[]> byWorkload = byWorkload(results.stream().filter(r -> !memory.contains(r)).toList());
+        Map<String, JsonObject[]> timed = new LinkedHashMap<>(byWorkload);
+        timed.values().removeIf(pair -> pair[0] != null && !pair[0].has("p50ms"));
+        chart(timed, out.resolve("benchmarks-latency.png").toFile());
+        Files.writeString(out.resolve("benchmarks.md"), header + table(byWorkload) + memoryTable(memory));
         System.out.println("wrote " + out.resolve("benchmarks.md") + " and benchmarks-latency.png");
     }
 
     private static boolean check(List<JsonObject> results) {
         boolean ok = !results.isEmpty();
         for (JsonObject r : results) {
+            if (r.has("heapKiBPerConnection")) {
+                continue;
+            }
             boolean skipped = r.has("skipped");
             boolean good = skipped || (r.get("throughput").getAsLong() > 0 && r.get("errors").getAsLong() == 0);
             System.out.printf("%-8s %-10s %s%n", r.get("target").getAsString(), r.get("workload").getAsString(),
@@ -81,16 +87,35 @@ public final class Report {
         return md.toString();
     }
 
+    private static String memoryTable(List<JsonObject> memory) {
+        if (memory.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\nIdle logged-in connections with heartbeats, server memory per connection "
+                + "(heap after a full GC, and RSS, each minus the same server before the connections):\n\n"
+                + "| target | connections | heap KiB / connection | RSS KiB / connection | heap in use, MiB |\n"
+                + "|---|---|---|---|---|\n");
+        for (JsonObject m : memory) {
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %d |%n", m.get("target").getAsString(),
+                    m.get("connections").getAsInt(), m.get("heapKiBPerConnection").getAsString(),
+                    m.get("rssKiBPerConnection").getAsString(), m.get("heapMiB").getAsInt()));
+        }
+        return md.toString();
+    }
+
     private static String rate(JsonObject r) {
         return r == null ? "n/a" : r.get("throughput").getAsLong() + " " + r.get("unit").getAsString();
     }
 
     private static String percentiles(JsonObject r) {
-        return r == null ? "n/a" : String.format(Locale.ROOT, "%.2f / %.2f / %.2f", r.get("p50ms").getAsDouble(),
+        return r == null || !r.has("p50ms") ? "n/a" : String.format(Locale.ROOT, "%.2f / %.2f / %.2f", r.get("p50ms").getAsDouble(),
                 r.get("p99ms").getAsDouble(), r.get("p999ms").getAsDouble());
     }
 
     private static String ratio(JsonObject p, JsonObject r, String field) {
+        if (!p.has(field) || !r.has(field)) {
+            return "n/a";
+        }
         double below = r.get(field).getAsDouble();
         return below == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", p.get(field).getAsDouble() / below);
     }

@@ -7,24 +7,28 @@ import io.parley.api.session.PresenceService;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.TokenStore;
 import java.io.File;
+import java.sql.SQLException;
 import java.time.Duration;
 import javax.inject.Inject;
 import org.junit.Test;
 import org.osgi.service.cm.ConfigurationAdmin;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
 /** The messaging integration tests, unchanged, on MariaDB with the Redis fast inbox, tokens and presence. */
-@RunWith(PaxExam.class)
+@RunWith(IfBackendsReachable.class)
 @ExamReactorStrategy(PerClass.class)
 public class MessagingOnMariaDbRedisIT extends MessagingIT {
 
     @Override
     protected Option storage(File data) {
-        return TestBackends.mariaDbAndRedis(12);
+        try {
+            return TestBackends.mariaDbAndRedis(12);
+        } catch (SQLException e) {
+            throw new IllegalStateException("MariaDB at 127.0.0.1:3306: " + e.getMessage(), e);
+        }
     }
 
     @Test

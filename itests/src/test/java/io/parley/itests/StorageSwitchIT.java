@@ -18,14 +18,13 @@ import javax.inject.Inject;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
-import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /** From the embedded H2 to MariaDB and Redis and back, by configuration alone, while the server runs. */
-@RunWith(PaxExam.class)
+@RunWith(IfBackendsReachable.class)
 @ExamReactorStrategy(PerClass.class)
 public class StorageSwitchIT extends ParleyTestSupport {
 
@@ -36,7 +35,12 @@ public class StorageSwitchIT extends ParleyTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        String mariaDb = TestBackends.freshMariaDb();
+        String mariaDb;
+        try {
+            mariaDb = TestBackends.freshMariaDb();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException("MariaDB at 127.0.0.1:3306: " + e.getMessage(), e);
+        }
         TestBackends.flushRedis(REDIS_DATABASE);
         return new Option[] {
             systemProperty("parley.test.mariadb").value(mariaDb),

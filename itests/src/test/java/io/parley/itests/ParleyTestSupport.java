@@ -175,15 +175,14 @@ public abstract class ParleyTestSupport {
     }
 
     /**
-     * Logs in, retrying while the answer is UNSUPPORTED or UNAVAILABLE: the answers a client gets while a
-     * bundle on the path is being restarted.
+     * Makes a call, again while it answers UNSUPPORTED or UNAVAILABLE: the answers a client gets while a bundle
+     * or service on the path is being restarted or rebound. Other failures fail at once.
      */
-    protected static LoginResponse loginWhenReady(ParleyClient client, String username, String password,
-            String device) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+    protected static <T> T whenReady(java.util.function.Supplier<CompletableFuture<T>> call) throws Exception {
+        long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
-                return await(client.login(username, password, device));
+                return await(call.get());
             } catch (ExecutionException e) {
                 boolean retry = e.getCause() instanceof ParleyException p
                         && (p.status() == Status.UNSUPPORTED || p.status() == Status.UNAVAILABLE);
@@ -193,6 +192,11 @@ public abstract class ParleyTestSupport {
                 Thread.sleep(100);
             }
         }
+    }
+
+    protected static LoginResponse loginWhenReady(ParleyClient client, String username, String password,
+            String device) throws Exception {
+        return whenReady(() -> client.login(username, password, device));
     }
 
     /** Registers a user and returns its name (unique per call). */

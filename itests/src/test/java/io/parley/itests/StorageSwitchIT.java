@@ -58,22 +58,6 @@ public class StorageSwitchIT extends ParleyTestSupport {
         return reference == null ? null : reference.getProperty(name);
     }
 
-    /** Registers, retrying while the stores rebind (the account types answer UNSUPPORTED or UNAVAILABLE). */
-    private void registerWhenReady(ParleyClient c, String name) throws Exception {
-        awaitTrue("registration to work again", Duration.ofSeconds(30), () -> {
-            try {
-                await(c.register(name, PASSWORD, null));
-                return true;
-            } catch (Exception e) {
-                Status s = ((io.parley.api.ParleyException) e.getCause()).status();
-                if (s != Status.UNSUPPORTED && s != Status.UNAVAILABLE) {
-                    throw new AssertionError(e);
-                }
-                return false;
-            }
-        });
-    }
-
     @Test
     public void switchesToMariaDbAndRedisAndBackWhileRunning() throws Exception {
         awaitServer();
@@ -95,24 +79,13 @@ public class StorageSwitchIT extends ParleyTestSupport {
         awaitTrue("the Redis stores and presence to take over", Duration.ofSeconds(30), () -> "redis".equals(store())
                 && "redis".equals(property(TokenStore.class, "parley.store"))
                 && Integer.valueOf(10).equals(property(PresenceService.class, "service.ranking")));
-        registerWhenReady(c, "on_mariadb");
-        registerWhenReady(c, "on_mariadb2");
+        whenReady(() -> c.register("on_mariadb", PASSWORD, null));
+        whenReady(() -> c.register("on_mariadb2", PASSWORD, null));
         ParleyClient a = client();
         loginWhenReady(a, "on_mariadb", PASSWORD, "pc");
         assertEquals("the new database does not have the H2 user", Status.NOT_FOUND,
                 failure(a.profile("on_h2")).status());
-        awaitTrue("sending to work again", Duration.ofSeconds(30), () -> {
-            try {
-                await(a.sendMessage("on_mariadb2", "via redis 😀", "s1"));
-                return true;
-            } catch (Exception e) {
-                Status s = ((io.parley.api.ParleyException) e.getCause()).status();
-                if (s != Status.UNSUPPORTED && s != Status.UNAVAILABLE) {
-                    throw new AssertionError(e);
-                }
-                return false;
-            }
-        });
+        whenReady(() -> a.sendMessage("on_mariadb2", "via redis 😀", "s1"));
         ParleyClient b = client();
         loginWhenReady(b, "on_mariadb2", PASSWORD, "pc");
         List<InboxEntry> inbox = await(b.pull(0, null)).messages();

@@ -87,10 +87,11 @@ public final class RedisMessageStore implements MessageStore {
     @Override
     public List<InboxEntry> pull(long userId, long after, int limit) {
         try {
-            if (dirty.contains(userId) || head(userId) == null) {
+            Long head = dirty.contains(userId) ? null : head(userId);
+            if (head == null) {
                 refill(userId);
+                head = head(userId);
             }
-            Long head = head(userId);
             if (head != null) {
                 if (after >= head) {
                     return List.of();

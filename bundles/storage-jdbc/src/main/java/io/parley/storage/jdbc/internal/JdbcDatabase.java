@@ -75,12 +75,17 @@ public final class JdbcDatabase {
     int update(String sql, Object... params) {
         return call(c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    p.setObject(i + 1, params[i]);
-                }
+                bind(p, params);
                 return p.executeUpdate();
             }
         });
+    }
+
+    /** Sets a statement's parameters, in order. */
+    static void bind(PreparedStatement p, Object... params) throws SQLException {
+        for (int i = 0; i < params.length; i++) {
+            p.setObject(i + 1, params[i]);
+        }
     }
 
     /** Runs work with a pooled connection in auto-commit mode. */

@@ -73,12 +73,10 @@ public final class JdbcFriendStore implements FriendStore {
         return pending(PENDING + "WHERE r.from_id = ? ORDER BY r.created_at, r.to_id", userId);
     }
 
-    private List<Pending> pending(String sql, long... ids) {
+    private List<Pending> pending(String sql, Object... ids) {
         return db.call(c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
-                for (int i = 0; i < ids.length; i++) {
-                    p.setLong(i + 1, ids[i]);
-                }
+                JdbcDatabase.bind(p, ids);
                 List<Pending> out = new ArrayList<>();
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {

@@ -153,9 +153,7 @@ public final class JdbcMessageStore implements MessageStore {
             String marks = String.join(",", java.util.Collections.nCopies(chunk.size(), "?"));
             try (PreparedStatement p = c.prepareStatement(
                     "SELECT user_id, last_seq FROM inbox_heads WHERE user_id IN (" + marks + ")")) {
-                for (int i = 0; i < chunk.size(); i++) {
-                    p.setLong(i + 1, chunk.get(i));
-                }
+                JdbcDatabase.bind(p, chunk.toArray());
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
                         seqs.put(rs.getLong(1), rs.getLong(2));
@@ -199,9 +197,7 @@ public final class JdbcMessageStore implements MessageStore {
     private List<InboxEntry> entries(String sql, Object... params) {
         return db.call(c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    p.setObject(i + 1, params[i]);
-                }
+                JdbcDatabase.bind(p, params);
                 List<InboxEntry> out = new ArrayList<>();
                 try (ResultSet rs = p.executeQuery()) {
                     while (rs.next()) {
@@ -231,9 +227,7 @@ public final class JdbcMessageStore implements MessageStore {
     private long single(String sql, Object... params) {
         return db.call(c -> {
             try (PreparedStatement p = c.prepareStatement(sql)) {
-                for (int i = 0; i < params.length; i++) {
-                    p.setObject(i + 1, params[i]);
-                }
+                JdbcDatabase.bind(p, params);
                 try (ResultSet rs = p.executeQuery()) {
                     return rs.next() ? rs.getLong(1) : 0L;
                 }

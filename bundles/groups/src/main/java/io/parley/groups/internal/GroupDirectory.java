@@ -128,13 +128,7 @@ public final class GroupDirectory implements GroupService {
             targets.add(new UserRef(a.id(), a.username()));
         }
         locked(groupId, () -> {
-            GroupView g = live(groupId);
-            List<UserRef> fresh = targets.stream().filter(t -> !g.isMember(t.id())).toList();
-            if (fresh.isEmpty()) {
-                throw ParleyException.conflict("They are members already.");
-            }
-            check(new GroupAction(Type.ADD, actor, g, fresh));
-            add(actor, g, fresh);
+            addNew(actor, live(groupId), targets, "They are members already.");
             return null;
         });
     }
@@ -184,15 +178,19 @@ public final class GroupDirectory implements GroupService {
     void add(UserRef actor, long groupId, List<String> usernames) {
         List<UserRef> targets = resolve(usernames);
         locked(groupId, () -> {
-            GroupView g = memberOnly(actor, groupId);
-            List<UserRef> fresh = targets.stream().filter(t -> !g.isMember(t.id())).toList();
-            if (fresh.isEmpty()) {
-                throw ParleyException.conflict("All of them are members already.");
-            }
-            check(new GroupAction(Type.ADD, actor, g, fresh));
-            add(actor, g, fresh);
+            addNew(actor, memberOnly(actor, groupId), targets, "All of them are members already.");
             return null;
         });
+    }
+
+    /** Adds those of the targets who are not members yet, if the rules allow; CONFLICT when none is new. */
+    private void addNew(UserRef actor, GroupView g, List<UserRef> targets, String allMembers) {
+        List<UserRef> fresh = targets.stream().filter(t -> !g.isMember(t.id())).toList();
+        if (fresh.isEmpty()) {
+            throw ParleyException.conflict(allMembers);
+        }
+        check(new GroupAction(Type.ADD, actor, g, fresh));
+        add(actor, g, fresh);
     }
 
     private void add(UserRef actor, GroupView g, List<UserRef> fresh) {

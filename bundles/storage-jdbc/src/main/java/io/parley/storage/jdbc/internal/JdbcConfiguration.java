@@ -20,4 +20,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "How long a request waits for a connection before it answers UNAVAILABLE")
     long connectionTimeoutMs() default 3000;
+
+    @AttributeDefinition(description = "How long an acked cursor may wait to be written, so that the acks of "
+            + "that time share one commit. A crash within it makes those entries arrive once more (clients "
+            + "drop a seq they hold). 0 writes each ack before answering it")
+    long ackWriteDelayMs() default 20;
 }

@@ -17,16 +17,27 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
- * Messages, inboxes and device cursors in the {@code messages}, {@code inbox*} tables. Appends and acks go
- * through group commit: under load many share one transaction, and each returns after its commit.
+ * Messages, inboxes and device cursors in the {@code messages}, {@code inbox*} tables. Appends go through
+ * group commit: under load many share one transaction, and each returns after its commit. Acks are written
+ * behind: a cursor waits up to {@code ackWriteDelayMs} so that the acks of that time share one commit (an
+ * ack moved the cursor of every message before: at peak it cost as much as the message's own append).
  */
-@Component(service = MessageStore.class, property = "parley.store=jdbc")
+@Component(service = MessageStore.class, property = "parley.store=jdbc", configurationPid = "io.parley.storage.jdbc")
 public final class JdbcMessageStore implements MessageStore {
+
+    private static final Logger LOG = LoggerFactory.getLogger(JdbcMessageStore.class);
 
     private static final String ENTRY = "SELECT i.seq, m.id, m.kind, s.username, r.username, m.group_id, m.body, "
             + "m.event_json, m.created_at FROM inbox i JOIN messages m ON m.id = i.message_id "
@@ -38,33 +49,52 @@ public final class JdbcMessageStore implements MessageStore {
     /** Most writes one group commit carries. */
     private static final int MAX_GROUP = 256;
 
-    private record AppendWrite(NewMessage message, Collection<Long> owners) {
-    }
-
-    private record AckWrite(long userId, String device, long seq) {
+    /**
+     * One write of this store. Appends and acks share one commit stream: under load a commit carries both,
+     * where two streams would each pay for their own commits of the same database file.
+     */
+    @FunctionalInterface
+    private interface Write {
+        Object apply(Connection c) throws SQLException;
     }
 
     private final JdbcDatabase db;
-    private final GroupCommit<AppendWrite, Appended> appends;
-    private final GroupCommit<AckWrite, Integer> acks;
+    private final GroupCommit<Write, Object> writes;
+    private final AckBuffer acks;
 
     @Activate
-    public JdbcMessageStore(@Reference JdbcDatabase db) {
-        this.db = db;
-        this.appends = new GroupCommit<>(db, (c, w) -> insert(c, w.message(), w.owners()), MAX_GROUP);
-        this.acks = new GroupCommit<>(db, JdbcMessageStore::upsertCursor, MAX_GROUP);
+    public JdbcMessageStore(@Reference JdbcDatabase db, JdbcConfiguration config) {
+        this(db, config.ackWriteDelayMs());
     }
 
+    /** Outside OSGi (tests, tools): each ack is written before {@link #ack} returns. */
+    public JdbcMessageStore(JdbcDatabase db) {
+        this(db, 0);
+    }
+
+    /** Outside OSGi: {@code ackWriteDelayMs} 0 writes each ack before {@link #ack} returns. */
+    public JdbcMessageStore(JdbcDatabase db, long ackWriteDelayMs) {
+        this.db = db;
+        this.writes = new GroupCommit<>(db, (c, w) -> w.apply(c), MAX_GROUP);
+        this.acks = ackWriteDelayMs > 0 ? new AckBuffer(ackWriteDelayMs) : null;
+    }
+
+    /** Writes the acks still waiting, so a clean stop or a reconfiguration keeps every one of them. */
+    @Deactivate
+    void deactivate() {
+        if (acks != null) {
+            acks.close();
+        }
+    }
+
+    /**
+     * A resent cid is found by the unique key (sender_id, cid) when its insert fails, not by a read before
+     * every insert: retries are rare, sends are not.
+     */
     @Override
     public Appended append(NewMessage message, Collection<Long> inboxOwners) {
-        if (message.cid() != null) {
-            Optional<Appended> earlier = findByCid(message.senderId(), message.cid());
-            if (earlier.isPresent()) {
-                return earlier.get();
-            }
-        }
         try {
-            return appends.submit(new AppendWrite(message, inboxOwners));
+            return (Appended) writes.submit(c -> insert(c, message, inboxOwners));
         } catch (DuplicateCid e) {
             // A concurrent retry with the same cid committed first: answer with its message.
             return findByCid(message.senderId(), message.cid()).orElseThrow(() -> e);
@@ -221,7 +251,8 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public long acked(long userId, String device) {
-        return single("SELECT acked FROM inbox_cursors WHERE user_id = ? AND device = ?", userId, device);
+        long written = single("SELECT acked FROM inbox_cursors WHERE user_id = ? AND device = ?", userId, device);
+        return acks == null ? written : Math.max(written, acks.unwritten(userId, device));
     }
 
     private long single(String sql, Object... params) {
@@ -237,16 +268,83 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public void ack(long userId, String device, long seq) {
-        acks.submit(new AckWrite(userId, device, seq));
+        if (acks != null) {
+            acks.add(new Cursor(userId, device), seq);
+        } else {
+            writes.submit(c -> upsertCursors(c, Map.of(new Cursor(userId, device), seq)));
+        }
     }
 
-    private static int upsertCursor(Connection c, AckWrite w) throws SQLException {
+    private record Cursor(long userId, String device) {
+    }
+
+    private static Object upsertCursors(Connection c, Map<Cursor, Long> cursors) throws SQLException {
         try (PreparedStatement p = c.prepareStatement("INSERT INTO inbox_cursors (user_id, device, acked) VALUES "
                 + "(?, ?, ?) ON DUPLICATE KEY UPDATE acked = GREATEST(acked, VALUES(acked))")) {
-            p.setLong(1, w.userId());
-            p.setString(2, w.device());
-            p.setLong(3, w.seq());
-            return p.executeUpdate();
+            int n = 0;
+            for (Map.Entry<Cursor, Long> e : cursors.entrySet()) {
+                p.setLong(1, e.getKey().userId());
+                p.setString(2, e.getKey().device());
+                p.setLong(3, e.getValue());
+                p.addBatch();
+                if (++n % BATCH == 0) {
+                    p.executeBatch();
+                }
+            }
+            p.executeBatch();
+        }
+        return null;
+    }
+
+    /**
+     * Acked cursors not yet written, the highest seq per device. A flusher writes them all in one transaction
+     * each period and forgets a cursor only after its commit, so {@link #acked} never goes back.
+     */
+    private final class AckBuffer {
+        private final Map<Cursor, Long> unwritten = new ConcurrentHashMap<>();
+        private final ScheduledExecutorService flusher = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "parley-ack-writer");
+            t.setDaemon(true);
+            return t;
+        });
+
+        AckBuffer(long periodMs) {
+            flusher.scheduleWithFixedDelay(this::flush, periodMs, periodMs, TimeUnit.MILLISECONDS);
+        }
+
+        void add(Cursor cursor, long seq) {
+            unwritten.merge(cursor, seq, Math::max);
+        }
+
+        long unwritten(long userId, String device) {
+            return unwritten.getOrDefault(new Cursor(userId, device), 0L);
+        }
+
+        void flush() {
+            if (unwritten.isEmpty()) {
+                return;
+            }
+            Map<Cursor, Long> batch = new HashMap<>(unwritten);
+            try {
+                writes.submit(c -> upsertCursors(c, batch));
+                // A cursor acked again meanwhile keeps its newer seq for the next flush.
+                batch.forEach(unwritten::remove);
+            } catch (RuntimeException e) {
+                LOG.warn("Could not write {} acked cursors; trying again shortly ({})", batch.size(), e.getMessage());
+            }
+        }
+
+        void close() {
+            flusher.shutdown();
+            try {
+                flusher.awaitTermination(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            flush();
+            if (!unwritten.isEmpty()) {
+                LOG.warn("{} acked cursors were not written; those entries will be delivered again", unwritten.size());
+            }
         }
     }
 }

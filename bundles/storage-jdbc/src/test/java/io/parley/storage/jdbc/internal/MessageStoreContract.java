@@ -94,6 +94,28 @@ public abstract class MessageStoreContract {
         assertFalse(direct(bob, alice, "other sender, same cid", "same").duplicate());
     }
 
+    /** Retries of one send racing each other (they may share one commit): one message, one answer for all. */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    public void racingRetriesOfOneCidStoreOneMessage(String backend) throws Exception {
+        open(backend);
+        int retries = 8;
+        ExecutorService pool = Executors.newFixedThreadPool(retries);
+        List<Future<Appended>> futures = new ArrayList<>();
+        for (int i = 0; i < retries; i++) {
+            futures.add(pool.submit(() -> direct(alice, bob, "once", "raced")));
+        }
+        List<Appended> answers = new ArrayList<>();
+        for (Future<Appended> f : futures) {
+            answers.add(f.get());
+        }
+        pool.shutdown();
+        assertEquals(1, answers.stream().map(Appended::msgId).distinct().count());
+        assertEquals(1, answers.stream().filter(a -> !a.duplicate()).count());
+        assertEquals(1, store.pull(bob, 0, 10).size());
+        assertEquals(1, store.lastSeq(bob));
+    }
+
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
     public void pullPagesInSeqOrder(String backend) {

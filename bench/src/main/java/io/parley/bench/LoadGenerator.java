@@ -1,5 +1,6 @@
 package io.parley.bench;
 
+import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.netty.channel.EventLoopGroup;
@@ -209,9 +210,6 @@ public final class LoadGenerator {
             receive(user(name), false);
             names.add(name);
         }
-        if (target.equals("relay")) {
-            return skipped("the relay has no groups");
-        }
         long groupId = sender.createGroup("bench" + members, names).get(60, TimeUnit.SECONDS);
         long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
@@ -335,12 +333,19 @@ public final class LoadGenerator {
         result.addProperty("p99ms", total.getValueAtPercentile(99) / 1e6);
         result.addProperty("p999ms", total.getValueAtPercentile(99.9) / 1e6);
         result.addProperty("samples", total.getTotalCount());
+        result.add("percentiles", percentiles(total));
         return result;
     }
 
-    private static JsonObject skipped(String why) {
-        JsonObject result = new JsonObject();
-        result.addProperty("skipped", why);
-        return result;
+    /** The latency at each percentile from 0 to 99.999, for a percentile-distribution chart, as [[pct, ms]]. */
+    private static JsonArray percentiles(org.HdrHistogram.Histogram h) {
+        JsonArray points = new JsonArray();
+        for (double pct : new double[] {0, 25, 50, 75, 90, 95, 99, 99.5, 99.9, 99.95, 99.99, 99.999}) {
+            JsonArray point = new JsonArray();
+            point.add(pct);
+            point.add(h.getValueAtPercentile(pct) / 1e6);
+            points.add(point);
+        }
+        return points;
     }
 }

@@ -1,8 +1,10 @@
 package io.parley.bench;
 
 import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
+import com.google.gson.JsonPrimitive;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
@@ -20,6 +22,8 @@ import io.parley.protocol.Types;
 import io.parley.protocol.codec.FrameDecoder;
 import io.parley.protocol.codec.FrameEncoder;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,8 +31,8 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * The baseline: a raw Netty relay with Parley's frame codec and JSON bodies, and nothing else: no OSGi, no
  * authentication, no storage, no dispatch to a worker pool. It answers the protocol subset the load generator
- * uses (REGISTER, LOGIN, MSG_SEND with MSG_NOTIFY carrying the entry inline, MSG_ACK, PING), so every figure
- * of Parley can be read against it.
+ * uses (REGISTER, LOGIN, MSG_SEND and GROUP_SEND with MSG_NOTIFY carrying the entry inline, GROUP_CREATE,
+ * MSG_ACK, PING), so every figure of Parley can be read against it. Groups are member lists in memory.
  */
 public final class RelayServer implements AutoCloseable {
 
@@ -39,6 +43,7 @@ public final class RelayServer implements AutoCloseable {
     private final Map<String, Channel> online = new ConcurrentHashMap<>();
     private final Map<String, AtomicLong> seqs = new ConcurrentHashMap<>();
     private final AtomicLong msgIds = new AtomicLong();
+    private final Map<Long, List<String>> groups = new ConcurrentHashMap<>();
     private final Channel listener;
 
     public RelayServer(int port) throws InterruptedException {
@@ -90,6 +95,15 @@ public final class RelayServer implements AutoCloseable {
                 }
                 case Types.REGISTER -> out.addProperty("userId", 0);
                 case Types.MSG_SEND -> send(ctx, in, out);
+                case Types.GROUP_CREATE -> {
+                    long groupId = msgIds.incrementAndGet();
+                    List<String> members = new ArrayList<>();
+                    members.add(ctx.channel().attr(USER).get());
+                    in.getAsJsonArray("members").forEach(m -> members.add(m.getAsString()));
+                    groups.put(groupId, members);
+                    out.addProperty("groupId", groupId);
+                }
+                case Types.GROUP_SEND -> sendToGroup(ctx, in, out);
                 default -> {
                     // MSG_ACK, PING and the rest: an empty answer.
                 }
@@ -103,21 +117,39 @@ public final class RelayServer implements AutoCloseable {
             out.addProperty("msgId", msgId);
             out.addProperty("ts", ts);
             String to = in.get("to").getAsString();
-            long seq = seqs.computeIfAbsent(to, k -> new AtomicLong()).incrementAndGet();
+            notifyEntry(to, msgId, ctx.channel().attr(USER).get(), "to", new JsonPrimitive(to), in.get("text"), ts);
+        }
+
+        /** Every member gets the entry, the sender too (its other devices would), as Parley does. */
+        private void sendToGroup(ChannelHandlerContext ctx, JsonObject in, JsonObject out) {
+            long msgId = msgIds.incrementAndGet();
+            long ts = System.currentTimeMillis();
+            out.addProperty("msgId", msgId);
+            out.addProperty("ts", ts);
+            List<String> members = groups.getOrDefault(in.get("groupId").getAsLong(), List.of());
+            for (String member : members) {
+                notifyEntry(member, msgId, ctx.channel().attr(USER).get(), "groupId", in.get("groupId"),
+                        in.get("text"), ts);
+            }
+        }
+
+        private void notifyEntry(String owner, long msgId, String from, String whereKey, JsonElement where,
+                JsonElement text, long ts) {
+            long seq = seqs.computeIfAbsent(owner, k -> new AtomicLong()).incrementAndGet();
             JsonObject entry = new JsonObject();
             entry.addProperty("seq", seq);
             entry.addProperty("msgId", msgId);
             entry.addProperty("kind", "msg");
-            entry.addProperty("from", ctx.channel().attr(USER).get());
-            entry.addProperty("to", to);
-            entry.add("text", in.get("text"));
+            entry.addProperty("from", from);
+            entry.add(whereKey, where);
+            entry.add("text", text);
             entry.addProperty("ts", ts);
             JsonObject notify = new JsonObject();
             notify.addProperty("seq", seq);
             JsonArray messages = new JsonArray();
             messages.add(entry);
             notify.add("messages", messages);
-            Channel receiver = online.get(to);
+            Channel receiver = online.get(owner);
             if (receiver != null) {
                 receiver.writeAndFlush(Frame.notice(Types.MSG_NOTIFY, bytes(notify)));
             }

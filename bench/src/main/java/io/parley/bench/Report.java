@@ -19,8 +19,8 @@ import java.util.Map;
 import javax.imageio.ImageIO;
 
 /**
- * Turns the result lines of a run into a markdown table (Parley against the relay, with ratios) and one
- * latency chart (PNG). With {@code --check} it only verifies that every workload delivered something without
+ * Turns the result lines of a run into a markdown table (Parley against the relay, with ratios) and a chart
+ * (PNG) per workload: the latency percentile distribution, or memory per connection for idle connections. With {@code --check} it only verifies that every workload delivered something without
  * errors (the smoke run in CI: no timing is judged).
  */
 public final class Report {
@@ -37,13 +37,25 @@ public final class Report {
         }
         Path out = Path.of(args[1]);
         String header = Files.readString(Path.of(args[2]));
+        // The name of the page and the prefix of its charts: benchmarks (H2) or e.g. benchmarks-mariadb.
+        String base = args.length > 3 ? args[3] : "benchmarks";
         List<JsonObject> memory = results.stream().filter(r -> r.has("heapKiBPerConnection")).toList();
         Map<String, JsonObject[]> byWorkload = byWorkload(results.stream().filter(r -> !memory.contains(r)).toList());
-        Map<String, JsonObject[]> timed = new LinkedHashMap<>(byWorkload);
-        timed.values().removeIf(pair -> pair[0] != null && !pair[0].has("p50ms"));
-        chart(timed, out.resolve("benchmarks-latency.png").toFile());
-        Files.writeString(out.resolve("benchmarks.md"), header + table(byWorkload) + memoryTable(memory));
-        System.out.println("wrote " + out.resolve("benchmarks.md") + " and benchmarks-latency.png");
+        StringBuilder charts = new StringBuilder("\n## Charts\n\nOne per workload, made by the same run.\n");
+        for (Map.Entry<String, JsonObject[]> e : byWorkload.entrySet()) {
+            if (e.getValue()[0] != null && e.getValue()[0].has("percentiles")) {
+                String name = chartName(base, e.getKey());
+                percentileChart(e.getKey(), e.getValue(), out.resolve(name).toFile());
+                charts.append("\n![").append(e.getKey()).append("](").append(name).append(")\n");
+            }
+        }
+        if (!memory.isEmpty()) {
+            String name = chartName(base, "idle-memory");
+            memoryChart(memory, out.resolve(name).toFile());
+            charts.append("\n![idle memory](").append(name).append(")\n");
+        }
+        Files.writeString(out.resolve(base + ".md"), header + table(byWorkload) + memoryTable(memory) + charts);
+        System.out.println("wrote " + out.resolve(base + ".md") + " and its charts");
     }
 
     private static boolean check(List<JsonObject> results) {
@@ -52,11 +64,9 @@ public final class Report {
             if (r.has("heapKiBPerConnection")) {
                 continue;
             }
-            boolean skipped = r.has("skipped");
-            boolean good = skipped || (r.get("throughput").getAsLong() > 0 && r.get("errors").getAsLong() == 0);
+            boolean good = r.get("throughput").getAsLong() > 0 && r.get("errors").getAsLong() == 0;
             System.out.printf("%-8s %-10s %s%n", r.get("target").getAsString(), r.get("workload").getAsString(),
-                    good ? "ok " + (skipped ? "(skipped)" : r.get("throughput") + " " + r.get("unit").getAsString())
-                            : "FAILED " + r);
+                    good ? "ok " + r.get("throughput") + " " + r.get("unit").getAsString() : "FAILED " + r);
             ok &= good;
         }
         return ok;
@@ -79,7 +89,7 @@ public final class Report {
         for (Map.Entry<String, JsonObject[]> e : byWorkload.entrySet()) {
             JsonObject p = e.getValue()[0];
             JsonObject r = e.getValue()[1];
-            boolean relay = r != null && !r.has("skipped");
+            boolean relay = r != null;
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
                     rate(p), relay ? rate(r) : "n/a", relay ? ratio(p, r, "throughput") : "n/a", percentiles(p),
                     relay ? percentiles(r) : "n/a", relay ? ratio(p, r, "p99ms") : "n/a"));
@@ -120,59 +130,131 @@ public final class Report {
         return below == 0 ? "n/a" : String.format(Locale.ROOT, "%.2fx", p.get(field).getAsDouble() / below);
     }
 
-    /** Grouped bars: p50, p99 and p99.9 per workload, Parley beside the relay, log scale. */
-    private static void chart(Map<String, JsonObject[]> byWorkload, File file) throws Exception {
-        int width = 200 + 260 * byWorkload.size();
-        int height = 480;
-        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
+    private static final Color PARLEY = new Color(40, 100, 200);
+    private static final Color RELAY = new Color(150, 150, 150);
+    private static final int WIDTH = 720;
+    private static final int HEIGHT = 420;
+    private static final int LEFT = 80;
+    private static final int TOP = 50;
+    private static final int BOTTOM = HEIGHT - 60;
+
+    /** The chart file of a workload: docs/BASE-WORKLOAD.png. */
+    static String chartName(String base, String workload) {
+        return base + "-" + workload.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]+", "-") + ".png";
+    }
+
+    /**
+     * A latency percentile distribution, HdrHistogram style: the x axis counts nines (90 %, 99 %, 99.9 % ...),
+     * the y axis is milliseconds on a log scale; Parley in blue, the relay in grey.
+     */
+    private static void percentileChart(String workload, JsonObject[] pair, File file) throws Exception {
+        double max = 1;
+        for (JsonObject r : pair) {
+            if (r != null && r.has("percentiles")) {
+                for (var point : r.getAsJsonArray("percentiles")) {
+                    max = Math.max(max, point.getAsJsonArray().get(1).getAsDouble());
+                }
+            }
+        }
+        double minLog = Math.log10(0.05);
+        double maxLog = Math.ceil(Math.log10(max));
+        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(image, workload + ": latency by percentile (ms, log scale)");
+        for (double ms = 0.1; Math.log10(ms) <= maxLog + 1e-9; ms *= 10) {
+            int y = y(ms, minLog, maxLog);
+            g.setColor(new Color(225, 225, 225));
+            g.drawLine(LEFT, y, WIDTH - 20, y);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(ms < 1 ? String.valueOf(ms) : String.valueOf((long) ms), 30, y + 4);
+        }
+        String[] xLabels = {"0%", "90%", "99%", "99.9%", "99.99%", "99.999%"};
+        for (int n = 0; n < xLabels.length; n++) {
+            int x = x(n);
+            g.setColor(new Color(235, 235, 235));
+            g.drawLine(x, TOP, x, BOTTOM);
+            g.setColor(Color.DARK_GRAY);
+            g.drawString(xLabels[n], x - 14, BOTTOM + 18);
+        }
+        g.setStroke(new BasicStroke(2.5f));
+        int legend = 0;
+        for (int t = 0; t < 2; t++) {
+            JsonObject r = pair[t];
+            if (r == null || !r.has("percentiles")) {
+                continue;
+            }
+            g.setColor(t == 0 ? PARLEY : RELAY);
+            int px = -1;
+            int py = -1;
+            for (var point : r.getAsJsonArray("percentiles")) {
+                double pct = point.getAsJsonArray().get(0).getAsDouble();
+                double ms = Math.max(0.05, point.getAsJsonArray().get(1).getAsDouble());
+                int x = x(Math.min(5, -Math.log10(1 - pct / 100)));
+                int y = y(ms, minLog, maxLog);
+                if (px >= 0) {
+                    g.drawLine(px, py, x, y);
+                }
+                px = x;
+                py = y;
+            }
+            g.drawString((t == 0 ? "Parley " : "relay ") + rate(r), LEFT + 10, TOP + 16 + 18 * legend++);
+        }
+        finish(g, image, file);
+    }
+
+    /** Heap and RSS per idle connection, Parley beside the relay. */
+    private static void memoryChart(List<JsonObject> memory, File file) throws Exception {
+        BufferedImage image = new BufferedImage(WIDTH, HEIGHT, BufferedImage.TYPE_INT_RGB);
+        Graphics2D g = canvas(image, "Idle connections: server memory per connection (KiB)");
+        double max = 1;
+        for (JsonObject m : memory) {
+            max = Math.max(max, Math.max(m.get("heapKiBPerConnection").getAsDouble(), m.get("rssKiBPerConnection").getAsDouble()));
+        }
+        String[] fields = {"heapKiBPerConnection", "rssKiBPerConnection"};
+        String[] labels = {"heap", "RSS"};
+        for (int f = 0; f < fields.length; f++) {
+            int x = LEFT + 60 + f * 300;
+            int t = 0;
+            for (JsonObject m : memory) {
+                double kib = m.get(fields[f]).getAsDouble();
+                int h = (int) Math.round(kib / max * (BOTTOM - TOP - 30));
+                boolean parley = m.get("target").getAsString().equals("parley");
+                g.setColor(parley ? PARLEY : RELAY);
+                g.fillRect(x + t * 90, BOTTOM - h, 80, h);
+                g.setColor(Color.BLACK);
+                g.drawString(String.format(Locale.ROOT, "%s %.1f", m.get("target").getAsString(), kib), x + t * 90, BOTTOM - h - 6);
+                t++;
+            }
+            g.drawString(labels[f] + " (" + memory.get(0).get("connections").getAsInt() + " connections)", x, BOTTOM + 18);
+        }
+        finish(g, image, file);
+    }
+
+    private static Graphics2D canvas(BufferedImage image, String title) {
         Graphics2D g = image.createGraphics();
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
-        g.fillRect(0, 0, width, height);
+        g.fillRect(0, 0, image.getWidth(), image.getHeight());
         g.setFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        int left = 80;
-        int top = 40;
-        int bottom = height - 90;
-        double minLog = Math.log10(0.05);
-        double maxLog = Math.log10(2000);
         g.setColor(Color.BLACK);
-        g.drawString("Latency percentiles (ms, log scale): Parley (blue) and the raw Netty relay (grey)", left, 24);
-        for (double ms : new double[] {0.1, 1, 10, 100, 1000}) {
-            int y = y(ms, minLog, maxLog, top, bottom);
-            g.setColor(new Color(225, 225, 225));
-            g.drawLine(left, y, width - 20, y);
-            g.setColor(Color.DARK_GRAY);
-            g.drawString(ms < 1 ? String.valueOf(ms) : String.valueOf((int) ms), 30, y + 4);
-        }
-        int x = left + 20;
-        String[] fields = {"p50ms", "p99ms", "p999ms"};
-        String[] labels = {"p50", "p99", "p99.9"};
-        for (Map.Entry<String, JsonObject[]> e : byWorkload.entrySet()) {
-            for (int f = 0; f < fields.length; f++) {
-                for (int t = 0; t < 2; t++) {
-                    JsonObject r = e.getValue()[t];
-                    if (r == null || r.has("skipped")) {
-                        continue;
-                    }
-                    double ms = Math.max(0.05, r.get(fields[f]).getAsDouble());
-                    int y = y(ms, minLog, maxLog, top, bottom);
-                    g.setColor(t == 0 ? new Color(40, 100, 200) : new Color(150, 150, 150));
-                    g.fillRect(x + f * 70 + t * 30, y, 28, bottom - y);
-                }
-                g.setColor(Color.BLACK);
-                g.drawString(labels[f], x + f * 70 + 10, bottom + 16);
-            }
-            g.drawString(e.getKey(), x, bottom + 36);
-            x += 260;
-        }
+        g.drawString(title, LEFT, 28);
+        return g;
+    }
+
+    private static void finish(Graphics2D g, BufferedImage image, File file) throws Exception {
+        g.setColor(Color.BLACK);
         g.setStroke(new BasicStroke(1));
-        g.drawLine(left, bottom, width - 20, bottom);
+        g.drawLine(LEFT, BOTTOM, WIDTH - 20, BOTTOM);
+        g.drawLine(LEFT, TOP, LEFT, BOTTOM);
         g.dispose();
         ImageIO.write(image, "png", file);
     }
 
-    private static int y(double ms, double minLog, double maxLog, int top, int bottom) {
+    private static int x(double nines) {
+        return (int) Math.round(LEFT + 20 + nines / 5 * (WIDTH - LEFT - 60));
+    }
+
+    private static int y(double ms, double minLog, double maxLog) {
         double f = (Math.log10(ms) - minLog) / (maxLog - minLog);
-        return (int) Math.round(bottom - Math.max(0, Math.min(1, f)) * (bottom - top));
+        return (int) Math.round(BOTTOM - Math.max(0, Math.min(1, f)) * (BOTTOM - TOP));
     }
 }

@@ -6,6 +6,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.locks.ReentrantLock;
 
 /**
@@ -14,6 +16,12 @@ import java.util.concurrent.locks.ReentrantLock;
  * its write committed. Under load this turns one commit per request into one per batch; alone, a write costs
  * what it did. If a batch fails (one write conflicts), each of its writes runs again on its own, so one bad
  * write fails only its own caller.
+ *
+ * <p>A caller whose write is in someone else's batch is woken by that leader directly; it never queues for
+ * the lock just to learn that it is done. (It used to: at peak most workers stood in a lock convoy, each
+ * taking the lock in turn to find its write committed, while newcomers barged in and committed alone, so
+ * batches averaged 1.2 writes with 14 workers waiting.) When a leader finishes it wakes the oldest waiting
+ * caller, which leads the next batch.
  */
 final class GroupCommit<T, R> {
 
@@ -25,14 +33,24 @@ final class GroupCommit<T, R> {
 
     private static final class Pending<T, R> {
         final T item;
+        final Thread caller = Thread.currentThread();
         R result;
         RuntimeException error;
-        boolean done;
+        /** Written last, after result or error: a caller that reads true sees them. */
+        volatile boolean done;
 
         Pending(T item) {
             this.item = item;
         }
+
+        void finish() {
+            done = true;
+            LockSupport.unpark(caller);
+        }
     }
+
+    /** A parked caller looks again at least this often, whatever wake-up it may have missed. */
+    private static final long RECHECK_NS = TimeUnit.MILLISECONDS.toNanos(1);
 
     private final JdbcDatabase db;
     private final Work<T, R> work;
@@ -49,14 +67,23 @@ final class GroupCommit<T, R> {
     R submit(T item) {
         Pending<T, R> p = new Pending<>(item);
         queue.add(p);
-        lock.lock();
-        try {
-            // The holder before us may have committed our write with its batch.
-            if (!p.done) {
-                commitQueued();
+        while (!p.done) {
+            if (lock.tryLock()) {
+                try {
+                    if (!p.done) {
+                        commitQueued();
+                    }
+                } finally {
+                    lock.unlock();
+                }
+                // Writes queued during that commit: their oldest caller leads the next batch.
+                Pending<T, R> next = queue.peek();
+                if (next != null) {
+                    LockSupport.unpark(next.caller);
+                }
+            } else {
+                LockSupport.parkNanos(this, RECHECK_NS);
             }
-        } finally {
-            lock.unlock();
         }
         if (p.error != null) {
             throw p.error;
@@ -70,6 +97,20 @@ final class GroupCommit<T, R> {
             batch.add(p);
         }
         try {
+            commit(batch);
+        } finally {
+            // An Error (a bundle losing its classes mid-call) must not leave a caller waiting for ever.
+            for (Pending<T, R> p : batch) {
+                if (!p.done) {
+                    p.error = new IllegalStateException("The write was not committed: the server failed during the commit.");
+                    p.finish();
+                }
+            }
+        }
+    }
+
+    private void commit(List<Pending<T, R>> batch) {
+        try {
             List<R> results = db.transaction(c -> {
                 List<R> out = new ArrayList<>(batch.size());
                 for (Pending<T, R> p : batch) {
@@ -79,12 +120,12 @@ final class GroupCommit<T, R> {
             });
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result = results.get(i);
-                batch.get(i).done = true;
+                batch.get(i).finish();
             }
         } catch (RuntimeException e) {
             if (batch.size() == 1) {
                 batch.get(0).error = e;
-                batch.get(0).done = true;
+                batch.get(0).finish();
                 return;
             }
             for (Pending<T, R> p : batch) {
@@ -93,7 +134,7 @@ final class GroupCommit<T, R> {
                 } catch (RuntimeException alone) {
                     p.error = alone;
                 }
-                p.done = true;
+                p.finish();
             }
         }
     }

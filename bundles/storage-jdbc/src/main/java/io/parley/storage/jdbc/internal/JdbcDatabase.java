@@ -109,7 +109,8 @@ public final class JdbcDatabase {
                     T result = work.apply(c);
                     c.commit();
                     return result;
-                } catch (SQLException | RuntimeException e) {
+                } catch (SQLException | RuntimeException | Error e) {
+                    // Errors too: setAutoCommit(true) below would otherwise commit the half-done work.
                     c.rollback();
                     throw e;
                 } finally {

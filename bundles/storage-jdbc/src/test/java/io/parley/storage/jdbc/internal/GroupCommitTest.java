@@ -48,13 +48,19 @@ class GroupCommitTest {
         db.close();
     }
 
-    /** Inserts n; 0 holds the lock for a while; a negative n fails, as a conflicting write would. */
+    /**
+     * Inserts n; 0 holds the lock for a while; a negative n fails, as a conflicting write would; -99 throws an
+     * Error, as a handler whose bundle is being updated can.
+     */
     private GroupCommit<Integer, Integer> groupCommit() {
         return new GroupCommit<>(db, (c, n) -> {
             executedBy.put(n, Thread.currentThread());
             if (n == 0) {
                 firstIsRunning.countDown();
                 sleep(300);
+            }
+            if (n == -99) {
+                throw new LinkageError("a class went away with its bundle");
             }
             if (n < 0) {
                 throw new SQLException("conflict", "23000");
@@ -121,5 +127,23 @@ class GroupCommitTest {
         Exception e = assertThrows(Exception.class, bad::get);
         assertEquals(IllegalStateException.class, e.getCause().getClass());
         assertEquals(List.of(0, 7, 8), rows(), "the good writes are committed once each");
+    }
+
+    @Test
+    void anErrorInABatchLeavesNoCallerWaiting() throws Exception {
+        GroupCommit<Integer, Integer> gc = groupCommit();
+        Future<Integer> first = callers.submit(() -> gc.submit(0));
+        firstIsRunning.await();
+        List<Future<Integer>> batch = new ArrayList<>();
+        for (int n : new int[] {1, -99, 2}) {
+            batch.add(callers.submit(() -> gc.submit(n)));
+        }
+        first.get();
+        for (Future<Integer> f : batch) {
+            assertThrows(java.util.concurrent.ExecutionException.class, () -> f.get(10, java.util.concurrent.TimeUnit.SECONDS),
+                    "every caller of the failed batch is answered (none hangs) and none is told it committed");
+        }
+        assertEquals(List.of(0), rows(), "nothing of the failed batch was committed");
+        assertEquals(30, gc.submit(3), "the next write commits as usual");
     }
 }

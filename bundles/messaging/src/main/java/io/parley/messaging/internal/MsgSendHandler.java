@@ -9,6 +9,7 @@ import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.message.Delivery;
+import io.parley.api.message.MessageChecks;
 import io.parley.api.message.SendRequest;
 import io.parley.api.message.SendResponse;
 import io.parley.api.session.Session;
@@ -45,8 +46,8 @@ public final class MsgSendHandler implements RequestHandler {
     public Object handle(Request request) {
         Session session = request.requireSession();
         SendRequest body = request.body(SendRequest.class);
-        Limits.checkText(body.text(), config.maxTextLength());
-        Limits.checkCid(body.cid());
+        MessageChecks.checkText(body.text(), config.maxTextLength());
+        MessageChecks.checkCid(body.cid());
         Account to = accounts.findByUsername(body.to())
                 .orElseThrow(() -> ParleyException.notFound("No user is called '" + body.to() + "'."));
         if (to.id() == session.userId()) {

@@ -131,15 +131,26 @@ public class AccountsIT extends ParleyTestSupport {
     }
 
     @Test
-    public void passwordChangeRevokesOtherTokens() throws Exception {
+    public void passwordChangeRevokesOtherTokensAndEndsOtherSessions() throws Exception {
         String name = unique("erin");
         ParleyClient pc = client();
         await(pc.register(name, "password-1", null));
         LoginResponse pcLogin = await(pc.login(name, "password-1", "pc"));
-        LoginResponse phoneLogin = await(client().login(name, "password-1", "ios"));
+        ParleyClient phone = client();
+        CompletableFuture<Notice> kicked = new CompletableFuture<>();
+        phone.onNotice(n -> {
+            if (n.type() == Types.KICKED) {
+                kicked.complete(n);
+            }
+        });
+        LoginResponse phoneLogin = await(phone.login(name, "password-1", "ios"));
 
         assertEquals(Status.UNAUTHENTICATED, statusOf(pc.changePassword("wrong-password", "password-2")));
+        assertFalse("a wrong old password ends nothing", kicked.isDone());
         await(pc.changePassword("password-1", "password-2"));
+        assertTrue(await(kicked).json().get("reason").getAsString().contains("password"));
+        awaitTrue("the other device's connection to close", Duration.ofSeconds(5), () -> phone.closeFuture().isDone());
+        await(pc.ping());
 
         assertEquals(Status.UNAUTHENTICATED, statusOf(client().resume(phoneLogin.token(), "ios")));
         assertEquals(Status.UNAUTHENTICATED, statusOf(client().login(name, "password-1", "ios")));

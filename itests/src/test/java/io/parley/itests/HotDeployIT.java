@@ -119,6 +119,8 @@ public class HotDeployIT {
         dist = new Distribution();
         dist.setConfig("io.parley.messaging", "requireFriendship", "false");
         dist.setConfig("io.parley.accounts", "pbkdf2Iterations", "10000");
+        // Fifty-two accounts from 127.0.0.1, beyond the default ten per address and hour.
+        dist.setConfig("io.parley.accounts", "maxRegistrationsPerAddress", "0");
         dist.start();
         loop = new NioEventLoopGroup(2);
 

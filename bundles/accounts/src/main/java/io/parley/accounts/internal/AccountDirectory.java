@@ -7,6 +7,7 @@ import io.parley.api.account.LoginResponse;
 import io.parley.api.handler.Request;
 import io.parley.api.message.InboxPosition;
 import io.parley.api.message.InboxService;
+import io.parley.api.session.PushService;
 import io.parley.api.session.Session;
 import io.parley.api.store.AccountStore;
 import io.parley.api.store.Credentials;
@@ -65,8 +66,10 @@ public final class AccountDirectory implements AccountService {
     private final TokenStore tokens;
     private final Pbkdf2PasswordHasher hasher;
     private final long tokenTtlMs;
-    private final FailureLimiter byUsername;
-    private final FailureLimiter byAddress;
+    private final WindowLimiter byUsername;
+    private final WindowLimiter byAddress;
+    /** New accounts per remote address; null when unlimited. */
+    private final WindowLimiter registrations;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
     private final ScheduledExecutorService housekeeping;
@@ -75,22 +78,30 @@ public final class AccountDirectory implements AccountService {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile InboxService inbox;
 
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile PushService push;
+
     @Activate
     public AccountDirectory(AccountsConfiguration config, @Reference AccountStore accounts,
             @Reference(policyOption = ReferencePolicyOption.GREEDY) TokenStore tokens) {
         this(accounts, tokens, config.pbkdf2Iterations(), Duration.ofHours(config.tokenTtlHours()),
                 config.maxFailuresPerUsername(), config.maxFailuresPerAddress(),
-                Duration.ofSeconds(config.failureWindowSeconds()), System::currentTimeMillis);
+                Duration.ofSeconds(config.failureWindowSeconds()), config.maxRegistrationsPerAddress(),
+                Duration.ofSeconds(config.registrationWindowSeconds()), System::currentTimeMillis);
     }
 
     AccountDirectory(AccountStore accounts, TokenStore tokens, int iterations, Duration tokenTtl,
-            int maxFailuresPerUsername, int maxFailuresPerAddress, Duration failureWindow, LongSupplier clock) {
+            int maxFailuresPerUsername, int maxFailuresPerAddress, Duration failureWindow,
+            int maxRegistrationsPerAddress, Duration registrationWindow, LongSupplier clock) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.hasher = new Pbkdf2PasswordHasher(iterations);
         this.tokenTtlMs = tokenTtl.toMillis();
-        this.byUsername = new FailureLimiter(maxFailuresPerUsername, failureWindow.toMillis(), clock);
-        this.byAddress = new FailureLimiter(maxFailuresPerAddress, failureWindow.toMillis(), clock);
+        this.byUsername = new WindowLimiter(maxFailuresPerUsername, failureWindow.toMillis(), clock);
+        this.byAddress = new WindowLimiter(maxFailuresPerAddress, failureWindow.toMillis(), clock);
+        this.registrations = maxRegistrationsPerAddress > 0
+                ? new WindowLimiter(maxRegistrationsPerAddress, registrationWindow.toMillis(), clock) : null;
         this.clock = clock;
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parley-accounts-housekeeping");
@@ -108,6 +119,9 @@ public final class AccountDirectory implements AccountService {
     private void housekeep() {
         byUsername.sweep();
         byAddress.sweep();
+        if (registrations != null) {
+            registrations.sweep();
+        }
         try {
             int purged = tokens.purgeExpired(clock.getAsLong());
             if (purged > 0) {
@@ -128,17 +142,26 @@ public final class AccountDirectory implements AccountService {
         return accounts.findById(userId);
     }
 
-    long register(String username, String password, String nickname) {
+    /** Creates an account; one remote address may create {@code maxRegistrationsPerAddress} per window. */
+    long register(String username, String password, String nickname, String address) {
         checkUsername(username);
         checkPassword(password);
         String nick = nickname == null ? username : nickname;
         checkLength("nickname", nick, MAX_NICKNAME);
+        long wait = registrations == null ? 0 : registrations.retryAfterMs(address);
+        if (wait > 0) {
+            throw ParleyException.rateLimited("Too many new accounts from this address; try again later.", wait);
+        }
         // A taken name answers without spending a password hash; the unique key still decides races below.
         if (accounts.findByUsername(username).isPresent()) {
             throw ParleyException.conflict("The username '" + username + "' is taken.");
         }
-        return accounts.create(username, hasher.hash(password), nick, clock.getAsLong())
+        long id = accounts.create(username, hasher.hash(password), nick, clock.getAsLong())
                 .orElseThrow(() -> ParleyException.conflict("The username '" + username + "' is taken."));
+        if (registrations != null) {
+            registrations.record(address);
+        }
+        return id;
     }
 
     Login login(String username, String password, String device, String address) {
@@ -151,8 +174,8 @@ public final class AccountDirectory implements AccountService {
                 ? hasher.verify(password, credentials.get().passwordHash())
                 : verifyNothing(password);
         if (!ok) {
-            byUsername.fail(userKey);
-            byAddress.fail(address);
+            byUsername.record(userKey);
+            byAddress.record(address);
             throw ParleyException.unauthenticated("Wrong username or password.");
         }
         byUsername.clear(userKey);
@@ -199,13 +222,17 @@ public final class AccountDirectory implements AccountService {
         Credentials c = accounts.credentials(session.username())
                 .orElseThrow(() -> ParleyException.notFound("The account no longer exists."));
         if (!hasher.verify(oldPassword, c.passwordHash())) {
-            byUsername.fail(userKey);
-            byAddress.fail(address);
+            byUsername.record(userKey);
+            byAddress.record(address);
             throw ParleyException.unauthenticated("The old password is wrong.");
         }
         accounts.updatePasswordHash(c.userId(), hasher.hash(newPassword));
         int revoked = tokens.revokeAllExcept(c.userId(), session.tokenId());
-        LOG.info("User {} changed password; {} other tokens revoked", c.userId(), revoked);
+        // Their tokens are gone; their open connections go too, or a stolen session would outlive the change.
+        PushService sessions = push;
+        int kicked = sessions == null ? 0
+                : sessions.kick(c.userId(), session.device(), "The password was changed on another device; log in again.");
+        LOG.info("User {} changed password; {} other tokens revoked, {} other sessions ended", c.userId(), revoked, kicked);
     }
 
     void updateProfile(long userId, String nickname, String signature, String avatar) {

@@ -20,4 +20,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "The window failed logins are counted in, in seconds")
     int failureWindowSeconds() default 300;
+
+    @AttributeDefinition(description = "New accounts one remote address may create within the window before "
+            + "RATE_LIMITED; 0 for no limit")
+    int maxRegistrationsPerAddress() default 10;
+
+    @AttributeDefinition(description = "The window new accounts are counted in, in seconds")
+    int registrationWindowSeconds() default 3600;
 }

@@ -25,6 +25,7 @@ public final class RegisterHandler implements RequestHandler {
     @Override
     public Object handle(Request request) {
         RegisterRequest body = request.body(RegisterRequest.class);
-        return new RegisterResponse(directory.register(body.username(), body.password(), body.nickname()));
+        return new RegisterResponse(directory.register(body.username(), body.password(), body.nickname(),
+                request.remoteAddress()));
     }
 }

@@ -7,17 +7,17 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.LongSupplier;
 
 /**
- * Counts failures per key in a sliding window. {@link #retryAfterMs} tells how long a key must wait once it
- * has reached the limit: until its oldest failure in the window expires.
+ * Counts events per key (failed logins, new accounts) in a sliding window. {@link #retryAfterMs} tells how
+ * long a key must wait once it has reached the limit: until its oldest event in the window expires.
  */
-final class FailureLimiter {
+final class WindowLimiter {
 
     private final int max;
     private final long windowMs;
     private final LongSupplier clock;
-    private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
+    private final Map<String, Deque<Long>> events = new ConcurrentHashMap<>();
 
-    FailureLimiter(int max, long windowMs, LongSupplier clock) {
+    WindowLimiter(int max, long windowMs, LongSupplier clock) {
         this.max = max;
         this.windowMs = windowMs;
         this.clock = clock;
@@ -25,7 +25,7 @@ final class FailureLimiter {
 
     /** 0 when the key may try; otherwise the milliseconds until it may. */
     long retryAfterMs(String key) {
-        Deque<Long> times = failures.get(key);
+        Deque<Long> times = events.get(key);
         if (times == null) {
             return 0;
         }
@@ -36,8 +36,8 @@ final class FailureLimiter {
         }
     }
 
-    void fail(String key) {
-        Deque<Long> times = failures.computeIfAbsent(key, k -> new ArrayDeque<>());
+    void record(String key) {
+        Deque<Long> times = events.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (times) {
             long now = clock.getAsLong();
             expire(times, now);
@@ -49,13 +49,13 @@ final class FailureLimiter {
     }
 
     void clear(String key) {
-        failures.remove(key);
+        events.remove(key);
     }
 
-    /** Forgets keys whose failures have all expired, so the map does not grow without bound. */
+    /** Forgets keys whose events have all expired, so the map does not grow without bound. */
     void sweep() {
         long now = clock.getAsLong();
-        failures.entrySet().removeIf(e -> {
+        events.entrySet().removeIf(e -> {
             synchronized (e.getValue()) {
                 expire(e.getValue(), now);
                 return e.getValue().isEmpty();

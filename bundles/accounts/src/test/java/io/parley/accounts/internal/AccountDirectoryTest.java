@@ -19,7 +19,7 @@ class AccountDirectoryTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final MemoryStores stores = new MemoryStores();
     private final AccountDirectory directory = new AccountDirectory(stores, stores, 1000, Duration.ofHours(1), 3, 5,
-            Duration.ofMinutes(5), now::get);
+            Duration.ofMinutes(5), 4, Duration.ofHours(1), now::get);
 
     @AfterEach
     void stop() {
@@ -34,7 +34,7 @@ class AccountDirectoryTest {
 
     @Test
     void registersAndLogsIn() {
-        long id = directory.register("alice", "password1", null);
+        long id = directory.register("alice", "password1", null, "10.0.0.1");
         AccountDirectory.Login login = directory.login("Alice", "password1", "pc", "10.0.0.1");
         assertEquals(id, login.session().userId());
         assertEquals("alice", login.session().username());
@@ -46,19 +46,33 @@ class AccountDirectoryTest {
     }
 
     @Test
+    void newAccountsAreLimitedPerAddressUntilTheWindowPasses() {
+        for (int i = 0; i < 4; i++) {
+            directory.register("user" + i, "password1", null, "10.0.0.9");
+        }
+        ParleyException e = assertStatus(Status.RATE_LIMITED, () -> directory.register("user4", "password1", null, "10.0.0.9"));
+        assertTrue(e.retryAfterMs() > 0);
+        assertTrue(stores.findByUsername("user4").isEmpty(), "a refused registration creates nothing");
+        directory.register("other", "password1", null, "10.0.0.10");
+        assertStatus(Status.CONFLICT, () -> directory.register("other", "password1", null, "10.0.0.11"));
+        now.addAndGet(Duration.ofHours(1).toMillis());
+        directory.register("user4", "password1", null, "10.0.0.9");
+    }
+
+    @Test
     void refusesBadRegistrations() {
-        directory.register("bob", "password1", "Bob");
-        assertStatus(Status.CONFLICT, () -> directory.register("BOB", "password2", null));
-        assertStatus(Status.BAD_REQUEST, () -> directory.register("ab", "password1", null));
-        assertStatus(Status.BAD_REQUEST, () -> directory.register("a".repeat(33), "password1", null));
-        assertStatus(Status.BAD_REQUEST, () -> directory.register("bad name", "password1", null));
-        assertStatus(Status.BAD_REQUEST, () -> directory.register("carol", "short", null));
-        assertStatus(Status.BAD_REQUEST, () -> directory.register("carol", "password1", "n".repeat(65)));
+        directory.register("bob", "password1", "Bob", "10.0.0.1");
+        assertStatus(Status.CONFLICT, () -> directory.register("BOB", "password2", null, "10.0.0.1"));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("ab", "password1", null, "10.0.0.1"));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("a".repeat(33), "password1", null, "10.0.0.1"));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("bad name", "password1", null, "10.0.0.1"));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("carol", "short", null, "10.0.0.1"));
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("carol", "password1", "n".repeat(65), "10.0.0.1"));
     }
 
     @Test
     void wrongPasswordAndUnknownUserGetTheSameAnswer() {
-        directory.register("dave", "password1", null);
+        directory.register("dave", "password1", null, "10.0.0.1");
         ParleyException wrong = assertStatus(Status.UNAUTHENTICATED, () -> directory.login("dave", "nope12345", "pc", "a"));
         ParleyException unknown = assertStatus(Status.UNAUTHENTICATED, () -> directory.login("nobody", "nope12345", "pc", "a"));
         assertEquals(wrong.getMessage(), unknown.getMessage());
@@ -66,7 +80,7 @@ class AccountDirectoryTest {
 
     @Test
     void failedLoginsAreRateLimitedPerUsernameUntilTheWindowPasses() {
-        directory.register("erin", "password1", null);
+        directory.register("erin", "password1", null, "10.0.0.1");
         for (int i = 0; i < 3; i++) {
             assertStatus(Status.UNAUTHENTICATED, () -> directory.login("erin", "wrong-pass", "pc", "addr" + Math.random()));
         }
@@ -88,7 +102,7 @@ class AccountDirectoryTest {
 
     @Test
     void resumeNeedsAValidUnexpiredTokenOfTheSameDevice() {
-        directory.register("frank", "password1", null);
+        directory.register("frank", "password1", null, "10.0.0.1");
         String token = directory.login("frank", "password1", "ios", "a").token();
         assertEquals("frank", directory.resume(token, "ios").session().username());
         assertStatus(Status.UNAUTHENTICATED, () -> directory.resume(token, "pc"));
@@ -99,7 +113,7 @@ class AccountDirectoryTest {
 
     @Test
     void logoutRevokesTheToken() {
-        directory.register("gina", "password1", null);
+        directory.register("gina", "password1", null, "10.0.0.1");
         AccountDirectory.Login login = directory.login("gina", "password1", "pc", "a");
         directory.logout(login.session());
         assertStatus(Status.UNAUTHENTICATED, () -> directory.resume(login.token(), "pc"));
@@ -107,7 +121,7 @@ class AccountDirectoryTest {
 
     @Test
     void passwordChangeRevokesEveryOtherToken() {
-        directory.register("hank", "password1", null);
+        directory.register("hank", "password1", null, "10.0.0.1");
         AccountDirectory.Login pc = directory.login("hank", "password1", "pc", "a");
         AccountDirectory.Login phone = directory.login("hank", "password1", "ios", "a");
         assertStatus(Status.UNAUTHENTICATED, () -> directory.changePassword(pc.session(), "wrong-old", "password2", "a"));
@@ -121,7 +135,7 @@ class AccountDirectoryTest {
 
     @Test
     void profileFieldsAreLimited() {
-        long id = directory.register("ivy", "password1", null);
+        long id = directory.register("ivy", "password1", null, "10.0.0.1");
         directory.updateProfile(id, null, "😀".repeat(256), null);
         assertEquals("😀".repeat(256), directory.findById(id).orElseThrow().signature(), "counted in characters");
         assertStatus(Status.BAD_REQUEST, () -> directory.updateProfile(id, null, "x".repeat(257), null));

@@ -17,6 +17,15 @@ public interface PushService {
     /** The devices of the user that are logged in on this node. */
     Set<String> devices(long userId);
 
+    /**
+     * Ends the user's sessions on this node, all but the given device's: each gets a KICKED notice with the
+     * reason and is closed (a password change, say, must not leave other devices logged in).
+     *
+     * @param exceptDevice the device that stays, or null to end them all
+     * @return the number of sessions ended
+     */
+    int kick(long userId, String exceptDevice, String reason);
+
     /** True while at least one device of the user is logged in on this node. */
     default boolean isOnline(long userId) {
         return !devices(userId).isEmpty();

@@ -128,6 +128,23 @@ public final class SessionRegistry implements PushService, PresenceService {
     }
 
     @Override
+    public int kick(long userId, String exceptDevice, String reason) {
+        Map<String, Bound> devices = byUser.get(userId);
+        if (devices == null) {
+            return 0;
+        }
+        int kicked = 0;
+        for (Map.Entry<String, Bound> e : devices.entrySet()) {
+            if (!e.getKey().equals(exceptDevice)) {
+                // The binding goes when the channel closes, as for any connection that ends.
+                kick(e.getValue().channel(), reason);
+                kicked++;
+            }
+        }
+        return kicked;
+    }
+
+    @Override
     public int push(long userId, int type, Object body) {
         Map<String, Bound> devices = byUser.get(userId);
         if (devices == null || devices.isEmpty()) {

@@ -171,5 +171,10 @@ class RedisFaultsTest {
         public Set<String> devices(long userId) {
             return Set.of();
         }
+
+        @Override
+        public int kick(long userId, String exceptDevice, String reason) {
+            return 0;
+        }
     };
 }

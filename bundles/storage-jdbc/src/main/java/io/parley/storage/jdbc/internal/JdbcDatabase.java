@@ -50,7 +50,7 @@ public final class JdbcDatabase {
         hikari.setInitializationFailTimeout(connectionTimeoutMs);
         pool = new HikariDataSource(hikari);
         try {
-            new SchemaMigrator(pool, getClass().getClassLoader()).migrate();
+            new SchemaMigrator(pool, getClass().getClassLoader(), dialect).migrate();
         } catch (SQLException | RuntimeException e) {
             pool.close();
             throw new IllegalStateException("Cannot prepare the schema at " + redact(url) + ": " + e.getMessage(), e);

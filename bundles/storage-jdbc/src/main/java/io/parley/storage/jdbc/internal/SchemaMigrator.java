@@ -28,32 +28,65 @@ final class SchemaMigrator {
     private static final String DIR = "db/migration/";
     private static final Pattern NAME = Pattern.compile("V(\\d+)__[A-Za-z0-9_]+\\.sql");
 
+    /** How long a node waits for another node's migration of the same MySQL database. */
+    private static final int LOCK_SECONDS = 120;
+
     private final DataSource dataSource;
     private final ClassLoader resources;
+    private final Dialect dialect;
 
-    SchemaMigrator(DataSource dataSource, ClassLoader resources) {
+    SchemaMigrator(DataSource dataSource, ClassLoader resources, Dialect dialect) {
         this.dataSource = dataSource;
         this.resources = resources;
+        this.dialect = dialect;
     }
 
-    /** Returns the schema version after migrating. */
+    /**
+     * Returns the schema version after migrating. On MySQL/MariaDB, nodes that start together take turns
+     * under a named lock per database: MySQL commits DDL at once, so two nodes running V1 side by side would
+     * both try to create its tables. (An embedded H2 file belongs to one process anyway.)
+     */
     int migrate() throws SQLException {
         try (Connection c = dataSource.getConnection()) {
-            try (Statement s = c.createStatement()) {
-                s.execute("CREATE TABLE IF NOT EXISTS parley_schema ("
-                        + "version INT NOT NULL PRIMARY KEY, script VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
+            boolean locked = dialect == Dialect.MYSQL && lock(c);
+            try {
+                return migrate(c);
+            } finally {
+                if (locked) {
+                    try (Statement s = c.createStatement()) {
+                        s.execute("DO RELEASE_LOCK(CONCAT('parley_schema.', DATABASE()))");
+                    }
+                }
             }
-            int current = currentVersion(c);
-            int version = current;
-            for (Script script : scriptsAfter(current)) {
-                apply(c, script);
-                version = script.version();
-            }
-            if (version != current) {
-                LOG.info("Schema migrated from version {} to {}", current, version);
-            }
-            return version;
         }
+    }
+
+    private static boolean lock(Connection c) throws SQLException {
+        try (Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT GET_LOCK(CONCAT('parley_schema.', DATABASE()), " + LOCK_SECONDS + ")")) {
+            if (!rs.next() || rs.getInt(1) != 1) {
+                throw new SQLException("Another node has been migrating this database's schema for over "
+                        + LOCK_SECONDS + " s; not starting on a half-migrated schema.");
+            }
+            return true;
+        }
+    }
+
+    private int migrate(Connection c) throws SQLException {
+        try (Statement s = c.createStatement()) {
+            s.execute("CREATE TABLE IF NOT EXISTS parley_schema ("
+                    + "version INT NOT NULL PRIMARY KEY, script VARCHAR(200) NOT NULL, applied_at BIGINT NOT NULL)");
+        }
+        int current = currentVersion(c);
+        int version = current;
+        for (Script script : scriptsAfter(current)) {
+            apply(c, script);
+            version = script.version();
+        }
+        if (version != current) {
+            LOG.info("Schema migrated from version {} to {}", current, version);
+        }
+        return version;
     }
 
     private static int currentVersion(Connection c) throws SQLException {

@@ -95,11 +95,13 @@ done
 grep -q "Parley listening" "$WORK/parley-console.txt" || { echo "Parley did not start:"; cat "$WORK/parley-console.txt"; exit 1; }
 
 # run TARGET WORKLOAD SECONDS [key=value ...]
+# The generator also reads the server's CPU time (/proc/PID/stat) over the measured part of each run.
 run() {
   local target="$1" workload="$2" seconds="$3"; shift 3
-  local port="$PARLEY_PORT"; [ "$target" = relay ] && port="$RELAY_PORT"
+  local port="$PARLEY_PORT" pid="$PARLEY_PID"; [ "$target" = relay ] && port="$RELAY_PORT" && pid="$RELAY_PID"
   echo "== $target $workload $* ($seconds s)"
-  "$JAVA" -Xmx2g -cp "$CP" io.parley.bench.LoadGenerator "$target" "$port" "$workload" "$seconds" "$RESULTS" "$@"
+  "$JAVA" -Xmx2g -cp "$CP" io.parley.bench.LoadGenerator "$target" "$port" "$workload" "$seconds" "$RESULTS" "$@" \
+    serverPid="$pid" clockTicks="$(getconf CLK_TCK)"
 }
 both() { run parley "$@"; run relay "$@"; }
 # idle TARGET PID CONNECTIONS SECONDS: holds idle logged-in connections and records the server's heap (after a

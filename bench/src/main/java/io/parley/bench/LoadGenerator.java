@@ -307,14 +307,38 @@ public final class LoadGenerator {
 
     // ---- measurement --------------------------------------------------------------------------------
 
+    /**
+     * The server's CPU time so far (user + system), in microseconds, from /proc/PID/stat; -1 without a
+     * {@code serverPid} option or where /proc cannot be read.
+     */
+    private long serverCpuMicros() {
+        String pid = options.get("serverPid");
+        if (pid == null) {
+            return -1;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", pid, "stat"));
+            // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime (14) and stime (15)
+            return ticks * 1_000_000L / option("clockTicks", 100);
+        } catch (java.io.IOException | RuntimeException e) {
+            return -1;
+        }
+    }
+
     /** Prints progress each second; the first fifth of the run is warm-up and not counted. */
     private JsonObject measure(int seconds, String unit) throws InterruptedException {
         int warmup = Math.max(1, seconds / 5);
         long counted = 0;
         long before = 0;
+        long cpuAtStart = -1;
         org.HdrHistogram.Histogram total = new org.HdrHistogram.Histogram(MAX_LATENCY_NS, 3);
         for (int s = 1; s <= seconds; s++) {
             Thread.sleep(1000);
+            if (s == warmup) {
+                cpuAtStart = serverCpuMicros();
+            }
             long now = delivered.get();
             org.HdrHistogram.Histogram interval = latency.getIntervalHistogram();
             System.out.printf(Locale.ROOT, "  %-6s %-7s %3d s  %8d %s/s  p99 %7.2f ms%s%n", target, unit, s, now - before,
@@ -325,7 +349,13 @@ public final class LoadGenerator {
             }
             before = now;
         }
+        long cpuAtEnd = serverCpuMicros();
         JsonObject result = new JsonObject();
+        if (cpuAtStart >= 0 && cpuAtEnd >= 0 && counted > 0) {
+            // What one delivered message (or entry, or login) cost the server in CPU: robust where throughput
+            // is not, since it does not depend on how much CPU the machine had left to give.
+            result.addProperty("serverCpuUsPerItem", (double) (cpuAtEnd - cpuAtStart) / counted);
+        }
         double perSecond = counted / (double) (seconds - warmup);
         result.addProperty("throughput", Math.round(perSecond));
         result.addProperty("unit", unit + "/s");

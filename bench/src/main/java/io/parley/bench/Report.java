@@ -84,15 +84,16 @@ public final class Report {
 
     private static String table(Map<String, JsonObject[]> byWorkload) {
         StringBuilder md = new StringBuilder();
-        md.append("| workload | Parley | relay | Parley / relay | Parley p50 / p99 / p99.9 ms | relay p50 / p99 / p99.9 ms | p99 Parley / relay |\n");
-        md.append("|---|---|---|---|---|---|---|\n");
+        md.append("| workload | Parley | relay | Parley / relay | Parley p50 / p99 / p99.9 ms | relay p50 / p99 / p99.9 ms "
+                + "| p99 Parley / relay | server CPU µs per item, Parley / relay |\n");
+        md.append("|---|---|---|---|---|---|---|---|\n");
         for (Map.Entry<String, JsonObject[]> e : byWorkload.entrySet()) {
             JsonObject p = e.getValue()[0];
             JsonObject r = e.getValue()[1];
             boolean relay = r != null;
-            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
                     rate(p), relay ? rate(r) : "n/a", relay ? ratio(p, r, "throughput") : "n/a", percentiles(p),
-                    relay ? percentiles(r) : "n/a", relay ? ratio(p, r, "p99ms") : "n/a"));
+                    relay ? percentiles(r) : "n/a", relay ? ratio(p, r, "p99ms") : "n/a", cpu(p, relay ? r : null)));
         }
         return md.toString();
     }
@@ -111,6 +112,19 @@ public final class Report {
                     m.get("rssKiBPerConnection").getAsString(), m.get("heapMiB").getAsInt()));
         }
         return md.toString();
+    }
+
+    /** Server CPU per delivered item: Parley's, the relay's and how many times the relay's Parley spends. */
+    private static String cpu(JsonObject p, JsonObject r) {
+        if (p == null || !p.has("serverCpuUsPerItem")) {
+            return "n/a";
+        }
+        double parley = p.get("serverCpuUsPerItem").getAsDouble();
+        if (r == null || !r.has("serverCpuUsPerItem") || r.get("serverCpuUsPerItem").getAsDouble() <= 0) {
+            return String.format(Locale.ROOT, "%.0f / n/a", parley);
+        }
+        double relay = r.get("serverCpuUsPerItem").getAsDouble();
+        return String.format(Locale.ROOT, "%.0f / %.1f (%.0fx)", parley, relay, parley / relay);
     }
 
     private static String rate(JsonObject r) {

@@ -50,7 +50,7 @@ final class GroupCommit<T, R> {
     }
 
     /** A parked caller looks again at least this often, whatever wake-up it may have missed. */
-    private static final long RECHECK_NS = TimeUnit.MILLISECONDS.toNanos(1);
+    private static final long RECHECK_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final JdbcDatabase db;
     private final Work<T, R> work;

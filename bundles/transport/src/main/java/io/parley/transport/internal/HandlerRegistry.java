@@ -65,6 +65,11 @@ final class HandlerRegistry {
         LOG.debug("Handler for type {} removed", type);
     }
 
+    /** The types that have a handler right now, in ascending order. */
+    java.util.SortedSet<Integer> types() {
+        return new java.util.TreeSet<>(byType.keySet());
+    }
+
     /** The handler for a type, or null when no bundle answers it right now. */
     RequestHandler get(int type) {
         List<Registered> list = byType.get(type);

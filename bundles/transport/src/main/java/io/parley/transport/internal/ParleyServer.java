@@ -37,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * configuration change) closes the port and every connection and stops its threads, so the next activation
  * can bind the same port at once.
  */
-@Component(service = {}, immediate = true, configurationPid = "io.parley.transport",
+@Component(service = ParleyServer.class, immediate = true, configurationPid = "io.parley.transport",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TransportConfiguration.class)
 public final class ParleyServer {
@@ -82,6 +82,21 @@ public final class ParleyServer {
             throw e;
         }
         LOG.info("Parley listening on {}:{}", config.host(), port());
+    }
+
+    /** The address and port actually bound. */
+    InetSocketAddress address() {
+        return (InetSocketAddress) listener.localAddress();
+    }
+
+    /** Open connections, logged in or not. */
+    int connectionCount() {
+        return connections.size();
+    }
+
+    /** The request types some bundle answers right now. */
+    java.util.SortedSet<Integer> handledTypes() {
+        return handlers.types();
     }
 
     /** The port actually bound (differs from the configured one when that was 0). */

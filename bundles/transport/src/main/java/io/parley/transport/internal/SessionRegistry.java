@@ -9,6 +9,8 @@ import io.parley.api.session.Session;
 import io.parley.api.session.SessionListener;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Types;
+import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -125,6 +127,36 @@ public final class SessionRegistry implements PushService, PresenceService {
     void kick(Channel channel, String reason) {
         channel.writeAndFlush(Frame.notice(Types.KICKED, serializer.write(null, new KickedNotice(reason))))
                 .addListener(ChannelFutureListener.CLOSE);
+    }
+
+    /** A logged-in device as the operator's console lists it. */
+    record SessionView(String username, String device, String address) {
+    }
+
+    /** Every session on this node, by username then device. */
+    List<SessionView> sessions() {
+        List<SessionView> out = new ArrayList<>();
+        for (Map<String, Bound> devices : byUser.values()) {
+            for (Bound b : devices.values()) {
+                out.add(new SessionView(b.session().username(), b.session().device(),
+                        String.valueOf(b.channel().remoteAddress())));
+            }
+        }
+        out.sort(Comparator.comparing(SessionView::username, String.CASE_INSENSITIVE_ORDER)
+                .thenComparing(SessionView::device));
+        return out;
+    }
+
+    /** Ends every session of the user (usernames match case-insensitively) on this node. */
+    int kick(String username, String reason) {
+        for (Map<String, Bound> devices : byUser.values()) {
+            for (Bound b : devices.values()) {
+                if (b.session().username().equalsIgnoreCase(username)) {
+                    return kick(b.session().userId(), null, reason);
+                }
+            }
+        }
+        return 0;
     }
 
     @Override

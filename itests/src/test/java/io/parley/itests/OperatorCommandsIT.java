@@ -1,0 +1,79 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.parley.client.Notice;
+import io.parley.client.ParleyClient;
+import io.parley.protocol.Types;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.concurrent.CompletableFuture;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.apache.felix.service.command.CommandSession;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/** The operator's Gogo commands, run through the same command processor the console uses. */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class OperatorCommandsIT extends ParleyTestSupport {
+
+    @Inject
+    private CommandProcessor processor;
+
+    /** Runs one command line as the console would and returns what it printed. */
+    private String run(String line) throws Exception {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
+        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print)) {
+            Object result = session.execute(line);
+            if (result != null) {
+                print.println(result);
+            }
+        }
+        return out.toString(StandardCharsets.UTF_8);
+    }
+
+    @Test
+    public void statusSessionsAndKick() throws Exception {
+        awaitServer();
+        String name = unique("opal");
+        ParleyClient phone = client();
+        await(phone.register(name, "password-1", null));
+        CompletableFuture<Notice> kicked = new CompletableFuture<>();
+        phone.onNotice(n -> {
+            if (n.type() == Types.KICKED) {
+                kicked.complete(n);
+            }
+        });
+        await(phone.login(name, "password-1", "phone"));
+
+        String status = run("parley:status");
+        assertTrue(status, status.contains("Listening on"));
+        assertTrue(status, status.contains("MSG_SEND"));
+
+        String sessions = run("parley:sessions");
+        assertTrue(sessions, sessions.matches("(?s).*" + java.util.regex.Pattern.quote(name) + "\\s+phone\\s+/127\\.0\\.0\\.1:\\d+.*"));
+
+        String kick = run("parley:kick " + name.toUpperCase());
+        assertEquals("Ended 1 session of '" + name.toUpperCase() + "'.", kick.trim());
+        assertTrue(await(kicked).json().get("reason").getAsString().contains("operator"));
+        awaitTrue("the kicked connection to close", Duration.ofSeconds(5), () -> phone.closeFuture().isDone());
+        awaitTrue("the session list to drop it", Duration.ofSeconds(5), () -> {
+            try {
+                return !run("parley:sessions").contains(name);
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
+        assertEquals("No session of 'nobody_here' on this node.", run("parley:kick nobody_here").trim());
+    }
+}

@@ -69,6 +69,7 @@ public abstract class ParleyTestSupport {
                         .put("heartbeatReadIdleSeconds", Integer.toString(READ_IDLE_SECONDS))
                         .put("heartbeatMisses", Integer.toString(MISSES))
                         .put("maxPendingPerConnection", "64")
+                        .putAll(new java.util.HashMap<>(transportExtras()))
                         .asOption(),
                 storage(data),
                 newConfiguration("io.parley.accounts")
@@ -77,6 +78,14 @@ public abstract class ParleyTestSupport {
                         // Every test user comes from 127.0.0.1; the limit itself is tested in AccountDirectoryTest.
                         .put("maxRegistrationsPerAddress", "0")
                         .asOption());
+    }
+
+    /**
+     * Transport settings a test class adds to the common ones (TLS, say). Plain java.util types: this class is
+     * loaded inside the framework too, where Pax Exam's configuration classes are not.
+     */
+    protected java.util.Map<String, String> transportExtras() {
+        return java.util.Map.of();
     }
 
     /** The storage configuration: H2 in a fresh folder, unless a test class runs on another backend. */

@@ -16,6 +16,8 @@ import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslHandler;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
@@ -67,6 +69,8 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import javax.net.ssl.SSLEngine;
+import javax.net.ssl.SSLParameters;
 
 /**
  * One connection to a Parley server.
@@ -124,6 +128,9 @@ public final class ParleyClient implements AutoCloseable {
                 .handler(new ChannelInitializer<SocketChannel>() {
                     @Override
                     protected void initChannel(SocketChannel ch) {
+                        if (options.tls() != null) {
+                            ch.pipeline().addLast("tls", tlsHandler(options.tls(), ch, host, port));
+                        }
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, options.heartbeat().toMillis(), 0, TimeUnit.MILLISECONDS))
                                 .addLast(new FrameDecoder(options.maxBody()))
@@ -134,19 +141,52 @@ public final class ParleyClient implements AutoCloseable {
                 .connect(host, port);
         CompletableFuture<ParleyClient> result = new CompletableFuture<>();
         connecting.addListener(f -> {
-            if (f.isSuccess()) {
-                ParleyClient client = new ParleyClient(connecting.channel(), own, options);
-                handler.client = client;
-                connecting.channel().closeFuture().addListener(c -> client.onClosed());
-                result.complete(client);
-            } else {
-                if (own) {
-                    group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
-                }
-                result.completeExceptionally(f.cause());
+            if (!f.isSuccess()) {
+                failConnect(result, f.cause(), own, group);
+                return;
             }
+            Channel ch = connecting.channel();
+            SslHandler tls = ch.pipeline().get(SslHandler.class);
+            if (tls == null) {
+                connected(result, ch, own, options, handler);
+                return;
+            }
+            // With TLS the client is ready once the server's certificate is accepted: a wrong one fails here.
+            tls.handshakeFuture().addListener(h -> {
+                if (h.isSuccess()) {
+                    connected(result, ch, own, options, handler);
+                } else {
+                    ch.close();
+                    failConnect(result, h.cause(), own, group);
+                }
+            });
         });
         return result;
+    }
+
+    private static void connected(CompletableFuture<ParleyClient> result, Channel ch, boolean own,
+            ParleyClientOptions options, Handler handler) {
+        ParleyClient client = new ParleyClient(ch, own, options);
+        handler.client = client;
+        ch.closeFuture().addListener(c -> client.onClosed());
+        result.complete(client);
+    }
+
+    private static void failConnect(CompletableFuture<ParleyClient> result, Throwable cause, boolean own,
+            EventLoopGroup group) {
+        if (own) {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        result.completeExceptionally(cause);
+    }
+
+    /** A TLS handler that checks the server's certificate against the host name or address connected to. */
+    private static SslHandler tlsHandler(SslContext context, SocketChannel ch, String host, int port) {
+        SSLEngine engine = context.newEngine(ch.alloc(), host, port);
+        SSLParameters parameters = engine.getSSLParameters();
+        parameters.setEndpointIdentificationAlgorithm("HTTPS");
+        engine.setSSLParameters(parameters);
+        return new SslHandler(engine);
     }
 
     // ---- account calls ----------------------------------------------------------------------------------

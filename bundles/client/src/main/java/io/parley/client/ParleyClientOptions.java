@@ -1,8 +1,13 @@
 package io.parley.client;
 
 import io.netty.channel.EventLoopGroup;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.parley.protocol.Frame;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
 import java.time.Duration;
+import javax.net.ssl.SSLException;
 
 /**
  * Connection options.
@@ -11,22 +16,48 @@ import java.time.Duration;
  * @param heartbeat      a PING is sent after this long without writing (the server closes idle connections)
  * @param maxBody        the largest body accepted from the server
  * @param eventLoop      a Netty event loop group to share between many clients, or null for one of its own
+ * @param tls            TLS to the server, or null for plain TCP; the server's certificate must match the host
+ *                       name or address connected to
  */
-public record ParleyClientOptions(Duration requestTimeout, Duration heartbeat, int maxBody, EventLoopGroup eventLoop) {
+public record ParleyClientOptions(Duration requestTimeout, Duration heartbeat, int maxBody, EventLoopGroup eventLoop,
+        SslContext tls) {
 
     public static ParleyClientOptions defaults() {
-        return new ParleyClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(5), Frame.DEFAULT_MAX_BODY, null);
+        return new ParleyClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(5), Frame.DEFAULT_MAX_BODY, null, null);
     }
 
     public ParleyClientOptions withRequestTimeout(Duration timeout) {
-        return new ParleyClientOptions(timeout, heartbeat, maxBody, eventLoop);
+        return new ParleyClientOptions(timeout, heartbeat, maxBody, eventLoop, tls);
     }
 
     public ParleyClientOptions withHeartbeat(Duration interval) {
-        return new ParleyClientOptions(requestTimeout, interval, maxBody, eventLoop);
+        return new ParleyClientOptions(requestTimeout, interval, maxBody, eventLoop, tls);
     }
 
     public ParleyClientOptions withEventLoop(EventLoopGroup group) {
-        return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, group);
+        return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, group, tls);
+    }
+
+    /** TLS, trusting the certificate authorities the JVM trusts (a server with a certificate from a public CA). */
+    public ParleyClientOptions withTls() {
+        return withTls(build(SslContextBuilder.forClient()));
+    }
+
+    /** TLS, trusting only the certificates in a PEM file (a server with a private or self-signed certificate). */
+    public ParleyClientOptions withTls(Path trustedCertificatesPem) {
+        return withTls(build(SslContextBuilder.forClient().trustManager(trustedCertificatesPem.toFile())));
+    }
+
+    /** TLS with a context of the caller's own (client certificates, pinned keys, ...). */
+    public ParleyClientOptions withTls(SslContext context) {
+        return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, eventLoop, context);
+    }
+
+    private static SslContext build(SslContextBuilder builder) {
+        try {
+            return builder.protocols("TLSv1.3", "TLSv1.2").build();
+        } catch (SSLException e) {
+            throw new UncheckedIOException("Cannot set up TLS: " + e.getMessage(), e);
+        }
     }
 }

@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
+import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.parley.api.ParleyException;
@@ -18,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -157,6 +159,9 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
         if (cause instanceof CorruptedFrameException) {
             LOG.info("Closing {}: {}", remoteAddress(), cause.getMessage());
+        } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
+            // Not TLS, or a TLS client that does not accept us: the client's problem, not the server's.
+            LOG.info("Closing {}: TLS failed: {}", remoteAddress(), cause.getCause().getMessage());
         } else if (cause instanceof IOException) {
             LOG.debug("Connection {} failed: {}", remoteAddress(), cause.toString());
         } else {

@@ -9,10 +9,13 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.serialization.Serializer;
+import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
@@ -20,6 +23,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import javax.net.ssl.SSLException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -73,7 +77,7 @@ public final class ParleyServer {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                    .childHandler(new ParleyServerInitializer(config, dispatcher, connections))
+                    .childHandler(new ParleyServerInitializer(config, dispatcher, connections, tls(config)))
                     .bind(config.host(), config.port())
                     .sync()
                     .channel();
@@ -81,7 +85,28 @@ public final class ParleyServer {
             shutdown();
             throw e;
         }
-        LOG.info("Parley listening on {}:{}", config.host(), port());
+        LOG.info("Parley listening on {}:{}{}", config.host(), port(),
+                config.tlsCertificateFile().isBlank() ? "" : " (TLS)");
+    }
+
+    /** The TLS context when a certificate and key are configured, else null (plain TCP). */
+    static SslContext tls(TransportConfiguration config) {
+        String certificate = config.tlsCertificateFile().trim();
+        String key = config.tlsPrivateKeyFile().trim();
+        if (certificate.isEmpty() && key.isEmpty()) {
+            return null;
+        }
+        if (certificate.isEmpty() || key.isEmpty()) {
+            throw new IllegalArgumentException("TLS needs both tlsCertificateFile and tlsPrivateKeyFile; one is empty.");
+        }
+        try {
+            return SslContextBuilder.forServer(new File(certificate), new File(key))
+                    .protocols("TLSv1.3", "TLSv1.2")
+                    .build();
+        } catch (SSLException | IllegalArgumentException e) {
+            throw new IllegalArgumentException("Cannot use the TLS certificate " + certificate + " and key " + key
+                    + " (the key must be an unencrypted PKCS#8 PEM file): " + e.getMessage(), e);
+        }
     }
 
     /** The address and port actually bound. */

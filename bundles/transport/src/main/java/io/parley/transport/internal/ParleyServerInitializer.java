@@ -4,28 +4,39 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.parley.protocol.codec.FrameDecoder;
 import io.parley.protocol.codec.FrameEncoder;
 import java.util.concurrent.TimeUnit;
 
-/** Wires a connection's pipeline: read-idle timer, bounded decoder, encoder, then the connection handler. */
+/**
+ * Wires a connection's pipeline: TLS when configured, read-idle timer, bounded decoder, encoder, then the
+ * connection handler.
+ */
 final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final TransportConfiguration config;
     private final Dispatcher dispatcher;
     private final ChannelGroup connections;
+    private final SslContext tls;
 
-    ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, ChannelGroup connections) {
+    /** {@code tls} null for plain TCP. */
+    ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, ChannelGroup connections,
+            SslContext tls) {
         this.config = config;
         this.dispatcher = dispatcher;
         this.connections = connections;
+        this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (tls != null) {
+            p.addLast("tls", tls.newHandler(ch.alloc()));
+        }
         p.addLast("idle", new IdleStateHandler(config.heartbeatReadIdleSeconds(), 0, 0, TimeUnit.SECONDS));
         p.addLast("decoder", new FrameDecoder(config.maxBody()));
         p.addLast("encoder", FrameEncoder.INSTANCE);

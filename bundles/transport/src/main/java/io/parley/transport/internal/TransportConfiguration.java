@@ -32,4 +32,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "Requests one connection may have waiting; more answer RATE_LIMITED")
     int maxPendingPerConnection() default 256;
+
+    @AttributeDefinition(description = "TLS: the server's certificate chain, a PEM file (relative paths are "
+            + "from the distribution's folder). With tlsPrivateKeyFile set too, every connection is TLS; "
+            + "empty for plain TCP")
+    String tlsCertificateFile() default "";
+
+    @AttributeDefinition(description = "TLS: the certificate's private key, an unencrypted PKCS#8 PEM file "
+            + "(BEGIN PRIVATE KEY)")
+    String tlsPrivateKeyFile() default "";
 }

@@ -1,0 +1,101 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertTrue;
+import static org.junit.Assert.fail;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+
+import io.parley.client.ParleyClient;
+import io.parley.client.ParleyClientOptions;
+import java.io.File;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.Socket;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import javax.net.ssl.SSLException;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+
+/**
+ * The transport with a certificate and key configured: every connection is TLS, the SDK checks the server's
+ * certificate, and a client that does not speak TLS, or does not trust the server, is turned away without
+ * hurting anyone else. The certificate is a test-only self-signed one (src/test/resources/tls).
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class TlsIT extends ParleyTestSupport {
+
+    private static final File TLS = new File("src/test/resources/tls").getAbsoluteFile();
+
+    @Override
+    protected Map<String, String> transportExtras() {
+        return Map.of("tlsCertificateFile", new File(TLS, "server-cert.pem").getPath(),
+                "tlsPrivateKeyFile", new File(TLS, "server-key.pem").getPath());
+    }
+
+    @Override
+    protected Option[] extraOptions() {
+        return new Option[] {systemProperty("parley.test.tls").value(TLS.getPath())};
+    }
+
+    private static Path material(String name) {
+        return Path.of(System.getProperty("parley.test.tls"), name);
+    }
+
+    private static ParleyClient tlsClient(String trusted) throws Exception {
+        return ParleyClient.connect("127.0.0.1", port(), SDK_OPTIONS.withTls(material(trusted)))
+                .get(10, TimeUnit.SECONDS);
+    }
+
+    @Test
+    public void theSdkTalksTlsToAServerItTrusts() throws Exception {
+        awaitServer();
+        String name = unique("tina");
+        try (ParleyClient c = tlsClient("server-cert.pem")) {
+            assertTrue(await(c.register(name, "password-1", null)) > 0);
+            assertTrue(await(c.login(name, "password-1", "pc")).userId() > 0);
+            await(c.ping());
+        }
+    }
+
+    @Test
+    public void aClientThatDoesNotTrustTheCertificateIsRefusedAtConnect() throws Exception {
+        awaitServer();
+        try {
+            tlsClient("other-cert.pem").close();
+            fail("a client trusting only another certificate connected");
+        } catch (ExecutionException e) {
+            assertTrue(String.valueOf(e.getCause()), e.getCause() instanceof SSLException);
+        }
+        try (ParleyClient c = tlsClient("server-cert.pem")) {
+            await(c.ping());
+        }
+    }
+
+    @Test
+    public void aPlainTcpClientIsClosedAndOthersCarryOn() throws Exception {
+        awaitServer();
+        try (ParleyClient good = tlsClient("server-cert.pem");
+                Socket plain = new Socket("127.0.0.1", port())) {
+            plain.setSoTimeout(10_000);
+            OutputStream out = plain.getOutputStream();
+            // A Parley PING frame in clear text, which is not a TLS record.
+            out.write(new byte[] {'P', 'L', 1, 0, 1, 0, 0, 0, 0});
+            out.flush();
+            InputStream in = plain.getInputStream();
+            byte[] buffer = new byte[256];
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                // The server may answer with a TLS alert before it closes; nothing of Parley comes back.
+                assertTrue("no Parley frame in clear text", n == 0 || buffer[0] != 'P');
+            }
+            await(good.ping());
+        }
+    }
+}

@@ -32,6 +32,15 @@ final class TestBackends {
         return "jdbc:mysql://127.0.0.1:3306/" + name;
     }
 
+    /** Drops a database made by {@link #freshMariaDb}. */
+    static void dropMariaDb(String url) throws SQLException {
+        String name = url.substring(url.lastIndexOf('/') + 1);
+        try (Connection c = DriverManager.getConnection("jdbc:mysql://127.0.0.1:3306/?user=root&password=");
+                Statement s = c.createStatement()) {
+            s.execute("DROP DATABASE IF EXISTS " + name);
+        }
+    }
+
     /** Empties a Redis database index. */
     static void flushRedis(int database) {
         try (Jedis jedis = new Jedis("127.0.0.1", 6379)) {

@@ -3,6 +3,8 @@ package io.parley.transport.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.parley.api.serialization.Serializer;
+import io.parley.api.session.NoticeBus;
+import io.parley.api.session.NoticeSink;
 import io.parley.api.session.PresenceService;
 import io.parley.api.session.PushService;
 import io.parley.api.session.Session;
@@ -27,6 +29,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -35,8 +38,8 @@ import org.slf4j.LoggerFactory;
  * replaces the first: the old channel gets KICKED and is closed. Session listeners are told on one thread
  * of their own, in order, so a slow listener never stalls a network event loop.
  */
-@Component(service = {PushService.class, PresenceService.class, SessionRegistry.class})
-public final class SessionRegistry implements PushService, PresenceService {
+@Component(service = {PushService.class, PresenceService.class, NoticeSink.class, SessionRegistry.class})
+public final class SessionRegistry implements PushService, PresenceService, NoticeSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
@@ -46,6 +49,11 @@ public final class SessionRegistry implements PushService, PresenceService {
     }
 
     private final Map<Long, Map<String, Bound>> byUser = new ConcurrentHashMap<>();
+
+    /** Notices for devices on other nodes (Redis pub/sub, say); none on a single node. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile NoticeBus bus;
     private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
         Thread t = new Thread(r, "parley-session-events");
         t.setDaemon(true);
@@ -176,13 +184,24 @@ public final class SessionRegistry implements PushService, PresenceService {
         return kicked;
     }
 
+    /** Writes to this node's devices and, through the bus when there is one, to the user's devices elsewhere. */
     @Override
     public int push(long userId, int type, Object body) {
+        byte[] bytes = serializer.write(null, body);
+        NoticeBus cluster = bus;
+        if (cluster != null) {
+            cluster.publish(userId, type, bytes);
+        }
+        return deliver(userId, type, bytes);
+    }
+
+    @Override
+    public int deliver(long userId, int type, byte[] body) {
         Map<String, Bound> devices = byUser.get(userId);
         if (devices == null || devices.isEmpty()) {
             return 0;
         }
-        Frame notice = Frame.notice(type, serializer.write(null, body));
+        Frame notice = Frame.notice(type, body);
         int written = 0;
         for (Bound bound : devices.values()) {
             Channel channel = bound.channel();

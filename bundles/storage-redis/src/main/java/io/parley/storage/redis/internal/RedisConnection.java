@@ -26,6 +26,8 @@ public final class RedisConnection {
     final int inboxKeep;
     final int presenceTtlSeconds;
     final String nodeId;
+    /** The database index: pub/sub channels are server-wide, so their names carry it. */
+    final int database;
 
     @Activate
     public RedisConnection(RedisConfiguration config) {
@@ -51,6 +53,7 @@ public final class RedisConnection {
         this.inboxKeep = inboxKeep;
         this.presenceTtlSeconds = presenceTtlSeconds;
         this.nodeId = nodeId.isEmpty() ? UUID.randomUUID().toString().substring(0, 8) : nodeId;
+        this.database = database;
         LOG.info("Redis storage on {}:{} database {} (node {})", host, port, database, this.nodeId);
     }
 

@@ -1,0 +1,19 @@
+package io.parley.api.session;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * Carries notices to a user's devices that are connected to other nodes of a cluster. The transport hands it
+ * every notice it pushes; without a bus, a notice reaches this node's devices only. Notices are hints, and so
+ * is the bus: it may drop one (the device pulls what it missed).
+ */
+@ProviderType
+public interface NoticeBus {
+
+    /**
+     * Hands a notice for the user's devices on other nodes to the bus and returns at once.
+     *
+     * @param body the notice body as written on the wire (JSON)
+     */
+    void publish(long userId, int type, byte[] body);
+}

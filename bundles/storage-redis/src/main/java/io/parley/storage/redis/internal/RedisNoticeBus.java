@@ -1,0 +1,181 @@
+package io.parley.storage.redis.internal;
+
+import io.parley.api.session.NoticeBus;
+import io.parley.api.session.NoticeSink;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import org.osgi.service.component.ComponentServiceObjects;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.exceptions.JedisException;
+
+/**
+ * Notices between nodes over Redis pub/sub: every node publishes the notices it pushes on one channel per
+ * Redis database and delivers the other nodes' notices to its own devices of the user. Pub/sub keeps
+ * nothing, which is what a notice needs: it is a hint, and a device that misses one pulls.
+ *
+ * <p>Publishing happens on a thread of its own behind a bounded queue, so a slow or unreachable Redis never
+ * holds up a request; when the queue is full a notice is dropped. The subscriber reconnects by itself.
+ */
+@Component(service = NoticeBus.class)
+public final class RedisNoticeBus implements NoticeBus {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RedisNoticeBus.class);
+    private static final int QUEUE = 10_000;
+    private static final long RETRY_MS = 1000;
+
+    private final RedisConnection redis;
+    /**
+     * Fetched at the first notice, not while activating: the transport that provides the sink binds this bus
+     * while it activates itself, so getting the sink here would be a cycle (SCR refuses it).
+     */
+    private final ComponentServiceObjects<NoticeSink> sinks;
+    private NoticeSink sink;
+    private final byte[] channel;
+    private final byte[] origin;
+    private final ThreadPoolExecutor publisher;
+    private final Thread subscriber;
+    private final CountDownLatch subscribed = new CountDownLatch(1);
+    private volatile boolean running = true;
+    private volatile BinaryJedisPubSub current;
+
+    @Activate
+    public RedisNoticeBus(@Reference RedisConnection redis, @Reference ComponentServiceObjects<NoticeSink> sinks) {
+        this.redis = redis;
+        this.sinks = sinks;
+        this.channel = ("parley:notices:" + redis.database).getBytes(StandardCharsets.UTF_8);
+        this.origin = redis.nodeId.getBytes(StandardCharsets.UTF_8);
+        if (origin.length > 255) {
+            throw new IllegalArgumentException("nodeId is longer than 255 bytes: " + redis.nodeId);
+        }
+        this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
+            Thread t = new Thread(r, "parley-notice-publisher");
+            t.setDaemon(true);
+            return t;
+        }, new ThreadPoolExecutor.DiscardPolicy());
+        this.subscriber = new Thread(this::subscribe, "parley-notice-subscriber");
+        subscriber.setDaemon(true);
+        subscriber.start();
+    }
+
+    @Deactivate
+    public void close() {
+        running = false;
+        BinaryJedisPubSub pubSub = current;
+        if (pubSub != null && pubSub.isSubscribed()) {
+            pubSub.unsubscribe();
+        }
+        publisher.shutdown();
+        try {
+            subscriber.join(TimeUnit.SECONDS.toMillis(5));
+            publisher.awaitTermination(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        synchronized (this) {
+            if (sink != null) {
+                sinks.ungetService(sink);
+                sink = null;
+            }
+        }
+    }
+
+    private synchronized NoticeSink sink() {
+        if (sink == null && running) {
+            sink = sinks.getService();
+        }
+        return sink;
+    }
+
+    /** True once this node listens for other nodes' notices (tests wait for it: pub/sub keeps nothing). */
+    boolean awaitSubscribed(long timeout, TimeUnit unit) throws InterruptedException {
+        return subscribed.await(timeout, unit);
+    }
+
+    @Override
+    public void publish(long userId, int type, byte[] body) {
+        byte[] message = encode(origin, userId, type, body);
+        publisher.execute(() -> {
+            try {
+                redis.redis.publish(channel, message);
+            } catch (JedisException e) {
+                LOG.debug("A notice for user {} did not reach the other nodes: {}", userId, e.getMessage());
+            }
+        });
+    }
+
+    /** [origin length][origin][user id][type][body]. */
+    static byte[] encode(byte[] origin, long userId, int type, byte[] body) {
+        return ByteBuffer.allocate(1 + origin.length + 8 + 4 + body.length)
+                .put((byte) origin.length).put(origin).putLong(userId).putInt(type).put(body).array();
+    }
+
+    private void subscribe() {
+        boolean warned = false;
+        while (running) {
+            BinaryJedisPubSub pubSub = new BinaryJedisPubSub() {
+                @Override
+                public void onSubscribe(byte[] name, int count) {
+                    subscribed.countDown();
+                }
+
+                @Override
+                public void onMessage(byte[] name, byte[] message) {
+                    receive(message);
+                }
+            };
+            current = pubSub;
+            try {
+                redis.redis.subscribe(pubSub, channel);
+                warned = false;
+            } catch (JedisException e) {
+                if (!warned) {
+                    LOG.warn("Notices from other nodes are not arriving: Redis failed ({}); retrying every {} ms",
+                            e.getMessage(), RETRY_MS);
+                    warned = true;
+                }
+                sleep();
+            }
+        }
+    }
+
+    private void receive(byte[] message) {
+        try {
+            ByteBuffer in = ByteBuffer.wrap(message);
+            byte[] from = new byte[Byte.toUnsignedInt(in.get())];
+            in.get(from);
+            if (java.util.Arrays.equals(from, origin)) {
+                return; // this node's own notice: its devices already have it
+            }
+            long userId = in.getLong();
+            int type = in.getInt();
+            byte[] body = new byte[in.remaining()];
+            in.get(body);
+            NoticeSink devices = sink();
+            if (devices != null) {
+                devices.deliver(userId, type, body);
+            }
+        } catch (RuntimeException e) {
+            // A malformed message on our channel must not stop the subscriber.
+            LOG.warn("Dropped a malformed notice from the cluster channel: {}", e.toString());
+        }
+    }
+
+    private void sleep() {
+        try {
+            Thread.sleep(RETRY_MS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+}

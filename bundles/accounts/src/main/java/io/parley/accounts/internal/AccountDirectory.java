@@ -4,6 +4,7 @@ import io.parley.api.ParleyException;
 import io.parley.api.account.Account;
 import io.parley.api.account.AccountService;
 import io.parley.api.account.LoginResponse;
+import io.parley.api.account.UserRef;
 import io.parley.api.handler.Request;
 import io.parley.api.message.InboxPosition;
 import io.parley.api.message.InboxService;
@@ -21,7 +22,9 @@ import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -72,6 +75,9 @@ public final class AccountDirectory implements AccountService {
     private final WindowLimiter registrations;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
+    static final int MAX_REMEMBERED_USERS = 100_000;
+    /** Lower-cased username to identity; see {@link #findUser}. */
+    private final Map<String, UserRef> users = new ConcurrentHashMap<>();
     private final ScheduledExecutorService housekeeping;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -135,6 +141,28 @@ public final class AccountDirectory implements AccountService {
     @Override
     public Optional<Account> findByUsername(String username) {
         return USERNAME.matcher(username).matches() ? accounts.findByUsername(username) : Optional.empty();
+    }
+
+    /**
+     * From memory after the first lookup: usernames are never renamed or reused, so the id behind one never
+     * changes. Unknown names are not remembered (they may register any moment); the map is emptied if it
+     * ever holds {@value #MAX_REMEMBERED_USERS} names.
+     */
+    @Override
+    public Optional<UserRef> findUser(String username) {
+        String key = username.toLowerCase(Locale.ROOT);
+        UserRef known = users.get(key);
+        if (known != null) {
+            return Optional.of(known);
+        }
+        Optional<UserRef> found = findByUsername(username).map(a -> new UserRef(a.id(), a.username()));
+        found.ifPresent(u -> {
+            if (users.size() >= MAX_REMEMBERED_USERS) {
+                users.clear();
+            }
+            users.put(key, u);
+        });
+        return found;
     }
 
     @Override

@@ -60,6 +60,17 @@ class AccountDirectoryTest {
     }
 
     @Test
+    void findUserAnswersTheIdentityWhateverTheCaseAndLearnsNewNames() {
+        assertTrue(directory.findUser("zoe").isEmpty());
+        long id = directory.register("Zoe", "password1", "Zo", "10.0.0.1");
+        assertEquals(new io.parley.api.account.UserRef(id, "Zoe"), directory.findUser("zoe").orElseThrow(),
+                "a name unknown before is found once registered");
+        directory.updateProfile(id, "Zoë", null, null);
+        assertEquals(new io.parley.api.account.UserRef(id, "Zoe"), directory.findUser("ZOE").orElseThrow());
+        assertEquals("Zoë", directory.findByUsername("zoe").orElseThrow().nickname(), "profiles are never stale");
+    }
+
+    @Test
     void refusesBadRegistrations() {
         directory.register("bob", "password1", "Bob", "10.0.0.1");
         assertStatus(Status.CONFLICT, () -> directory.register("BOB", "password2", null, "10.0.0.1"));

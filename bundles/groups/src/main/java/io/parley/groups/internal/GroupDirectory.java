@@ -320,10 +320,10 @@ public final class GroupDirectory implements GroupService {
         List<UserRef> found = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String name : new LinkedHashSet<>(usernames)) {
-            Optional<Account> a = accounts.findByUsername(name);
+            Optional<UserRef> a = accounts.findUser(name);
             if (a.isPresent()) {
                 if (found.stream().noneMatch(u -> u.id() == a.get().id())) {
-                    found.add(new UserRef(a.get().id(), a.get().username()));
+                    found.add(a.get());
                 }
             } else {
                 unknown.add(name);

@@ -1,7 +1,6 @@
 package io.parley.messaging.internal;
 
 import io.parley.api.ParleyException;
-import io.parley.api.account.Account;
 import io.parley.api.account.AccountService;
 import io.parley.api.account.UserRef;
 import io.parley.api.friend.FriendService;
@@ -48,7 +47,7 @@ public final class MsgSendHandler implements RequestHandler {
         SendRequest body = request.body(SendRequest.class);
         MessageChecks.checkText(body.text(), config.maxTextLength());
         MessageChecks.checkCid(body.cid());
-        Account to = accounts.findByUsername(body.to())
+        UserRef to = accounts.findUser(body.to())
                 .orElseThrow(() -> ParleyException.notFound("No user is called '" + body.to() + "'."));
         if (to.id() == session.userId()) {
             throw ParleyException.badRequest("You cannot send a message to yourself.");
@@ -62,8 +61,8 @@ public final class MsgSendHandler implements RequestHandler {
                 throw ParleyException.forbidden("You can only send messages to your friends.");
             }
         }
-        Delivery d = messages.sendDirect(new UserRef(session.userId(), session.username()),
-                new UserRef(to.id(), to.username()), body.text(), body.cid());
+        Delivery d = messages.sendDirect(new UserRef(session.userId(), session.username()), to, body.text(),
+                body.cid());
         return new SendResponse(d.msgId(), d.ts());
     }
 }

@@ -12,7 +12,6 @@ import io.parley.api.account.Profile;
 import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
-import io.parley.protocol.Types;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
@@ -110,12 +109,7 @@ public class AccountsIT extends ParleyTestSupport {
         String name = unique("dave");
         ParleyClient first = client();
         await(first.register(name, "password-1", null));
-        CompletableFuture<Notice> kicked = new CompletableFuture<>();
-        first.onNotice(n -> {
-            if (n.type() == Types.KICKED) {
-                kicked.complete(n);
-            }
-        });
+        CompletableFuture<Notice> kicked = kickedNotice(first);
         await(first.login(name, "password-1", "pc"));
 
         ParleyClient otherDevice = client();
@@ -137,12 +131,7 @@ public class AccountsIT extends ParleyTestSupport {
         await(pc.register(name, "password-1", null));
         LoginResponse pcLogin = await(pc.login(name, "password-1", "pc"));
         ParleyClient phone = client();
-        CompletableFuture<Notice> kicked = new CompletableFuture<>();
-        phone.onNotice(n -> {
-            if (n.type() == Types.KICKED) {
-                kicked.complete(n);
-            }
-        });
+        CompletableFuture<Notice> kicked = kickedNotice(phone);
         LoginResponse phoneLogin = await(phone.login(name, "password-1", "ios"));
 
         assertEquals(Status.UNAUTHENTICATED, statusOf(pc.changePassword("wrong-password", "password-2")));

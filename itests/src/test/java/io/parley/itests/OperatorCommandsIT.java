@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 
 import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
-import io.parley.protocol.Types;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
@@ -48,12 +47,7 @@ public class OperatorCommandsIT extends ParleyTestSupport {
         String name = unique("opal");
         ParleyClient phone = client();
         await(phone.register(name, "password-1", null));
-        CompletableFuture<Notice> kicked = new CompletableFuture<>();
-        phone.onNotice(n -> {
-            if (n.type() == Types.KICKED) {
-                kicked.complete(n);
-            }
-        });
+        CompletableFuture<Notice> kicked = kickedNotice(phone);
         await(phone.login(name, "password-1", "phone"));
 
         String status = run("parley:status");

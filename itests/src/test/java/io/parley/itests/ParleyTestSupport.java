@@ -12,9 +12,11 @@ import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import io.parley.api.ParleyException;
 import io.parley.api.account.LoginResponse;
+import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
-import io.parley.protocol.Status;
 import io.parley.client.ParleyClientOptions;
+import io.parley.protocol.Status;
+import io.parley.protocol.Types;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -22,7 +24,9 @@ import java.nio.file.Files;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
@@ -69,7 +73,7 @@ public abstract class ParleyTestSupport {
                         .put("heartbeatReadIdleSeconds", Integer.toString(READ_IDLE_SECONDS))
                         .put("heartbeatMisses", Integer.toString(MISSES))
                         .put("maxPendingPerConnection", "64")
-                        .putAll(new java.util.HashMap<>(transportExtras()))
+                        .putAll(new HashMap<>(transportExtras()))
                         .asOption(),
                 storage(data),
                 newConfiguration("io.parley.accounts")
@@ -84,8 +88,8 @@ public abstract class ParleyTestSupport {
      * Transport settings a test class adds to the common ones (TLS, say). Plain java.util types: this class is
      * loaded inside the framework too, where Pax Exam's configuration classes are not.
      */
-    protected java.util.Map<String, String> transportExtras() {
-        return java.util.Map.of();
+    protected Map<String, String> transportExtras() {
+        return Map.of();
     }
 
     /** The storage configuration: H2 in a fresh folder, unless a test class runs on another backend. */
@@ -152,6 +156,17 @@ public abstract class ParleyTestSupport {
             .withHeartbeat(Duration.ofMillis(300)).withRequestTimeout(Duration.ofSeconds(10));
 
     /** A connected SDK client that is closed after the test. */
+    /** Completes with the KICKED notice the client gets, if it gets one. */
+    protected static CompletableFuture<Notice> kickedNotice(ParleyClient client) {
+        CompletableFuture<Notice> kicked = new CompletableFuture<>();
+        client.onNotice(n -> {
+            if (n.type() == Types.KICKED) {
+                kicked.complete(n);
+            }
+        });
+        return kicked;
+    }
+
     protected ParleyClient client() throws Exception {
         ParleyClient client = ParleyClient.connect("127.0.0.1", port(), SDK_OPTIONS).get(10, TimeUnit.SECONDS);
         synchronized (clients) {

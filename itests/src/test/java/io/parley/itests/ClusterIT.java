@@ -5,10 +5,12 @@ import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 
 import com.google.gson.JsonObject;
+import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Types;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.After;
 import org.junit.Assume;
@@ -16,7 +18,8 @@ import org.junit.Test;
 
 /**
  * Two nodes (two bin/parley processes) on one MariaDB database and one Redis: a device on one node gets the
- * MSG_NOTIFY of a message sent through the other at once, without pulling. Needs MariaDB and Redis on
+ * MSG_NOTIFY of a message sent through the other at once, without pulling, and sessions end across nodes
+ * (the same device logging in elsewhere, a password change). Needs MariaDB and Redis on
  * 127.0.0.1: skipped with a message without them, failed in CI.
  */
 public class ClusterIT {
@@ -59,8 +62,11 @@ public class ClusterIT {
         return c;
     }
 
-    @Test
-    public void aMessageSentThroughOneNodeIsNotifiedOnTheOther() throws Exception {
+    private Distribution east;
+    private Distribution west;
+
+    /** Two nodes on a fresh database and Redis index; skipped without the servers outside CI. */
+    private void startCluster() throws Exception {
         String missing = TestBackends.unreachable();
         if (missing != null && "true".equalsIgnoreCase(System.getenv("CI"))) {
             fail("MariaDB and Redis are required in CI: " + missing);
@@ -68,10 +74,46 @@ public class ClusterIT {
         Assume.assumeTrue("*** SKIPPED: " + missing + " ***", missing == null);
         url = TestBackends.freshMariaDb();
         TestBackends.flushRedis(REDIS_DATABASE);
-        Distribution east = node(url, "east");
-        Distribution west = node(url, "west");
+        east = node(url, "east");
+        west = node(url, "west");
         east.start();
         west.start();
+    }
+
+    private void assertNoNodeLoggedAnError() {
+        for (Distribution node : nodes) {
+            assertTrue("a node logged an error:\n" + node.log(), !node.log().contains("ERROR"));
+        }
+    }
+
+    private ParleyClient login(Distribution node, String username, String device) throws Exception {
+        ParleyClient c = ParleyClient.connect("127.0.0.1", node.port).get(10, TimeUnit.SECONDS);
+        clients.add(c);
+        c.login(username, "password-1", device).get(10, TimeUnit.SECONDS);
+        return c;
+    }
+
+    @Test
+    public void sessionsEndAcrossNodes() throws Exception {
+        startCluster();
+        ParleyClient phoneEast = user(east, "cl_carl");
+        CompletableFuture<Notice> replaced = ParleyTestSupport.kickedNotice(phoneEast);
+        // The same device logging in on the other node replaces the older connection.
+        login(west, "cl_carl", "phone");
+        assertTrue(replaced.get(10, TimeUnit.SECONDS).json().get("reason").getAsString().contains("same device"));
+
+        ParleyClient pcEast = login(east, "cl_carl", "pc");
+        ParleyClient tabletWest = login(west, "cl_carl", "tablet");
+        CompletableFuture<Notice> signedOut = ParleyTestSupport.kickedNotice(tabletWest);
+        pcEast.changePassword("password-1", "password-2").get(10, TimeUnit.SECONDS);
+        assertTrue(signedOut.get(10, TimeUnit.SECONDS).json().get("reason").getAsString().contains("password"));
+        pcEast.ping().get(10, TimeUnit.SECONDS);
+        assertNoNodeLoggedAnError();
+    }
+
+    @Test
+    public void aMessageSentThroughOneNodeIsNotifiedOnTheOther() throws Exception {
+        startCluster();
 
         ParleyClient anna = user(east, "cl_anna");
         ParleyClient ben = user(west, "cl_ben");
@@ -91,8 +133,6 @@ public class ClusterIT {
         ben.sendMessage("cl_anna", "and back", cid).get(10, TimeUnit.SECONDS);
         JsonObject back = annaHears.next(Types.MSG_NOTIFY);
         assertTrue(back.toString(), back.toString().contains("and back"));
-        for (Distribution node : nodes) {
-            assertTrue("a node logged an error:\n" + node.log(), !node.log().contains("ERROR"));
-        }
+        assertNoNodeLoggedAnError();
     }
 }

@@ -16,4 +16,11 @@ public interface NoticeBus {
      * @param body the notice body as written on the wire (JSON)
      */
     void publish(long userId, int type, byte[] body);
+
+    /**
+     * Asks the other nodes to end sessions of the user, each with a KICKED notice giving the reason, and
+     * returns at once: the session of {@code device} when {@code allOthers} is false (the device logged in
+     * again here), or every session but {@code device}'s when it is true (null: every session).
+     */
+    void publishEndSessions(long userId, String device, boolean allOthers, String reason);
 }

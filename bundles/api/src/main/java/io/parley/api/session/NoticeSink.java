@@ -3,8 +3,8 @@ package io.parley.api.session;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
- * Where a {@link NoticeBus} delivers the notices other nodes published: this node's logged-in devices of the
- * user. Provided by the transport.
+ * Where a {@link NoticeBus} delivers what other nodes published: notices for this node's logged-in devices of
+ * the user, and requests to end their sessions. Provided by the transport.
  */
 @ProviderType
 public interface NoticeSink {
@@ -16,4 +16,11 @@ public interface NoticeSink {
      * @return the number of devices it was written to
      */
     int deliver(long userId, int type, byte[] body);
+
+    /**
+     * Ends sessions of the user on this node, as {@link NoticeBus#publishEndSessions} describes.
+     *
+     * @return the number of sessions ended
+     */
+    int endSessions(long userId, String device, boolean allOthers, String reason);
 }

@@ -42,6 +42,7 @@ import org.slf4j.LoggerFactory;
 public final class SessionRegistry implements PushService, PresenceService, NoticeSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
+    private static final String SAME_DEVICE = "Logged in again on the same device.";
 
     private final Serializer serializer;
     /** A logged-in device: its session and the channel it is on. */
@@ -112,7 +113,12 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
             return next;
         });
         if (previous[0] != null && previous[0].channel() != channel) {
-            kick(previous[0].channel(), "Logged in again on the same device.");
+            kick(previous[0].channel(), SAME_DEVICE);
+        }
+        // The same device may be connected to another node: that connection is the older one.
+        NoticeBus cluster = bus;
+        if (cluster != null) {
+            cluster.publishEndSessions(session.userId(), session.device(), false, SAME_DEVICE);
         }
         fire(listeners, l -> l.sessionOpened(session, first[0]));
     }
@@ -155,27 +161,37 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
         return out;
     }
 
-    /** Ends every session of the user (usernames match case-insensitively) on this node. */
+    /** Ends every session of the user (usernames match case-insensitively) on this node only. */
     int kick(String username, String reason) {
         for (Map<String, Bound> devices : byUser.values()) {
             for (Bound b : devices.values()) {
                 if (b.session().username().equalsIgnoreCase(username)) {
-                    return kick(b.session().userId(), null, reason);
+                    return endSessions(b.session().userId(), null, true, reason);
                 }
             }
         }
         return 0;
     }
 
+    /** Ends the sessions here and, through the bus when there is one, on the other nodes. */
     @Override
     public int kick(long userId, String exceptDevice, String reason) {
+        NoticeBus cluster = bus;
+        if (cluster != null) {
+            cluster.publishEndSessions(userId, exceptDevice, true, reason);
+        }
+        return endSessions(userId, exceptDevice, true, reason);
+    }
+
+    @Override
+    public int endSessions(long userId, String device, boolean allOthers, String reason) {
         Map<String, Bound> devices = byUser.get(userId);
         if (devices == null) {
             return 0;
         }
         int kicked = 0;
         for (Map.Entry<String, Bound> e : devices.entrySet()) {
-            if (!e.getKey().equals(exceptDevice)) {
+            if (e.getKey().equals(device) != allOthers) {
                 // The binding goes when the channel closes, as for any connection that ends.
                 kick(e.getValue().channel(), reason);
                 kicked++;

@@ -20,8 +20,9 @@ import redis.clients.jedis.exceptions.JedisException;
 
 /**
  * Notices between nodes over Redis pub/sub: every node publishes the notices it pushes on one channel per
- * Redis database and delivers the other nodes' notices to its own devices of the user. Pub/sub keeps
- * nothing, which is what a notice needs: it is a hint, and a device that misses one pulls.
+ * Redis database and delivers the other nodes' notices to its own devices of the user; requests to end a
+ * user's sessions (a login on the same device elsewhere, a password change) travel the same way. Pub/sub
+ * keeps nothing, which is what a notice needs: it is a hint, and a device that misses one pulls.
  *
  * <p>Publishing happens on a thread of its own behind a bounded queue, so a slow or unreachable Redis never
  * holds up a request; when the queue is full a notice is dropped. The subscriber reconnects by itself.
@@ -101,22 +102,39 @@ public final class RedisNoticeBus implements NoticeBus {
         return subscribed.await(timeout, unit);
     }
 
+    /** A message's first byte: a notice for the user's devices, or a request to end sessions. */
+    static final byte NOTICE = 'N';
+    static final byte END_SESSIONS = 'E';
+
     @Override
     public void publish(long userId, int type, byte[] body) {
-        byte[] message = encode(origin, userId, type, body);
+        send(userId, encode(NOTICE, origin, userId, ByteBuffer.allocate(4 + body.length).putInt(type).put(body).array()));
+    }
+
+    @Override
+    public void publishEndSessions(long userId, String device, boolean allOthers, String reason) {
+        byte[] d = device == null ? new byte[0] : device.getBytes(StandardCharsets.UTF_8);
+        byte[] r = reason.getBytes(StandardCharsets.UTF_8);
+        byte[] rest = ByteBuffer.allocate(2 + 1 + d.length + r.length)
+                .put((byte) (allOthers ? 1 : 0)).put((byte) (device == null ? 0 : 1)).put((byte) d.length).put(d).put(r)
+                .array();
+        send(userId, encode(END_SESSIONS, origin, userId, rest));
+    }
+
+    private void send(long userId, byte[] message) {
         publisher.execute(() -> {
             try {
                 redis.redis.publish(channel, message);
             } catch (JedisException e) {
-                LOG.debug("A notice for user {} did not reach the other nodes: {}", userId, e.getMessage());
+                LOG.debug("A message for user {} did not reach the other nodes: {}", userId, e.getMessage());
             }
         });
     }
 
-    /** [origin length][origin][user id][type][body]. */
-    static byte[] encode(byte[] origin, long userId, int type, byte[] body) {
-        return ByteBuffer.allocate(1 + origin.length + 8 + 4 + body.length)
-                .put((byte) origin.length).put(origin).putLong(userId).putInt(type).put(body).array();
+    /** [kind][origin length][origin][user id][the kind's own part]. */
+    static byte[] encode(byte kind, byte[] origin, long userId, byte[] rest) {
+        return ByteBuffer.allocate(2 + origin.length + 8 + rest.length)
+                .put(kind).put((byte) origin.length).put(origin).putLong(userId).put(rest).array();
     }
 
     private void subscribe() {
@@ -151,22 +169,37 @@ public final class RedisNoticeBus implements NoticeBus {
     private void receive(byte[] message) {
         try {
             ByteBuffer in = ByteBuffer.wrap(message);
+            byte kind = in.get();
             byte[] from = new byte[Byte.toUnsignedInt(in.get())];
             in.get(from);
             if (java.util.Arrays.equals(from, origin)) {
-                return; // this node's own notice: its devices already have it
+                return; // this node's own message: it has acted on it already
             }
             long userId = in.getLong();
-            int type = in.getInt();
-            byte[] body = new byte[in.remaining()];
-            in.get(body);
             NoticeSink devices = sink();
-            if (devices != null) {
+            if (devices == null) {
+                return;
+            }
+            if (kind == NOTICE) {
+                int type = in.getInt();
+                byte[] body = new byte[in.remaining()];
+                in.get(body);
                 devices.deliver(userId, type, body);
+            } else if (kind == END_SESSIONS) {
+                boolean allOthers = in.get() == 1;
+                boolean hasDevice = in.get() == 1;
+                byte[] device = new byte[Byte.toUnsignedInt(in.get())];
+                in.get(device);
+                byte[] reason = new byte[in.remaining()];
+                in.get(reason);
+                devices.endSessions(userId, hasDevice ? new String(device, StandardCharsets.UTF_8) : null, allOthers,
+                        new String(reason, StandardCharsets.UTF_8));
+            } else {
+                throw new IllegalArgumentException("unknown kind " + kind);
             }
         } catch (RuntimeException e) {
             // A malformed message on our channel must not stop the subscriber.
-            LOG.warn("Dropped a malformed notice from the cluster channel: {}", e.toString());
+            LOG.warn("Dropped a malformed message from the cluster channel: {}", e.toString());
         }
     }
 

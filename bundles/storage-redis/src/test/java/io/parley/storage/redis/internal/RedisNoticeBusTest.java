@@ -21,13 +21,23 @@ class RedisNoticeBusTest {
     private record Delivered(long userId, int type, byte[] body) {
     }
 
+    private record Ended(long userId, String device, boolean allOthers, String reason) {
+    }
+
     /** A node's devices: records what the bus delivers. */
     private static final class RecordingSink implements NoticeSink {
         final BlockingQueue<Delivered> delivered = new LinkedBlockingQueue<>();
+        final BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
 
         @Override
         public int deliver(long userId, int type, byte[] body) {
             delivered.add(new Delivered(userId, type, body));
+            return 1;
+        }
+
+        @Override
+        public int endSessions(long userId, String device, boolean allOthers, String reason) {
+            ended.add(new Ended(userId, device, allOthers, reason));
             return 1;
         }
     }
@@ -99,6 +109,20 @@ class RedisNoticeBusTest {
         assertNotNull(atA, "node A got node B's notice");
         assertEquals(43, atA.userId());
         assertTrue(devicesA.delivered.isEmpty() && devicesB.delivered.isEmpty(), "nobody got its own notice");
+    }
+
+    @Test
+    void requestsToEndSessionsReachTheOtherNodeWithTheirDeviceAndReason() throws Exception {
+        start();
+        busA.publishEndSessions(7, "phone", false, "Logged in again on the same device.");
+        assertEquals(new Ended(7, "phone", false, "Logged in again on the same device."),
+                devicesB.ended.poll(10, TimeUnit.SECONDS));
+        busA.publishEndSessions(7, null, true, "The password was changed; log in again.");
+        assertEquals(new Ended(7, null, true, "The password was changed; log in again."),
+                devicesB.ended.poll(10, TimeUnit.SECONDS));
+        busB.publishEndSessions(8, "pc", true, "é");
+        assertEquals(new Ended(8, "pc", true, "é"), devicesA.ended.poll(10, TimeUnit.SECONDS));
+        assertTrue(devicesA.ended.isEmpty() && devicesB.ended.isEmpty(), "nobody ended its own sessions");
     }
 
     @Test

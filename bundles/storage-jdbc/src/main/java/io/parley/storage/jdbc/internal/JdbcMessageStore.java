@@ -342,6 +342,9 @@ public final class JdbcMessageStore implements MessageStore {
             return unwritten.getOrDefault(new Cursor(userId, device), 0L);
         }
 
+        /** True while writes fail: one WARN when they start failing and one INFO when they work again. */
+        private boolean failing;
+
         void flush() {
             if (unwritten.isEmpty()) {
                 return;
@@ -351,8 +354,16 @@ public final class JdbcMessageStore implements MessageStore {
                 writes.submit(c -> upsertCursors(c, batch));
                 // A cursor acked again meanwhile keeps its newer seq for the next flush.
                 batch.forEach(unwritten::remove);
+                if (failing) {
+                    failing = false;
+                    LOG.info("Acked cursors are written again");
+                }
             } catch (RuntimeException e) {
-                LOG.warn("Could not write {} acked cursors; trying again shortly ({})", batch.size(), e.getMessage());
+                if (!failing) {
+                    failing = true;
+                    LOG.warn("Could not write {} acked cursors; they stay in memory and are tried again every "
+                            + "period until the database answers ({})", batch.size(), e.getMessage());
+                }
             }
         }
 

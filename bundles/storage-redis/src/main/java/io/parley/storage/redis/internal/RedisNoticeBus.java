@@ -71,13 +71,18 @@ public final class RedisNoticeBus implements NoticeBus {
     @Deactivate
     public void close() {
         running = false;
-        BinaryJedisPubSub pubSub = current;
-        if (pubSub != null && pubSub.isSubscribed()) {
-            pubSub.unsubscribe();
-        }
         publisher.shutdown();
         try {
-            subscriber.join(TimeUnit.SECONDS.toMillis(5));
+            // Unsubscribing ends the subscriber's blocking call; a subscription that was still being set up
+            // when we started is caught by the next round.
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+            while (subscriber.isAlive() && System.nanoTime() < deadline) {
+                BinaryJedisPubSub pubSub = current;
+                if (pubSub != null && pubSub.isSubscribed()) {
+                    pubSub.unsubscribe();
+                }
+                subscriber.join(100);
+            }
             publisher.awaitTermination(5, TimeUnit.SECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -70,29 +70,14 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     private Optional<Account> one(String sql, Object param) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(sql)) {
-                p.setObject(1, param);
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next() ? Optional.of(new Account(rs.getLong(1), rs.getString(2), rs.getString(3),
-                            rs.getString(4), rs.getString(5), rs.getLong(6))) : Optional.empty();
-                }
-            }
-        });
+        return db.queryOne(sql, rs -> new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                rs.getString(5), rs.getLong(6)), param);
     }
 
     @Override
     public Optional<Credentials> credentials(String username) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id, username, password_hash FROM accounts WHERE username_key = ?")) {
-                p.setString(1, key(username));
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next() ? Optional.of(new Credentials(rs.getLong(1), rs.getString(2), rs.getString(3)))
-                            : Optional.empty();
-                }
-            }
-        });
+        return db.queryOne("SELECT id, username, password_hash FROM accounts WHERE username_key = ?",
+                rs -> new Credentials(rs.getLong(1), rs.getString(2), rs.getString(3)), key(username));
     }
 
     @Override

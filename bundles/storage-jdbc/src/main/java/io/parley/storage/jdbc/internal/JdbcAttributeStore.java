@@ -23,18 +23,9 @@ public final class JdbcAttributeStore implements AttributeStore {
 
     @Override
     public Optional<String> get(String namespace, long groupId, long userId, String name) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT attr_value FROM group_attributes "
-                    + "WHERE namespace = ? AND group_id = ? AND user_id = ? AND name = ?")) {
-                p.setString(1, namespace);
-                p.setLong(2, groupId);
-                p.setLong(3, userId);
-                p.setString(4, name);
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next() ? Optional.of(rs.getString(1)) : Optional.empty();
-                }
-            }
-        });
+        return db.queryOne("SELECT attr_value FROM group_attributes "
+                + "WHERE namespace = ? AND group_id = ? AND user_id = ? AND name = ?", rs -> rs.getString(1),
+                namespace, groupId, userId, name);
     }
 
     @Override

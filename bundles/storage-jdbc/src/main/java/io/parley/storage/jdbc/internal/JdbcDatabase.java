@@ -5,10 +5,14 @@ import com.zaxxer.hikari.HikariDataSource;
 import io.parley.api.ParleyException;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
+import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.SQLIntegrityConstraintViolationException;
 import java.sql.SQLNonTransientConnectionException;
 import java.sql.SQLTransientConnectionException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 import javax.sql.DataSource;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -77,6 +81,40 @@ public final class JdbcDatabase {
             try (PreparedStatement p = c.prepareStatement(sql)) {
                 bind(p, params);
                 return p.executeUpdate();
+            }
+        });
+    }
+
+    /** Maps the current row of a result. */
+    @FunctionalInterface
+    interface RowMapper<T> {
+        T map(ResultSet row) throws SQLException;
+    }
+
+    /** Runs one SELECT with the parameters in order and returns every row, mapped, in order. */
+    <T> List<T> query(String sql, RowMapper<T> mapper, Object... params) {
+        return call(c -> {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                bind(p, params);
+                List<T> out = new ArrayList<>();
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(mapper.map(rs));
+                    }
+                }
+                return out;
+            }
+        });
+    }
+
+    /** Runs one SELECT with the parameters in order and returns its first row, mapped; empty without one. */
+    <T> Optional<T> queryOne(String sql, RowMapper<T> mapper, Object... params) {
+        return call(c -> {
+            try (PreparedStatement p = c.prepareStatement(sql)) {
+                bind(p, params);
+                try (ResultSet rs = p.executeQuery()) {
+                    return rs.next() ? Optional.of(mapper.map(rs)) : Optional.empty();
+                }
             }
         });
     }

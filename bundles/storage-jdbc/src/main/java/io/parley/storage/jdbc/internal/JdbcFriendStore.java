@@ -5,7 +5,6 @@ import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
@@ -28,65 +27,35 @@ public final class JdbcFriendStore implements FriendStore {
 
     @Override
     public boolean areFriends(long a, long b) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT 1 FROM friendships WHERE user_id = ? AND friend_id = ?")) {
-                p.setLong(1, a);
-                p.setLong(2, b);
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next();
-                }
-            }
-        });
+        return db.queryOne("SELECT 1 FROM friendships WHERE user_id = ? AND friend_id = ?", rs -> true, a, b)
+                .isPresent();
     }
 
     @Override
     public List<Named> friends(long userId) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement("SELECT a.id, a.username, a.nickname FROM friendships f "
-                    + "JOIN accounts a ON a.id = f.friend_id WHERE f.user_id = ? ORDER BY a.username_key")) {
-                p.setLong(1, userId);
-                List<Named> out = new ArrayList<>();
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Named(rs.getLong(1), rs.getString(2), rs.getString(3)));
-                    }
-                }
-                return out;
-            }
-        });
+        return db.query("SELECT a.id, a.username, a.nickname FROM friendships f "
+                + "JOIN accounts a ON a.id = f.friend_id WHERE f.user_id = ? ORDER BY a.username_key",
+                rs -> new Named(rs.getLong(1), rs.getString(2), rs.getString(3)), userId);
     }
 
     @Override
     public Optional<Pending> request(long fromId, long toId) {
-        List<Pending> found = pending(PENDING + "WHERE r.from_id = ? AND r.to_id = ?", fromId, toId);
-        return found.isEmpty() ? Optional.empty() : Optional.of(found.get(0));
+        return db.queryOne(PENDING + "WHERE r.from_id = ? AND r.to_id = ?", JdbcFriendStore::pending, fromId, toId);
     }
 
     @Override
     public List<Pending> incoming(long userId) {
-        return pending(PENDING + "WHERE r.to_id = ? ORDER BY r.created_at, r.from_id", userId);
+        return db.query(PENDING + "WHERE r.to_id = ? ORDER BY r.created_at, r.from_id", JdbcFriendStore::pending, userId);
     }
 
     @Override
     public List<Pending> outgoing(long userId) {
-        return pending(PENDING + "WHERE r.from_id = ? ORDER BY r.created_at, r.to_id", userId);
+        return db.query(PENDING + "WHERE r.from_id = ? ORDER BY r.created_at, r.to_id", JdbcFriendStore::pending, userId);
     }
 
-    private List<Pending> pending(String sql, Object... ids) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(sql)) {
-                JdbcDatabase.bind(p, ids);
-                List<Pending> out = new ArrayList<>();
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        out.add(new Pending(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4),
-                                rs.getString(5), rs.getBoolean(6)));
-                    }
-                }
-                return out;
-            }
-        });
+    private static Pending pending(ResultSet rs) throws SQLException {
+        return new Pending(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getString(4), rs.getString(5),
+                rs.getBoolean(6));
     }
 
     @Override

@@ -218,17 +218,8 @@ public final class JdbcMessageStore implements MessageStore {
 
     @Override
     public Optional<Appended> findByCid(long senderId, String cid) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT id, created_at FROM messages WHERE sender_id = ? AND cid = ?")) {
-                p.setLong(1, senderId);
-                p.setString(2, cid);
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next() ? Optional.of(new Appended(rs.getLong(1), rs.getLong(2), Map.of(), true))
-                            : Optional.empty();
-                }
-            }
-        });
+        return db.queryOne("SELECT id, created_at FROM messages WHERE sender_id = ? AND cid = ?",
+                rs -> new Appended(rs.getLong(1), rs.getLong(2), Map.of(), true), senderId, cid);
     }
 
     @Override
@@ -247,23 +238,13 @@ public final class JdbcMessageStore implements MessageStore {
     }
 
     private List<InboxEntry> entries(String sql, Object... params) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(sql)) {
-                JdbcDatabase.bind(p, params);
-                List<InboxEntry> out = new ArrayList<>();
-                try (ResultSet rs = p.executeQuery()) {
-                    while (rs.next()) {
-                        long group = rs.getLong(6);
-                        Long groupId = rs.wasNull() ? null : group;
-                        String event = rs.getString(8);
-                        out.add(new InboxEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4),
-                                rs.getString(5), groupId, rs.getString(7), event == null ? null : new RawJson(event),
-                                rs.getLong(9)));
-                    }
-                }
-                return out;
-            }
-        });
+        return db.query(sql, rs -> {
+            long group = rs.getLong(6);
+            Long groupId = rs.wasNull() ? null : group;
+            String event = rs.getString(8);
+            return new InboxEntry(rs.getLong(1), rs.getLong(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                    groupId, rs.getString(7), event == null ? null : new RawJson(event), rs.getLong(9));
+        }, params);
     }
 
     @Override
@@ -278,14 +259,7 @@ public final class JdbcMessageStore implements MessageStore {
     }
 
     private long single(String sql, Object... params) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(sql)) {
-                JdbcDatabase.bind(p, params);
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next() ? rs.getLong(1) : 0L;
-                }
-            }
-        });
+        return db.queryOne(sql, rs -> rs.getLong(1), params).orElse(0L);
     }
 
     @Override

@@ -2,8 +2,6 @@ package io.parley.storage.jdbc.internal;
 
 import io.parley.api.store.StoredToken;
 import io.parley.api.store.TokenStore;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
 import java.util.Optional;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -28,16 +26,9 @@ public final class JdbcTokenStore implements TokenStore {
 
     @Override
     public Optional<StoredToken> find(String tokenId) {
-        return db.call(c -> {
-            try (PreparedStatement p = c.prepareStatement(
-                    "SELECT token_id, user_id, device, created_at, expires_at FROM tokens WHERE token_id = ?")) {
-                p.setString(1, tokenId);
-                try (ResultSet rs = p.executeQuery()) {
-                    return rs.next() ? Optional.of(new StoredToken(rs.getString(1), rs.getLong(2), rs.getString(3),
-                            rs.getLong(4), rs.getLong(5))) : Optional.empty();
-                }
-            }
-        });
+        return db.queryOne("SELECT token_id, user_id, device, created_at, expires_at FROM tokens WHERE token_id = ?",
+                rs -> new StoredToken(rs.getString(1), rs.getLong(2), rs.getString(3), rs.getLong(4), rs.getLong(5)),
+                tokenId);
     }
 
     @Override

@@ -1,5 +1,6 @@
 package io.parley.api.session;
 
+import io.parley.api.account.UserRef;
 import java.util.Objects;
 
 /**
@@ -15,5 +16,10 @@ public record Session(long userId, String username, String device, String tokenI
         Objects.requireNonNull(username, "username");
         Objects.requireNonNull(device, "device");
         Objects.requireNonNull(tokenId, "tokenId");
+    }
+
+    /** The user of this session, by id and username. */
+    public UserRef user() {
+        return new UserRef(userId, username);
     }
 }

@@ -6,7 +6,6 @@ import io.parley.api.handler.Empty;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
-import io.parley.api.session.Session;
 import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -26,8 +25,7 @@ public final class GroupRemoveHandler implements RequestHandler {
 
     @Override
     public Object handle(Request request) {
-        Session session = request.requireSession();
-        UserRef me = new UserRef(session.userId(), session.username());
+        UserRef me = request.requireSession().user();
         GroupMembersRequest body = request.body(GroupMembersRequest.class);
         groups.remove(me, body.groupId(), body.members());
         return Empty.INSTANCE;

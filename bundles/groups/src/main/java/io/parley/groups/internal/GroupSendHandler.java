@@ -1,6 +1,5 @@
 package io.parley.groups.internal;
 
-import io.parley.api.account.UserRef;
 import io.parley.api.group.GroupSendRequest;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
@@ -34,8 +33,7 @@ public final class GroupSendHandler implements RequestHandler {
         GroupSendRequest body = request.body(GroupSendRequest.class);
         MessageChecks.checkText(body.text(), config.maxTextLength());
         MessageChecks.checkCid(body.cid());
-        Delivery d = groups.send(new UserRef(session.userId(), session.username()), body.groupId(), body.text(),
-                body.cid());
+        Delivery d = groups.send(session.user(), body.groupId(), body.text(), body.cid());
         return new SendResponse(d.msgId(), d.ts());
     }
 }

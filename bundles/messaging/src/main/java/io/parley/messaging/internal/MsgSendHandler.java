@@ -61,8 +61,7 @@ public final class MsgSendHandler implements RequestHandler {
                 throw ParleyException.forbidden("You can only send messages to your friends.");
             }
         }
-        Delivery d = messages.sendDirect(new UserRef(session.userId(), session.username()), to, body.text(),
-                body.cid());
+        Delivery d = messages.sendDirect(session.user(), to, body.text(), body.cid());
         return new SendResponse(d.msgId(), d.ts());
     }
 }

@@ -5,7 +5,6 @@ import io.parley.feature.qqgroup.JoinResponse;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
-import io.parley.api.session.Session;
 import io.parley.feature.qqgroup.JoinRequest;
 import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
@@ -26,8 +25,7 @@ public final class JoinHandler implements RequestHandler {
 
     @Override
     public Object handle(Request request) {
-        Session session = request.requireSession();
-        UserRef me = new UserRef(session.userId(), session.username());
+        UserRef me = request.requireSession().user();
         JoinRequest body = request.body(JoinRequest.class);
         return new JoinResponse(qq.join(me, body.groupId(), body.note()));
     }

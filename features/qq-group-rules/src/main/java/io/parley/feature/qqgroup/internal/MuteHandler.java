@@ -5,7 +5,6 @@ import io.parley.api.handler.Empty;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
-import io.parley.api.session.Session;
 import io.parley.feature.qqgroup.MuteRequest;
 import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
@@ -26,8 +25,7 @@ public final class MuteHandler implements RequestHandler {
 
     @Override
     public Object handle(Request request) {
-        Session session = request.requireSession();
-        UserRef me = new UserRef(session.userId(), session.username());
+        UserRef me = request.requireSession().user();
         MuteRequest body = request.body(MuteRequest.class);
         qq.mute(me, body.groupId(), body.username(), body.seconds());
         return Empty.INSTANCE;

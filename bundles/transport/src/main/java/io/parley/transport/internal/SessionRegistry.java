@@ -203,8 +203,11 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     /** Writes to this node's devices and, through the bus when there is one, to the user's devices elsewhere. */
     @Override
     public int push(long userId, int type, Object body) {
-        byte[] bytes = serializer.write(null, body);
         NoticeBus cluster = bus;
+        if (cluster == null && !isOnline(userId)) {
+            return 0; // nobody to write to: not even worth serializing
+        }
+        byte[] bytes = serializer.write(null, body);
         if (cluster != null) {
             cluster.publish(userId, type, bytes);
         }

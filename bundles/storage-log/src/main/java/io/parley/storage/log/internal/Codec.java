@@ -1,0 +1,109 @@
+package io.parley.storage.log.internal;
+
+import io.parley.api.store.NewMessage;
+import io.parley.storage.log.internal.Journal.Records;
+import java.nio.ByteBuffer;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * The two kinds of record. A message record holds the message and, last, each inbox owner with the seq it
+ * got there (replay rebuilds the inboxes from them). An ack record holds a device's new cursor.
+ *
+ * <pre>
+ * message (1): long msgId, long ts, long senderId, long recipientId, long groupId, str senderName,
+ *              str recipientName, str kind, str text, str eventJson, str cid, int owners, (long owner, long seq)*
+ * ack (2):     long userId, str device, long seq
+ * </pre>
+ * A missing recipient or group is {@link Long#MIN_VALUE}; a string is its UTF-8 length (-1: null) and bytes.
+ */
+final class Codec {
+
+    static final byte MESSAGE = 1;
+    static final byte ACK = 2;
+
+    private static final long NONE = Long.MIN_VALUE;
+
+    private Codec() {
+    }
+
+    /** A message as read back from its record (without the owners). */
+    record Stored(long msgId, long ts, long senderId, Long recipientId, Long groupId, String senderName,
+            String recipientName, String kind, String text, String eventJson, String cid) {
+    }
+
+    /** Bytes a message record can take at most. */
+    static int maxSize(NewMessage m, int owners) {
+        return Journal.HEADER + 1 + 5 * 8 + Records.maxSize(m.senderName()) + Records.maxSize(m.recipientName())
+                + Records.maxSize(m.kind()) + Records.maxSize(m.text()) + Records.maxSize(m.eventJson())
+                + Records.maxSize(m.cid()) + 4 + owners * 16;
+    }
+
+    /**
+     * Writes a message record at the buffer's position.
+     *
+     * @return the pointer to it that inboxes keep: see {@link #pointer}
+     */
+    static long putMessage(ByteBuffer buf, long journalPosition, long msgId, NewMessage m, Map<Long, Long> seqs,
+            CRC32C crc) {
+        int start = Records.start(buf, MESSAGE);
+        buf.putLong(msgId).putLong(m.ts()).putLong(m.senderId());
+        buf.putLong(m.recipientId() == null ? NONE : m.recipientId());
+        buf.putLong(m.groupId() == null ? NONE : m.groupId());
+        Records.putString(buf, m.senderName());
+        Records.putString(buf, m.recipientName());
+        Records.putString(buf, m.kind());
+        Records.putString(buf, m.text());
+        Records.putString(buf, m.eventJson());
+        Records.putString(buf, m.cid());
+        // Reads stop here: the owners are for replay.
+        int readable = buf.position() - start;
+        buf.putInt(seqs.size());
+        seqs.forEach((owner, seq) -> buf.putLong(owner).putLong(seq));
+        Records.finish(buf, start, crc);
+        return pointer(journalPosition + start, readable);
+    }
+
+    static void putAck(ByteBuffer buf, long userId, String device, long seq, CRC32C crc) {
+        int start = Records.start(buf, ACK);
+        buf.putLong(userId);
+        Records.putString(buf, device);
+        buf.putLong(seq);
+        Records.finish(buf, start, crc);
+    }
+
+    /** Reads a message from a buffer positioned at its type byte. */
+    static Stored message(ByteBuffer buf) {
+        byte type = buf.get();
+        if (type != MESSAGE) {
+            throw new IllegalStateException("expected a message record, found type " + type);
+        }
+        long msgId = buf.getLong();
+        long ts = buf.getLong();
+        long senderId = buf.getLong();
+        long recipient = buf.getLong();
+        long group = buf.getLong();
+        return new Stored(msgId, ts, senderId, recipient == NONE ? null : recipient, group == NONE ? null : group,
+                Records.getString(buf), Records.getString(buf), Records.getString(buf), Records.getString(buf),
+                Records.getString(buf), Records.getString(buf));
+    }
+
+    /**
+     * What an inbox keeps per entry: the record's position in the journal (40 bits: up to 1 TiB) and how many
+     * of its bytes a read needs (24 bits).
+     */
+    static long pointer(long position, int readable) {
+        if (position >= 1L << 40 || readable >= 1 << 24) {
+            throw new IllegalStateException("the message log is full (1 TiB) or a record is too large");
+        }
+        return position << 24 | readable;
+    }
+
+    static long position(long pointer) {
+        return pointer >>> 24;
+    }
+
+    static int readable(long pointer) {
+        return (int) (pointer & 0xFFFFFF);
+    }
+}

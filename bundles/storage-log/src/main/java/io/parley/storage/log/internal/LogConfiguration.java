@@ -1,0 +1,16 @@
+package io.parley.storage.log.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Parley message log",
+        description = "Messages, inboxes and cursors in an append-only file: the embedded single-node default")
+@interface LogConfiguration {
+
+    @AttributeDefinition(description = "The folder of the log file; relative paths start at the server's folder")
+    String directory() default "data/messages";
+
+    @AttributeDefinition(description = "Sync each write to the disk before answering, so that an acknowledged "
+            + "message survives a power loss, not only a crash of the process")
+    boolean fsync() default true;
+}

@@ -1,0 +1,184 @@
+package io.parley.storage.log.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.api.ParleyException;
+import io.parley.api.message.InboxEntry;
+import io.parley.api.store.Appended;
+import io.parley.api.store.NewMessage;
+import io.parley.protocol.Status;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** What the log keeps across restarts and crashes, and how it behaves when its file is damaged. */
+class LogMessageStoreTest {
+
+    @TempDir
+    Path dir;
+
+    private final List<LogMessageStore> opened = new ArrayList<>();
+
+    private LogMessageStore open() {
+        LogMessageStore store = new LogMessageStore(dir, true);
+        opened.add(store);
+        return store;
+    }
+
+    @AfterEach
+    void closeAll() {
+        opened.forEach(LogMessageStore::close);
+    }
+
+    private static Appended direct(LogMessageStore store, long from, long to, String text, String cid) {
+        return store.append(new NewMessage(from, "u" + from, to, "u" + to, null, InboxEntry.MSG, text, null, cid, 7),
+                List.of(from, to));
+    }
+
+    private Path file() {
+        return dir.resolve(Journal.FILE);
+    }
+
+    @Test
+    void everythingAcknowledgedIsThereAfterARestart() {
+        LogMessageStore first = open();
+        Appended a = direct(first, 1, 2, "one", "c1");
+        direct(first, 2, 1, "two ✓", "c2");
+        Appended group = first.append(new NewMessage(1, "u1", null, null, 9L, InboxEntry.MSG, "all", null, "g1", 8),
+                List.of(1L, 2L, 3L));
+        first.append(new NewMessage(1, "u1", null, null, 9L, InboxEntry.EVENT, null, "{\"type\":\"joined\"}", null, 9),
+                List.of(2L, 3L));
+        first.ack(2, "pc", 3);
+        first.ack(2, "pc", 2);
+        first.ack(3, "ios", 1);
+        List<InboxEntry> before = first.pull(2, 0, 10);
+        first.close();
+
+        LogMessageStore second = open();
+        assertEquals(before, second.pull(2, 0, 10));
+        assertEquals(4, second.lastSeq(2));
+        assertEquals(2, second.lastSeq(3));
+        assertEquals(3, second.acked(2, "pc"));
+        assertEquals(1, second.acked(3, "ios"));
+        assertEquals(a.msgId(), second.findByCid(1, "c1").orElseThrow().msgId());
+        assertTrue(direct(second, 1, 2, "one", "c1").duplicate(), "a retry after the restart is still a retry");
+        assertEquals(List.of("all"), second.history(3, null, 9L, Long.MAX_VALUE, 10).stream()
+                .filter(e -> e.text() != null).map(InboxEntry::text).toList());
+        assertEquals(List.of("two ✓", "one"), second.history(1, 2L, null, Long.MAX_VALUE, 10).stream()
+                .map(InboxEntry::text).toList());
+        Appended next = direct(second, 1, 2, "after", "c3");
+        assertTrue(next.msgId() > group.msgId(), "message ids go on from the last one");
+        assertEquals(5L, next.seqs().get(2L));
+    }
+
+    @Test
+    void aTornLastRecordIsCutOffAndTheRestIsKept() throws IOException {
+        LogMessageStore first = open();
+        direct(first, 1, 2, "kept", "c1");
+        first.close();
+        long whole = Files.size(file());
+        // A crash in the middle of a write: a header that promises more than was written.
+        try (FileChannel c = FileChannel.open(file(), StandardOpenOption.APPEND)) {
+            c.write(ByteBuffer.allocate(20).putInt(500).putInt(1234).put(new byte[12]).flip());
+        }
+        LogMessageStore second = open();
+        assertEquals(List.of("kept"), second.pull(2, 0, 10).stream().map(InboxEntry::text).toList());
+        assertEquals(whole, Files.size(file()));
+        assertEquals(2L, direct(second, 1, 2, "next", "c2").seqs().get(2L));
+    }
+
+    /** The same crash within the space written ahead of the records: the torn record is followed by zeros. */
+    @Test
+    void aTornRecordBeforeFreeSpaceIsCutOff() throws IOException {
+        LogMessageStore first = open();
+        direct(first, 1, 2, "kept", "c1");
+        first.close();
+        try (FileChannel c = FileChannel.open(file(), StandardOpenOption.APPEND)) {
+            c.write(ByteBuffer.allocate(8192).putInt(40).putInt(1234).put((byte) 1).put(new byte[] {1, 2, 3}).clear());
+        }
+        LogMessageStore second = open();
+        assertEquals(List.of("kept"), second.pull(2, 0, 10).stream().map(InboxEntry::text).toList());
+        assertEquals(2L, direct(second, 1, 2, "next", "c2").seqs().get(2L));
+        second.close();
+        assertEquals(2, open().lastSeq(2));
+    }
+
+    @Test
+    void zerosAfterTheLastRecordAreFreeSpace() throws IOException {
+        LogMessageStore first = open();
+        direct(first, 1, 2, "kept", "c1");
+        first.close();
+        try (FileChannel c = FileChannel.open(file(), StandardOpenOption.APPEND)) {
+            c.write(ByteBuffer.allocate(4096));
+        }
+        LogMessageStore second = open();
+        assertEquals(1, second.lastSeq(2));
+        assertEquals(2, direct(second, 1, 2, "next", "c2").seqs().get(2L));
+    }
+
+    @Test
+    void aDamagedRecordBeforeTheEndAnswersUnavailableAndChangesNothing() throws IOException {
+        LogMessageStore first = open();
+        direct(first, 1, 2, "one", "c1");
+        direct(first, 1, 2, "two", "c2");
+        first.close();
+        byte[] bytes = Files.readAllBytes(file());
+        bytes[Journal.HEADER + 3] ^= 0x40;
+        Files.write(file(), bytes);
+
+        LogMessageStore second = open();
+        ParleyException e = assertThrows(ParleyException.class, () -> second.pull(2, 0, 10));
+        assertEquals(Status.UNAVAILABLE, e.status());
+        assertThrows(ParleyException.class, () -> direct(second, 1, 2, "three", "c3"));
+        second.close();
+        assertEquals(bytes.length, Files.size(file()), "a damaged log is left as it is, for the operator");
+    }
+
+    @Test
+    void aSecondStoreOnTheSameFolderAnswersUnavailable() {
+        LogMessageStore first = open();
+        direct(first, 1, 2, "one", "c1");
+        LogMessageStore second = open();
+        assertEquals(Status.UNAVAILABLE, assertThrows(ParleyException.class, () -> second.lastSeq(2)).status());
+        assertEquals(1, first.lastSeq(2), "the first store goes on");
+    }
+
+    @Test
+    void afterCloseCallsAnswerUnavailable() {
+        LogMessageStore store = open();
+        store.close();
+        assertEquals(Status.UNAVAILABLE,
+                assertThrows(ParleyException.class, () -> direct(store, 1, 2, "late", "c1")).status());
+    }
+
+    @Test
+    void aLargeGroupMessageAndManySmallOnesShareTheLog() {
+        LogMessageStore store = open();
+        List<Long> members = new ArrayList<>();
+        for (long m = 1; m <= 3000; m++) {
+            members.add(m);
+        }
+        String text = "x".repeat(4096);
+        Appended big = store.append(new NewMessage(1, "u1", null, null, 5L, InboxEntry.MSG, text, null, "big", 1), members);
+        assertEquals(3000, big.seqs().size());
+        for (int i = 0; i < 500; i++) {
+            direct(store, 1, 2, "m" + i, "c" + i);
+        }
+        assertEquals(text, store.pull(3000, 0, 1).get(0).text());
+        assertEquals(501, store.lastSeq(2));
+        assertFalse(store.pull(2, 500, 10).isEmpty());
+        store.close();
+        assertEquals(501, open().lastSeq(2));
+    }
+}

@@ -98,6 +98,8 @@ public class CrashIT {
             for (int i = 0; i < inbox.size(); i++) {
                 assertEquals("in the order sent", "crash " + i, inbox.get(i).text());
             }
+            assertTrue("the distribution's default message store, the message log, held them",
+                    java.nio.file.Files.size(dist.home.resolve("data/messages/messages.log")) > 0);
         }
     }
 }

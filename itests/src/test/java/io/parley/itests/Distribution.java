@@ -78,6 +78,11 @@ final class Distribution implements AutoCloseable {
         Files.move(tmp, cfg, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
     }
 
+    /** Deletes etc/&lt;pid&gt;.cfg, as an operator turning a component off would. */
+    void removeConfig(String pid) throws IOException {
+        Files.deleteIfExists(home.resolve("etc/" + pid + ".cfg"));
+    }
+
     /** SIGTERM, as Ctrl-C or a service manager would; true when it exited in time. */
     boolean stop() throws InterruptedException {
         process.destroy();

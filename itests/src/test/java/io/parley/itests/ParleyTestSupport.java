@@ -92,8 +92,18 @@ public abstract class ParleyTestSupport {
         return Map.of();
     }
 
-    /** The storage configuration: H2 in a fresh folder, unless a test class runs on another backend. */
+    /**
+     * The storage configuration: as the distribution ships it (the message log, and H2 for the rest) in a fresh
+     * folder, unless a test class runs on another backend.
+     */
     protected Option storage(File data) {
+        return composite(h2(data), newConfiguration("io.parley.storage.log")
+                .put("directory", new File(data, "messages").getPath())
+                .asOption());
+    }
+
+    /** H2 alone, messages included. */
+    protected static Option h2(File data) {
         return newConfiguration("io.parley.storage.jdbc")
                 .put("url", "jdbc:h2:file:" + new File(data, "parley").getPath())
                 .asOption();

@@ -47,6 +47,12 @@ public class StorageSwitchIT extends ParleyTestSupport {
             newConfiguration("io.parley.messaging").put("requireFriendship", "false").asOption()};
     }
 
+    /** H2 alone to start with: this test switches between the database and Redis (MessageLogIT: the log). */
+    @Override
+    protected Option storage(java.io.File data) {
+        return h2(data);
+    }
+
     /** Which message store serves now; "none" while the stores rebind. */
     private String store() {
         var reference = context.getServiceReference(MessageStore.class);

@@ -1,0 +1,74 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
+
+import io.parley.api.message.InboxEntry;
+import io.parley.api.store.MessageStore;
+import io.parley.client.ParleyClient;
+import java.time.Duration;
+import java.util.Dictionary;
+import java.util.List;
+import javax.inject.Inject;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.service.cm.Configuration;
+import org.osgi.service.cm.ConfigurationAdmin;
+
+/**
+ * The message log, the distribution's message store, in Felix: it serves while configured, the database
+ * store takes over when its configuration is deleted, and it comes back with every message it held.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class MessageLogIT extends ParleyTestSupport {
+
+    @Inject
+    private ConfigurationAdmin configurationAdmin;
+
+    @Override
+    protected Option[] extraOptions() {
+        return new Option[] {newConfiguration("io.parley.messaging").put("requireFriendship", "false").asOption()};
+    }
+
+    private String store() {
+        var reference = context.getServiceReference(MessageStore.class);
+        return reference == null ? "none" : String.valueOf(reference.getProperty("parley.store"));
+    }
+
+    private static List<String> texts(ParleyClient c) throws Exception {
+        return await(c.pull(0, null)).messages().stream().map(InboxEntry::text).toList();
+    }
+
+    @Test
+    public void servesWhileConfiguredAndKeepsItsMessagesWhenSwitchedOffAndOn() throws Exception {
+        awaitServer();
+        assertEquals("log", store());
+        ParleyClient a = client();
+        ParleyClient b = client();
+        await(a.register("log_a", PASSWORD, null));
+        await(b.register("log_b", PASSWORD, null));
+        await(a.login("log_a", PASSWORD, "pc"));
+        await(b.login("log_b", PASSWORD, "pc"));
+        await(a.sendMessage("log_b", "in the log", "l1"));
+        assertEquals(List.of("in the log"), texts(b));
+
+        Configuration log = configurationAdmin.getConfiguration("io.parley.storage.log", "?");
+        Dictionary<String, Object> settings = log.getProperties();
+        log.delete();
+        awaitTrue("the database store to take over", Duration.ofSeconds(30), () -> "jdbc".equals(store()));
+        whenReady(() -> a.sendMessage("log_b", "in the database", "d1"));
+        assertEquals(List.of("in the database"), texts(b));
+
+        configurationAdmin.getConfiguration("io.parley.storage.log", "?").update(settings);
+        awaitTrue("the log to serve again", Duration.ofSeconds(30), () -> "log".equals(store()));
+        assertEquals("the log kept what it held", List.of("in the log"), whenReady(() -> b.pull(0, null)).messages()
+                .stream().map(InboxEntry::text).toList());
+        whenReady(() -> a.sendMessage("log_b", "after", "l2"));
+        assertEquals(List.of("in the log", "after"), texts(b));
+    }
+}

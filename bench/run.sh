@@ -147,6 +147,15 @@ case "$MODE" in
     both peak "$SECONDS_PEAK" pairs=20 window=8
     HALF="$(half_peak)"
     both rate "$SECONDS_PEAK" pairs=20 rate="$HALF" label="-at-half-peak"
+    if [ "$MODE" = full ] && [ "$BACKEND" = h2 ]; then
+      # The same with the message log's fsync off (changed live: the store is not restarted), to show what
+      # syncing every write to the disk costs at the tail.
+      sed -i "s/^fsync=.*/fsync=false/" "$WORK/parley/etc/io.parley.storage.log.cfg"
+      sleep 3
+      both rate "$SECONDS_PEAK" pairs=20 rate="$HALF" label="-at-half-peak-fsync-off"
+      sed -i "s/^fsync=.*/fsync=true/" "$WORK/parley/etc/io.parley.storage.log.cfg"
+      sleep 3
+    fi
     both fanout 8 members=50 rate=20 label=-50
     if [ "$MODE" = full ]; then both fanout 20 members=500 rate=10 label=-500; fi
     # full: as many as fit under this machine's 20,000 open files per process (server and generator alike).

@@ -40,8 +40,9 @@ public class MessageLogIT extends ParleyTestSupport {
         return reference == null ? "none" : String.valueOf(reference.getProperty("parley.store"));
     }
 
+    /** The texts in c's inbox; again while the pull handler is being rebound to another store. */
     private static List<String> texts(ParleyClient c) throws Exception {
-        return await(c.pull(0, null)).messages().stream().map(InboxEntry::text).toList();
+        return whenReady(() -> c.pull(0, null)).messages().stream().map(InboxEntry::text).toList();
     }
 
     @Test
@@ -59,6 +60,16 @@ public class MessageLogIT extends ParleyTestSupport {
 
         Configuration log = configurationAdmin.getConfiguration("io.parley.storage.log", "?");
         Dictionary<String, Object> settings = log.getProperties();
+        Object serviceId = context.getServiceReference(MessageStore.class).getProperty("service.id");
+        Dictionary<String, Object> noSync = new java.util.Hashtable<>();
+        noSync.put("directory", settings.get("directory"));
+        noSync.put("fsync", "false");
+        log.update(noSync);
+        await(a.sendMessage("log_b", "without fsync", "l0"));
+        Thread.sleep(1500);
+        assertEquals("fsync changes in place: the store never stopped, so no other store served meanwhile",
+                serviceId, context.getServiceReference(MessageStore.class).getProperty("service.id"));
+        assertEquals(List.of("in the log", "without fsync"), texts(b));
         log.delete();
         awaitTrue("the database store to take over", Duration.ofSeconds(30), () -> "jdbc".equals(store()));
         whenReady(() -> a.sendMessage("log_b", "in the database", "d1"));
@@ -66,9 +77,8 @@ public class MessageLogIT extends ParleyTestSupport {
 
         configurationAdmin.getConfiguration("io.parley.storage.log", "?").update(settings);
         awaitTrue("the log to serve again", Duration.ofSeconds(30), () -> "log".equals(store()));
-        assertEquals("the log kept what it held", List.of("in the log"), whenReady(() -> b.pull(0, null)).messages()
-                .stream().map(InboxEntry::text).toList());
+        assertEquals("the log kept what it held", List.of("in the log", "without fsync"), texts(b));
         whenReady(() -> a.sendMessage("log_b", "after", "l2"));
-        assertEquals(List.of("in the log", "after"), texts(b));
+        assertEquals(List.of("in the log", "without fsync", "after"), texts(b));
     }
 }

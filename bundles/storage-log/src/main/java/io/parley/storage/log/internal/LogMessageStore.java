@@ -29,6 +29,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -53,7 +54,8 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     /** Most appends and acks one write carries. */
     private static final int MAX_BATCH = 1024;
 
-    private final boolean fsync;
+    private volatile boolean fsync;
+    private final Path dir;
     private final Journal journal;
     /** Why the store could not open; every call then answers UNAVAILABLE with it. */
     private final String broken;
@@ -85,10 +87,11 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
      */
     public LogMessageStore(Path dir, boolean fsync) {
         this.fsync = fsync;
+        this.dir = dir.toAbsolutePath();
         Journal opened = null;
         String failure = null;
         try {
-            opened = new Journal(dir.toAbsolutePath());
+            opened = new Journal(this.dir);
             long started = System.nanoTime();
             opened.replay(this::replay);
             LOG.info("Message log ready: {} ({} MiB, {} inboxes, last message {}) read in {} ms{}", opened.file(),
@@ -160,6 +163,22 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
 
     private Inbox inbox(long owner) {
         return inboxes.computeIfAbsent(owner, k -> new Inbox());
+    }
+
+    /**
+     * A changed {@code fsync} applies to the next write. Without this method SCR would stop and restart the
+     * store, and while it was stopped the database's message store would serve in its place.
+     */
+    @Modified
+    void modified(LogConfiguration config) {
+        if (fsync != config.fsync()) {
+            fsync = config.fsync();
+            LOG.info("Message log: fsync is now {}", fsync ? "on" : "off");
+        }
+        if (!Path.of(config.directory()).toAbsolutePath().equals(dir)) {
+            LOG.warn("Message log: a new directory ({}) applies at the next start; the log stays in {}",
+                    config.directory(), dir);
+        }
     }
 
     /** Writes what is still queued and closes the file; calls after this answer UNAVAILABLE. */
@@ -316,7 +335,8 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
             }
             buf.flip();
             journal.append(buf, fsync);
-        } catch (IOException | RuntimeException e) {
+        } catch (IOException | RuntimeException | Error e) {
+            // Errors too: the writer must go on, or every later append would wait for ever.
             LOG.error("Could not write {} messages and acks to {}; their senders are told to retry", batch.size(),
                     journal.file(), e);
             RuntimeException failure = ParleyException.unavailable("The message could not be stored; retry it "

@@ -157,9 +157,13 @@ class LogMessageStoreTest {
     @Test
     void afterCloseCallsAnswerUnavailable() {
         LogMessageStore store = open();
+        direct(store, 1, 2, "early", "c0");
         store.close();
         assertEquals(Status.UNAVAILABLE,
                 assertThrows(ParleyException.class, () -> direct(store, 1, 2, "late", "c1")).status());
+        assertEquals(Status.UNAVAILABLE, assertThrows(ParleyException.class, () -> store.pull(2, 0, 10)).status(),
+                "reads too: a request still bound to the stopped store retries and finds the store now serving");
+        assertEquals(Status.UNAVAILABLE, assertThrows(ParleyException.class, () -> store.ack(2, "pc", 1)).status());
     }
 
     @Test

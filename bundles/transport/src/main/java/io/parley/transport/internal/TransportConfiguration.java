@@ -27,7 +27,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Threads that run request handlers (storage work happens there)")
     int workerThreads() default 16;
 
-    @AttributeDefinition(description = "Network event loop threads; 0 for Netty's default (2 x cores)")
+    @AttributeDefinition(description = "Network event loop threads; 0 for one per core")
     int ioThreads() default 0;
 
     @AttributeDefinition(description = "Requests one connection may have waiting; more answer RATE_LIMITED")

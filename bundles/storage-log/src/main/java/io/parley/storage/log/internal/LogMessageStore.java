@@ -301,8 +301,10 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
             }
             queue.drainTo(batch, MAX_BATCH - 1);
             stopping = batch.remove(STOP);
-            // After STOP nothing more is queued (close() set closed first); write what came with it.
-            queue.drainTo(batch);
+            if (stopping) {
+                // After STOP nothing more is queued (close() set closed first); write what came with it.
+                queue.drainTo(batch);
+            }
             if (!batch.isEmpty()) {
                 buf = write(batch, buf, crc);
             }

@@ -389,7 +389,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         if (cid == null) {
             return false;
         }
-        a.stored = findByCid(a.message.senderId(), cid).orElse(null);
+        a.stored = stored(a.message.senderId(), cid);
         Append first = batchCids.get(cidKey(a.message.senderId(), cid));
         if (a.stored == null && first != null && first.message.cid().equals(cid)
                 && first.message.senderId() == a.message.senderId()) {
@@ -493,18 +493,26 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     @Override
     public Optional<Appended> findByCid(long senderId, String cid) {
         checkOpen();
+        return Optional.ofNullable(stored(senderId, cid));
+    }
+
+    /**
+     * The message a sender stored under a cid, or null. No open check: the writer asks while it writes the
+     * last batch after close.
+     */
+    private Appended stored(long senderId, String cid) {
         long pointer;
         synchronized (cids) {
             pointer = cids.get(cidKey(senderId, cid));
         }
         if (pointer == NO_RECORD) {
-            return Optional.empty();
+            return null;
         }
         Stored m = read(pointer);
         if (m.senderId() != senderId || !cid.equals(m.cid())) {
-            return Optional.empty();
+            return null;
         }
-        return Optional.of(new Appended(m.msgId(), m.ts(), Map.of(), true));
+        return new Appended(m.msgId(), m.ts(), Map.of(), true);
     }
 
     /** For tests: the log's size in bytes. */

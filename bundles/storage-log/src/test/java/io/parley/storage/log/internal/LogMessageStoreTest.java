@@ -168,6 +168,49 @@ class LogMessageStoreTest {
         assertEquals(Status.UNAVAILABLE, assertThrows(ParleyException.class, () -> store.ack(2, "pc", 1)).status());
     }
 
+    /** Sends racing a stop: each is either answered OK and in the log after a restart, or refused as UNAVAILABLE. */
+    @Test
+    void nothingAnsweredIsLostWhenTheStoreStopsUnderLoad() throws Exception {
+        LogMessageStore store = open();
+        int senders = 8;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(senders);
+        java.util.Set<String> answered = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicInteger refused = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(senders);
+        List<java.util.concurrent.Future<?>> futures = new ArrayList<>();
+        for (int s = 0; s < senders; s++) {
+            int sender = s + 10;
+            futures.add(pool.submit(() -> {
+                started.countDown();
+                for (int i = 0; ; i++) {
+                    String cid = sender + "-" + i;
+                    try {
+                        direct(store, sender, 2, cid, cid);
+                        answered.add(cid);
+                    } catch (ParleyException e) {
+                        assertEquals(Status.UNAVAILABLE, e.status());
+                        refused.incrementAndGet();
+                        return null;
+                    }
+                }
+            }));
+        }
+        started.await();
+        Thread.sleep(200);
+        store.close();
+        for (java.util.concurrent.Future<?> f : futures) {
+            f.get(10, java.util.concurrent.TimeUnit.SECONDS);
+        }
+        pool.shutdown();
+        assertEquals(senders, refused.get(), "every sender was refused once the store stopped, none hung");
+        LogMessageStore reopened = open();
+        java.util.Set<String> stored = new java.util.HashSet<>();
+        reopened.pull(2, 0, Integer.MAX_VALUE).forEach(e -> stored.add(e.text()));
+        assertTrue(stored.containsAll(answered), "every send answered OK is in the log after the restart");
+        assertEquals(answered.size(), reopened.lastSeq(2), "and nothing else");
+        assertTrue(answered.size() > senders, "the senders got going before the stop: " + answered.size());
+    }
+
     @Test
     void aLargeGroupMessageAndManySmallOnesShareTheLog() {
         LogMessageStore store = open();

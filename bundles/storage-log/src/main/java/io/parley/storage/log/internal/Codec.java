@@ -39,6 +39,11 @@ final class Codec {
                 + Records.maxSize(m.cid()) + 4 + owners * 16;
     }
 
+    /** Bytes an ack record can take at most. */
+    static int maxAckSize(String device) {
+        return Journal.HEADER + 1 + 2 * 8 + Records.maxSize(device);
+    }
+
     /**
      * Writes a message record at the buffer's position.
      *

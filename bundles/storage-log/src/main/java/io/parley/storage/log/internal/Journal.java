@@ -70,18 +70,17 @@ final class Journal implements AutoCloseable {
 
     /**
      * Reads every record from the start, checking each one, and sets {@link #end}. A torn record at the end (a
-     * crash during its write) is cut off and reported in the result; a bad record followed by more data throws.
-     *
-     * @return the bytes cut off the end; 0 after a clean stop
+     * crash during its write) is cut off with a WARN; a bad record followed by more data throws.
      */
-    long replay(RecordVisitor visitor) throws IOException {
+    void replay(RecordVisitor visitor) throws IOException {
         long size = channel.size();
         Window in = new Window();
         CRC32C crc = new CRC32C();
         long position = 0;
         while (position < size) {
             if (size - position < HEADER) {
-                return cut(position, size, "the last record's header is incomplete");
+                cut(position, size, "the last record's header is incomplete");
+                return;
             }
             ByteBuffer head = in.at(position, HEADER);
             int length = head.getInt(head.position());
@@ -91,16 +90,18 @@ final class Journal implements AutoCloseable {
                 end = position;
                 allocated = size;
                 replayed = true;
-                return 0;
+                return;
             }
             if (length <= 0 || length > MAX_RECORD) {
                 if (zerosFrom(position + HEADER, size)) {
-                    return cut(position, size, "the last record's header is incomplete");
+                    cut(position, size, "the last record's header is incomplete");
+                    return;
                 }
                 throw damaged(position, "a record has an impossible length");
             }
             if (position + HEADER + length > size) {
-                return cut(position, size, "the last record is incomplete");
+                cut(position, size, "the last record is incomplete");
+                return;
             }
             ByteBuffer record = in.at(position, HEADER + length);
             record.position(record.position() + HEADER).limit(record.position() + length);
@@ -108,7 +109,8 @@ final class Journal implements AutoCloseable {
             crc.update(record.duplicate());
             if ((int) crc.getValue() != sum) {
                 if (zerosFrom(position + HEADER + length, size)) {
-                    return cut(position, size, "the last record is incomplete");
+                    cut(position, size, "the last record is incomplete");
+                    return;
                 }
                 throw damaged(position, "a record fails its checksum and more records follow");
             }
@@ -117,7 +119,6 @@ final class Journal implements AutoCloseable {
         }
         end = position;
         replayed = true;
-        return 0;
     }
 
     /** A read-ahead window over the file, so that replay reads it in large blocks. */
@@ -128,7 +129,7 @@ final class Journal implements AutoCloseable {
         /** A view holding bytes [position, position + n) of the file, positioned at {@code position}. */
         ByteBuffer at(long position, int n) throws IOException {
             if (position < start || position + n > start + buf.limit()) {
-                if (buf.capacity() < n || buf.capacity() == 0) {
+                if (buf.capacity() < n) {
                     buf = ByteBuffer.allocate(Math.max(n, 1 << 20));
                 }
                 buf.clear();
@@ -167,7 +168,7 @@ final class Journal implements AutoCloseable {
                 + "backup, or move it away to start with no messages.");
     }
 
-    private long cut(long position, long size, String why) throws IOException {
+    private void cut(long position, long size, String why) throws IOException {
         channel.truncate(position);
         channel.force(true);
         end = position;
@@ -175,7 +176,6 @@ final class Journal implements AutoCloseable {
         replayed = true;
         LoggerFactory.getLogger(Journal.class).warn(
                 "{}: {}; cut {} bytes at byte {} (a write that was never acknowledged)", file, why, size - position, position);
-        return size - position;
     }
 
     /** Writes whole records (as {@link Records} made them) at the end; with {@code sync}, to the disk. */

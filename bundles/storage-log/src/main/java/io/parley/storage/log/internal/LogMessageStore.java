@@ -136,14 +136,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
             long pointer = Codec.pointer(position, Journal.HEADER + record.position() - start);
             int owners = record.getInt();
             for (int i = 0; i < owners; i++) {
-                long owner = record.getLong();
-                long seq = record.getLong();
-                Inbox inbox = inbox(owner);
-                if (seq != inbox.lastSeq() + 1) {
-                    throw new IllegalStateException("inbox " + owner + " jumps from seq " + inbox.lastSeq() + " to " + seq
-                            + " at byte " + position);
-                }
-                inbox.add(pointer, Inbox.conversation(peerOf(m.senderId(), m.recipientId(), owner), m.groupId()));
+                addEntry(record.getLong(), record.getLong(), pointer, m.senderId(), m.recipientId(), m.groupId());
             }
             if (m.cid() != null) {
                 rememberCid(m.senderId(), m.cid(), pointer);
@@ -167,8 +160,17 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         return owner == senderId ? recipientId : Long.valueOf(senderId);
     }
 
-    private Inbox inbox(long owner) {
-        return inboxes.computeIfAbsent(owner, k -> new Inbox());
+    /**
+     * Adds an owner's entry for the message record at {@code pointer}, at replay and once a write is durable.
+     * Seqs come in order without gaps; anything else means the log does not match its index.
+     */
+    private void addEntry(long owner, long seq, long pointer, long senderId, Long recipientId, Long groupId) {
+        Inbox inbox = inboxes.computeIfAbsent(owner, k -> new Inbox());
+        if (seq != inbox.lastSeq() + 1) {
+            throw new IllegalStateException("inbox " + owner + " jumps from seq " + inbox.lastSeq() + " to " + seq
+                    + " at byte " + Codec.position(pointer));
+        }
+        inbox.add(pointer, Inbox.conversation(peerOf(senderId, recipientId, owner), groupId));
     }
 
     /**
@@ -259,7 +261,6 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public Appended append(NewMessage message, Collection<Long> inboxOwners) {
-        checkOpen();
         Append append = new Append(message, new TreeSet<>(inboxOwners));
         enqueue(append);
         try {
@@ -282,7 +283,6 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
      */
     @Override
     public void ack(long userId, String device, long seq) {
-        checkOpen();
         Cursor cursor = new Cursor(userId, device);
         enqueue(new Ack(cursor, seq));
         cursors.merge(cursor, seq, Math::max);
@@ -306,7 +306,18 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
                 queue.drainTo(batch);
             }
             if (!batch.isEmpty()) {
-                buf = write(batch, buf, crc);
+                try {
+                    buf = write(batch, buf, crc);
+                } catch (RuntimeException | Error e) {
+                    // Only a broken invariant gets here (the index disagrees with the seqs just written): the
+                    // writer stays up, and no caller waits for ever.
+                    LOG.error("The message log's index is inconsistent after a write", e);
+                    for (Object w : batch) {
+                        if (w instanceof Append a) {
+                            a.done.completeExceptionally(e);
+                        }
+                    }
+                }
             }
             batch.clear();
         }
@@ -339,7 +350,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
                     written.add(a);
                 } else {
                     Ack ack = (Ack) w;
-                    buf = room(buf, Journal.HEADER + 1 + 20 + ack.cursor().device().length() * 3);
+                    buf = room(buf, Codec.maxAckSize(ack.cursor().device()));
                     Codec.putAck(buf, ack.cursor().userId(), ack.cursor().device(), ack.seq(), crc);
                 }
             }
@@ -360,11 +371,8 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         }
         // Durable: make the entries visible, in seq order, then answer.
         for (Append a : written) {
-            for (Map.Entry<Long, Long> e : a.seqs.entrySet()) {
-                long owner = e.getKey();
-                inbox(owner).add(a.pointer, Inbox.conversation(
-                        peerOf(a.message.senderId(), a.message.recipientId(), owner), a.message.groupId()));
-            }
+            a.seqs.forEach((owner, seq) -> addEntry(owner, seq, a.pointer, a.message.senderId(),
+                    a.message.recipientId(), a.message.groupId()));
             if (a.message.cid() != null) {
                 rememberCid(a.message.senderId(), a.message.cid(), a.pointer);
             }
@@ -513,11 +521,6 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
             return null;
         }
         return new Appended(m.msgId(), m.ts(), Map.of(), true);
-    }
-
-    /** For tests: the log's size in bytes. */
-    long size() {
-        return journal.end();
     }
 
 }

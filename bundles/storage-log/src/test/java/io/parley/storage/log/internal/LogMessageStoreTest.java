@@ -50,6 +50,16 @@ class LogMessageStoreTest {
         return dir.resolve(Journal.FILE);
     }
 
+    /** A log holding one message to user 2 ("kept"), stopped, with {@code tail} appended to its file. */
+    private void logWithTail(ByteBuffer tail) throws IOException {
+        LogMessageStore first = open();
+        direct(first, 1, 2, "kept", "c1");
+        first.close();
+        try (FileChannel c = FileChannel.open(file(), StandardOpenOption.APPEND)) {
+            c.write(tail);
+        }
+    }
+
     @Test
     void everythingAcknowledgedIsThereAfterARestart() {
         LogMessageStore first = open();
@@ -86,14 +96,9 @@ class LogMessageStoreTest {
 
     @Test
     void aTornLastRecordIsCutOffAndTheRestIsKept() throws IOException {
-        LogMessageStore first = open();
-        direct(first, 1, 2, "kept", "c1");
-        first.close();
-        long whole = Files.size(file());
         // A crash in the middle of a write: a header that promises more than was written.
-        try (FileChannel c = FileChannel.open(file(), StandardOpenOption.APPEND)) {
-            c.write(ByteBuffer.allocate(20).putInt(500).putInt(1234).put(new byte[12]).flip());
-        }
+        logWithTail(ByteBuffer.allocate(20).putInt(500).putInt(1234).put(new byte[12]).flip());
+        long whole = Files.size(file()) - 20;
         LogMessageStore second = open();
         assertEquals(List.of("kept"), second.pull(2, 0, 10).stream().map(InboxEntry::text).toList());
         assertEquals(whole, Files.size(file()));
@@ -103,12 +108,7 @@ class LogMessageStoreTest {
     /** The same crash within the space written ahead of the records: the torn record is followed by zeros. */
     @Test
     void aTornRecordBeforeFreeSpaceIsCutOff() throws IOException {
-        LogMessageStore first = open();
-        direct(first, 1, 2, "kept", "c1");
-        first.close();
-        try (FileChannel c = FileChannel.open(file(), StandardOpenOption.APPEND)) {
-            c.write(ByteBuffer.allocate(8192).putInt(40).putInt(1234).put((byte) 1).put(new byte[] {1, 2, 3}).clear());
-        }
+        logWithTail(ByteBuffer.allocate(8192).putInt(40).putInt(1234).put((byte) 1).put(new byte[] {1, 2, 3}).clear());
         LogMessageStore second = open();
         assertEquals(List.of("kept"), second.pull(2, 0, 10).stream().map(InboxEntry::text).toList());
         assertEquals(2L, direct(second, 1, 2, "next", "c2").seqs().get(2L));
@@ -118,12 +118,7 @@ class LogMessageStoreTest {
 
     @Test
     void zerosAfterTheLastRecordAreFreeSpace() throws IOException {
-        LogMessageStore first = open();
-        direct(first, 1, 2, "kept", "c1");
-        first.close();
-        try (FileChannel c = FileChannel.open(file(), StandardOpenOption.APPEND)) {
-            c.write(ByteBuffer.allocate(4096));
-        }
+        logWithTail(ByteBuffer.allocate(4096));
         LogMessageStore second = open();
         assertEquals(1, second.lastSeq(2));
         assertEquals(2, direct(second, 1, 2, "next", "c2").seqs().get(2L));

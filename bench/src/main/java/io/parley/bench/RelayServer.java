@@ -116,8 +116,12 @@ public final class RelayServer implements AutoCloseable {
             long ts = System.currentTimeMillis();
             out.addProperty("msgId", msgId);
             out.addProperty("ts", ts);
+            String from = ctx.channel().attr(USER).get();
             String to = in.get("to").getAsString();
-            notifyEntry(to, msgId, ctx.channel().attr(USER).get(), "to", new JsonPrimitive(to), in.get("text"), ts);
+            // Both users' devices are notified, as the protocol says: the sender's so its other devices see it.
+            for (String owner : List.of(from, to)) {
+                notifyEntry(owner, msgId, from, "to", new JsonPrimitive(to), in.get("text"), ts);
+            }
         }
 
         /** Every member gets the entry, the sender too (its other devices would), as Parley does. */

@@ -10,6 +10,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.api.message.SendResponse;
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleySession;
+import io.parley.protocol.Frame;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
 import java.time.Duration;
@@ -250,6 +251,30 @@ public class MessagingIT extends ParleyTestSupport {
         assertEquals(List.of("b2", "a2", "b1", "a1", "b0", "a0"), page2.stream().map(InboxEntry::text).toList());
         assertEquals(List.of("b4", "a4"), await(cb.history(a, null, 2)).stream().map(InboxEntry::text).toList());
         assertTrue("b has no conversation with c", await(cb.history(c, null, null)).isEmpty());
+    }
+
+    @Test
+    public void anAckSentRightBehindASendWaitsForTheSend() throws Exception {
+        // The message log answers acks on the network thread, but never before the requests ahead of them.
+        String a = registered("pipe-a");
+        String b = registered("pipe-b");
+        try (WireClient c = new WireClient(port())) {
+            c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + a + "\",\"password\":\"" + PASSWORD
+                    + "\",\"device\":\"pc\"}");
+            assertEquals(0, WireClient.json(c.response()).get("seq").getAsLong());
+            c.pipeline(Types.MSG_SEND, "{\"id\":\"s\",\"to\":\"" + b + "\",\"text\":\"hi\",\"cid\":\"p1\"}",
+                    Types.MSG_ACK, "{\"id\":\"k\",\"seq\":1}");
+            Frame sent = c.response();
+            Frame acked = c.response();
+            assertEquals("s", WireClient.json(sent).get("id").getAsString());
+            assertEquals(Status.OK.code(), sent.status());
+            assertEquals(acked.bodyText(), Status.OK.code(), acked.status());
+        }
+        try (ParleyClient c = client()) {
+            LoginResponse login = await(c.login(a, PASSWORD, "pc"));
+            assertEquals(1, login.seq());
+            assertEquals(1, login.acked());
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Sign;
+import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
@@ -50,6 +51,22 @@ final class WireClient implements AutoCloseable {
 
     void request(int type, String body) throws IOException {
         send(Sign.REQUEST, type, body);
+    }
+
+    /** Requests in one write, so that the server reads them together: {@code type, body, type, body ...}. */
+    void pipeline(Object... typesAndBodies) throws IOException {
+        ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+        DataOutputStream frames = new DataOutputStream(bytes);
+        for (int i = 0; i < typesAndBodies.length; i += 2) {
+            byte[] body = ((String) typesAndBodies[i + 1]).getBytes(StandardCharsets.UTF_8);
+            frames.writeShort(Frame.MAGIC);
+            frames.writeByte(Sign.REQUEST);
+            frames.writeByte((Integer) typesAndBodies[i]);
+            frames.writeByte(0);
+            frames.writeInt(body.length);
+            frames.write(body);
+        }
+        writeRaw(bytes.toByteArray());
     }
 
     Frame read() throws IOException {

@@ -39,4 +39,12 @@ public interface MessageStore {
 
     /** The message a sender stored under a cid, if any. */
     Optional<Appended> findByCid(long senderId, String cid);
+
+    /**
+     * True when {@link #lastSeq}, {@link #acked} and {@link #ack} answer from memory and never block, so
+     * they may be called on a network event loop. The default is false.
+     */
+    default boolean cursorsInMemory() {
+        return false;
+    }
 }

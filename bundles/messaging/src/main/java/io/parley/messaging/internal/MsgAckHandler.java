@@ -40,4 +40,10 @@ public final class MsgAckHandler implements RequestHandler {
         store.ack(session.userId(), session.device(), seq);
         return Empty.INSTANCE;
     }
+
+    /** An ack is two cursor operations: with cursors in memory, it is answered on the network thread. */
+    @Override
+    public boolean nonBlocking() {
+        return store.cursorsInMemory();
+    }
 }

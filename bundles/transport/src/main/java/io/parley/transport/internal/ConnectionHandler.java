@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * One connection: the login deadline, heartbeat misses, PING, and handing every other request to the worker
- * pool in order. One instance per channel.
+ * pool in order; a request whose handler does not block is answered here when none waits before it. One
+ * instance per channel.
  */
 final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
 
@@ -111,6 +112,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         }
         if (frame.type() == Types.PING) {
             ping(frame);
+            return;
+        }
+        if (queue.idle() && dispatcher.nonBlocking(frame.type())) {
+            // Nothing of this connection waits or runs on a worker, so answering here keeps the order.
+            dispatcher.dispatch(this, frame);
             return;
         }
         if (!queue.offer(() -> dispatcher.dispatch(this, frame))) {

@@ -15,7 +15,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * What every connection shares: parsing, the login gate, finding the handler, and turning its answer or its
- * exception into a response frame. Runs on worker threads.
+ * exception into a response frame. Runs on worker threads, and on the event loop for handlers that do not block.
  */
 final class Dispatcher {
 
@@ -36,9 +36,35 @@ final class Dispatcher {
         this.maxPendingPerConnection = maxPendingPerConnection;
     }
 
+    /**
+     * The channel whose request this thread is answering. A notice to that channel (the sender's own
+     * MSG_NOTIFY) is written without a flush, and the answer that follows flushes both in one write.
+     */
+    private static final ThreadLocal<Channel> ANSWERING = new ThreadLocal<>();
+
+    /** True when the calling thread is answering a request of this channel and will flush it afterwards. */
+    static boolean answering(Channel channel) {
+        return ANSWERING.get() == channel;
+    }
+
     /** Answers one request frame of a connection. Never throws: every failure becomes a response. */
     void dispatch(ConnectionHandler connection, Frame frame) {
         Channel channel = connection.channel();
+        ANSWERING.set(channel);
+        boolean answered = false;
+        try {
+            answer(connection, channel, frame);
+            answered = true;
+        } finally {
+            ANSWERING.remove();
+            if (!answered) {
+                // An Error thrown past answer() left no answer to flush a notice written meanwhile.
+                channel.flush();
+            }
+        }
+    }
+
+    private void answer(ConnectionHandler connection, Channel channel, Frame frame) {
         String id = null;
         try {
             Payload payload = serializer.parse(frame.body());
@@ -67,6 +93,17 @@ final class Dispatcher {
             LOG.error("Request {} ({}) from {} failed", id, Types.name(frame.type()), connection.remoteAddress(), e);
             respondError(channel, frame.type(), id, new ParleyException(Status.INTERNAL,
                     "The server failed to answer this request; it was logged as request " + id + "."));
+        }
+    }
+
+    /** True when the handler of this type says it answers without blocking, and so may run on an event loop. */
+    boolean nonBlocking(int type) {
+        RequestHandler handler = handlers.get(type);
+        try {
+            return handler != null && handler.nonBlocking();
+        } catch (RuntimeException | LinkageError e) {
+            // A handler whose bundle is being updated: the worker's dispatch answers for it.
+            return false;
         }
     }
 

@@ -38,6 +38,14 @@ final class RequestQueue implements Runnable {
         return true;
     }
 
+    /**
+     * True when none of the connection's requests waits or runs. Called on the connection's event loop, the
+     * only thread that offers, so it stays true until that thread offers again.
+     */
+    boolean idle() {
+        return !scheduled.get() && tasks.isEmpty();
+    }
+
     private void schedule() {
         if (scheduled.compareAndSet(false, true)) {
             try {

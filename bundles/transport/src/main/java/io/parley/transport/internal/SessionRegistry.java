@@ -226,7 +226,11 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
             Channel channel = bound.channel();
             // A notice is a hint: a device that does not read its socket misses it rather than growing our heap.
             if (channel.isActive() && channel.isWritable()) {
-                channel.writeAndFlush(notice, channel.voidPromise());
+                if (Dispatcher.answering(channel)) {
+                    channel.write(notice, channel.voidPromise());
+                } else {
+                    channel.writeAndFlush(notice, channel.voidPromise());
+                }
                 written++;
             }
         }

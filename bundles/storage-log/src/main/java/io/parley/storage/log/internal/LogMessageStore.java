@@ -485,6 +485,12 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         return entries;
     }
 
+    /** Inboxes and cursors are in memory; an ack's record is queued for the writer, never waited for. */
+    @Override
+    public boolean cursorsInMemory() {
+        return true;
+    }
+
     @Override
     public long lastSeq(long userId) {
         checkOpen();

@@ -5,7 +5,8 @@
  * <p>Pipeline per connection, in order: read-idle timer, {@code FrameDecoder} (bounded by maxBody),
  * {@code FrameEncoder}, {@link io.parley.transport.internal.ConnectionHandler}. The connection handler runs
  * requests on a shared worker pool, one connection's requests in arrival order, at most
- * {@code maxPendingPerConnection} waiting; beyond that a request answers RATE_LIMITED. Transport imports no
+ * {@code maxPendingPerConnection} waiting; beyond that a request answers RATE_LIMITED. A handler that does not
+ * block (MSG_ACK on the message log) is answered on the event loop when nothing of its connection waits. Transport imports no
  * domain bundle: a handler that appears adds its type, one that goes away makes it answer UNSUPPORTED.
  */
 package io.parley.transport.internal;

@@ -6,12 +6,19 @@ import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 
 import com.google.gson.JsonObject;
+import io.parley.api.session.PresenceService;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Sign;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
+import java.io.ByteArrayOutputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
@@ -231,6 +238,58 @@ public class BadInputIT extends ParleyTestSupport {
             assertTrue(answers.values().stream().allMatch(v -> v == 1));
             assertTrue("some requests beyond the 64 waiting were refused: " + rateLimited, rateLimited > 0);
             assertStillWorks(c);
+        }
+    }
+
+    @Test
+    public void aClientThatNeverReadsItsAnswersIsNotBufferedWithoutBoundAndIsClosed() throws Exception {
+        // Pings with 1 KiB ids, whose answers echo them, written without ever reading: the server must stop
+        // reading this connection rather than keep every answer in its memory.
+        String id = "p".repeat(1024);
+        byte[] body = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
+        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
+        DataOutputStream frames = new DataOutputStream(chunk);
+        for (int i = 0; i < 64; i++) {
+            frames.writeShort(Frame.MAGIC);
+            frames.writeByte(Sign.REQUEST);
+            frames.writeByte(Types.PING);
+            frames.writeByte(0);
+            frames.writeInt(body.length);
+            frames.write(body);
+        }
+        byte[] bytes = chunk.toByteArray();
+        // What the kernel can hold is bounded by its buffer limits (about 90 MiB were written here before
+        // the writes stalled); the server's own write buffer stops at 1 MiB.
+        long limit = 256L << 20;
+        AtomicLong written = new AtomicLong();
+        String name = unique("stuck");
+        try (WireClient c = new WireClient(port(), 64 * 1024)) {
+            c.request(Types.REGISTER, "{\"id\":\"r\",\"username\":\"" + name + "\",\"password\":\"password-1\"}");
+            assertStatus(Status.OK, c.response());
+            c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + name
+                    + "\",\"password\":\"password-1\",\"device\":\"pc\"}");
+            long userId = json(c.response()).get("userId").getAsLong();
+            PresenceService presence = context.getService(context.getServiceReference(PresenceService.class));
+            assertTrue(presence.isOnline(userId));
+            Thread writer = new Thread(() -> {
+                try {
+                    while (written.get() < limit) {
+                        c.writeRaw(bytes);
+                        written.addAndGet(bytes.length);
+                    }
+                } catch (IOException e) {
+                    // Reset by the server, or closed by this test.
+                }
+            });
+            writer.setDaemon(true);
+            writer.start();
+            // Stuck: no heartbeat is read any more, so the server closes it after its missed heartbeats.
+            awaitTrue("the stuck connection is closed", Duration.ofSeconds(20), () -> !presence.isOnline(userId));
+            assertTrue("the server read all " + written.get() + " bytes of a client that never reads",
+                    written.get() < limit);
+            try (WireClient other = loggedIn()) {
+                assertStillWorks(other);
+            }
         }
     }
 

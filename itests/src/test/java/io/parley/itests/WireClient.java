@@ -9,6 +9,7 @@ import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.EOFException;
 import java.io.IOException;
+import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.net.SocketException;
 import java.net.SocketTimeoutException;
@@ -22,7 +23,17 @@ final class WireClient implements AutoCloseable {
     private final DataInputStream in;
 
     WireClient(int port) throws IOException {
-        socket = new Socket("127.0.0.1", port);
+        this(port, 0);
+    }
+
+    /** With socket buffers of this size (0: the system's), so that a test knows how much the kernel holds. */
+    WireClient(int port, int bufferBytes) throws IOException {
+        socket = new Socket();
+        if (bufferBytes > 0) {
+            socket.setReceiveBufferSize(bufferBytes);
+            socket.setSendBufferSize(bufferBytes);
+        }
+        socket.connect(new InetSocketAddress("127.0.0.1", port));
         socket.setSoTimeout(5000);
         out = new DataOutputStream(socket.getOutputStream());
         in = new DataInputStream(socket.getInputStream());

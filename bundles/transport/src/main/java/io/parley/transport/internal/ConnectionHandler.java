@@ -148,6 +148,17 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         dispatcher.respondError(channel, frame.type(), id, error);
     }
 
+    /**
+     * A client that does not read its answers is not read either, past the write buffer's high-water mark,
+     * instead of growing this server's memory; it reads on below the low-water mark. Its heartbeats are not
+     * read meanwhile, so a client that stays stuck is closed after the usual missed heartbeats.
+     */
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        ctx.fireChannelWritabilityChanged();
+    }
+
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {

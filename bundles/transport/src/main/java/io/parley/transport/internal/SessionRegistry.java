@@ -43,6 +43,7 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
     private static final String SAME_DEVICE = "Logged in again on the same device.";
+    private static final int KICK_WRITE_SECONDS = 5;
 
     private final Serializer serializer;
     /** A logged-in device: its session and the channel it is on. */
@@ -138,9 +139,18 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
         }
     }
 
+    /**
+     * Sends KICKED and closes once it is written; at once when the client is not reading what it is sent,
+     * and after {@link #KICK_WRITE_SECONDS} at most, so a client that stopped reading cannot keep the channel.
+     */
     void kick(Channel channel, String reason) {
+        if (!channel.isWritable()) {
+            channel.close();
+            return;
+        }
         channel.writeAndFlush(Frame.notice(Types.KICKED, serializer.write(null, new KickedNotice(reason))))
                 .addListener(ChannelFutureListener.CLOSE);
+        channel.eventLoop().schedule(() -> channel.close(), KICK_WRITE_SECONDS, TimeUnit.SECONDS);
     }
 
     /** A logged-in device as the operator's console lists it. */

@@ -61,6 +61,28 @@ class LogMessageStoreTest {
     }
 
     @Test
+    void aLogLongerThanTheSpaceWrittenAheadKeepsEveryRecordAcrossARestart() throws IOException {
+        // Zeros are written ahead from a thread of their own while records are written; none may land on a record.
+        LogMessageStore first = new LogMessageStore(dir, false);
+        opened.add(first);
+        String text = "x".repeat(4000);
+        int n = (int) (3 * Journal.AHEAD / text.length());
+        for (int i = 1; i <= n; i++) {
+            direct(first, 1, 2, text + i, "c" + i);
+        }
+        first.close();
+        long size = Files.size(file());
+        assertTrue(size > 3 * Journal.AHEAD, "the file grew past the space written ahead: " + size);
+
+        LogMessageStore reopened = open();
+        assertEquals(n, reopened.lastSeq(2));
+        List<InboxEntry> last = reopened.pull(2, n - 2, 10);
+        assertEquals(List.of(text + (n - 1), text + n), last.stream().map(InboxEntry::text).toList(),
+                "the last two messages");
+        assertEquals(size, Files.size(file()), "a clean close gives back the space written ahead");
+    }
+
+    @Test
     void everythingAcknowledgedIsThereAfterARestart() {
         LogMessageStore first = open();
         Appended a = direct(first, 1, 2, "one", "c1");

@@ -11,10 +11,7 @@ import io.parley.protocol.Frame;
 import io.parley.protocol.Sign;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
-import java.io.ByteArrayOutputStream;
-import java.io.DataOutputStream;
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -245,19 +242,12 @@ public class BadInputIT extends ParleyTestSupport {
     public void aClientThatNeverReadsItsAnswersIsNotBufferedWithoutBoundAndIsClosed() throws Exception {
         // Pings with 1 KiB ids, whose answers echo them, written without ever reading: the server must stop
         // reading this connection rather than keep every answer in its memory.
-        String id = "p".repeat(1024);
-        byte[] body = ("{\"id\":\"" + id + "\"}").getBytes(StandardCharsets.UTF_8);
-        ByteArrayOutputStream chunk = new ByteArrayOutputStream();
-        DataOutputStream frames = new DataOutputStream(chunk);
-        for (int i = 0; i < 64; i++) {
-            frames.writeShort(Frame.MAGIC);
-            frames.writeByte(Sign.REQUEST);
-            frames.writeByte(Types.PING);
-            frames.writeByte(0);
-            frames.writeInt(body.length);
-            frames.write(body);
+        Object[] pings = new Object[2 * 64];
+        for (int i = 0; i < pings.length; i += 2) {
+            pings[i] = Types.PING;
+            pings[i + 1] = "{\"id\":\"" + "p".repeat(1024) + "\"}";
         }
-        byte[] bytes = chunk.toByteArray();
+        byte[] bytes = WireClient.requests(pings);
         // What the kernel can hold is bounded by its buffer limits (about 90 MiB were written here before
         // the writes stalled); the server's own write buffer stops at 1 MiB.
         long limit = 256L << 20;

@@ -66,6 +66,11 @@ final class WireClient implements AutoCloseable {
 
     /** Requests in one write, so that the server reads them together: {@code type, body, type, body ...}. */
     void pipeline(Object... typesAndBodies) throws IOException {
+        writeRaw(requests(typesAndBodies));
+    }
+
+    /** Request frames as bytes, one after the other: {@code type, body, type, body ...}. */
+    static byte[] requests(Object... typesAndBodies) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream frames = new DataOutputStream(bytes);
         for (int i = 0; i < typesAndBodies.length; i += 2) {
@@ -77,7 +82,7 @@ final class WireClient implements AutoCloseable {
             frames.writeInt(body.length);
             frames.write(body);
         }
-        writeRaw(bytes.toByteArray());
+        return bytes.toByteArray();
     }
 
     Frame read() throws IOException {

@@ -15,6 +15,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.zip.CRC32C;
+import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
@@ -26,6 +27,8 @@ import org.slf4j.LoggerFactory;
  * written ahead (see {@link #writeAhead}); a length of 0 marks the end, and a clean close cuts them off.
  */
 final class Journal implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Journal.class);
 
     static final String FILE = "messages.log";
 
@@ -181,8 +184,7 @@ final class Journal implements AutoCloseable {
         end = position;
         allocated = position;
         replayed = true;
-        LoggerFactory.getLogger(Journal.class).warn(
-                "{}: {}; cut {} bytes at byte {} (a write that was never acknowledged)", file, why, size - position, position);
+        LOG.warn("{}: {}; cut {} bytes at byte {} (a write that was never acknowledged)", file, why, size - position, position);
     }
 
     /** Writes whole records (as {@link Records} made them) at the end; with {@code sync}, to the disk. */
@@ -243,7 +245,7 @@ final class Journal implements AutoCloseable {
                     extend(target);
                 } catch (IOException | RuntimeException e) {
                     // The next write that needs the space tries again, and fails its batch if it cannot.
-                    LoggerFactory.getLogger(Journal.class).warn("{}: writing space ahead failed: {}", file, e.toString());
+                    LOG.warn("{}: writing space ahead failed: {}", file, e.toString());
                 } finally {
                     extending.set(false);
                 }
@@ -295,7 +297,7 @@ final class Journal implements AutoCloseable {
         try {
             // Not interrupted: an interrupt during its I/O would close the channel under the writes below.
             if (!ahead.awaitTermination(10, TimeUnit.SECONDS)) {
-                LoggerFactory.getLogger(Journal.class).warn("{}: the space thread did not stop in 10 s", file);
+                LOG.warn("{}: the space thread did not stop in 10 s", file);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

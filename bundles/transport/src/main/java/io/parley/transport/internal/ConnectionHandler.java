@@ -8,15 +8,13 @@ import io.netty.handler.codec.DecoderException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.parley.api.ParleyException;
-import io.parley.api.handler.Empty;
+import io.parley.api.serialization.Serializer;
 import io.parley.api.session.Session;
 import io.parley.protocol.Frame;
-import io.parley.protocol.Sign;
-import io.parley.protocol.Status;
-import io.parley.protocol.Types;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.util.Optional;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
 import javax.net.ssl.SSLException;
@@ -24,28 +22,43 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection: the login deadline, heartbeat misses, PING, and handing every other request to the worker
- * pool in order; a request whose handler does not block is answered here when none waits before it. One
- * instance per channel.
+ * One connection: the login deadline, heartbeat misses, and its requests, answered in the order they arrived.
+ * Most go to the worker pool, one at a time; PING and requests whose handler does not block are answered here
+ * on the event loop, but only when no answer of this connection is still on its way from a worker, so that no
+ * answer can overtake an earlier one. One instance per channel.
+ *
+ * <p>At most {@code maxPending} requests wait per connection; the ones beyond are answered RATE_LIMITED, in
+ * their turn. At twice that many unanswered, the connection is not read until its answers catch up.
  */
 final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
     private final Dispatcher dispatcher;
+    private final SessionRegistry sessions;
     private final RequestQueue queue;
     private final int loginTimeoutSeconds;
     private final int maxMisses;
+    private final int maxPending;
     private Channel channel;
     private ScheduledFuture<?> loginDeadline;
     private int misses;
+    /**
+     * Requests handed to the worker whose answers are not written yet; touched on the event loop only. A worker
+     * writes its answer, then queues the decrement on the event loop: the loop runs its tasks in order, so by
+     * the time this is 0 every earlier answer has been written.
+     */
+    private int unanswered;
     private volatile Session session;
 
-    ConnectionHandler(Dispatcher dispatcher, int loginTimeoutSeconds, int maxMisses) {
+    ConnectionHandler(Dispatcher dispatcher, SessionRegistry sessions, RequestQueue queue, int loginTimeoutSeconds,
+            int maxMisses, int maxPending) {
         this.dispatcher = dispatcher;
-        this.queue = new RequestQueue(dispatcher.workers, dispatcher.maxPendingPerConnection);
+        this.sessions = sessions;
+        this.queue = queue;
         this.loginTimeoutSeconds = loginTimeoutSeconds;
         this.maxMisses = maxMisses;
+        this.maxPending = maxPending;
     }
 
     Channel channel() {
@@ -65,13 +78,13 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     void login(Session next) {
         Session previous = session;
         if (previous != null) {
-            dispatcher.sessions.unregister(previous, channel);
+            sessions.unregister(previous, channel);
         }
         session = next;
-        dispatcher.sessions.register(next, channel);
+        sessions.register(next, channel);
         if (!channel.isActive()) {
             // Closed while logging in: channelInactive may have run before the registration.
-            dispatcher.sessions.unregister(next, channel);
+            sessions.unregister(next, channel);
         }
         channel.eventLoop().execute(() -> {
             if (loginDeadline != null) {
@@ -85,7 +98,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         channel = ctx.channel();
         loginDeadline = ctx.executor().schedule(() -> {
             if (session == null) {
-                dispatcher.sessions.kick(channel, "No login within " + loginTimeoutSeconds + " s.");
+                sessions.kick(channel, "No login within " + loginTimeoutSeconds + " s.");
             }
         }, loginTimeoutSeconds, TimeUnit.SECONDS);
         ctx.fireChannelActive();
@@ -98,7 +111,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         }
         Session current = session;
         if (current != null) {
-            dispatcher.sessions.unregister(current, channel);
+            sessions.unregister(current, channel);
         }
         ctx.fireChannelInactive();
     }
@@ -106,56 +119,59 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
         misses = 0;
-        if (frame.sign() != Sign.REQUEST) {
-            answerNow(frame, ParleyException.badRequest("Clients send requests (sign 1) only."));
-            return;
+        if (unanswered == 0 && dispatcher.answersWithoutBlocking(frame)) {
+            Serializer s = dispatcher.serializerNow();
+            if (s != null) {
+                dispatcher.dispatch(this, frame, s);
+                return;
+            }
         }
-        if (frame.type() == Types.PING) {
-            ping(frame);
-            return;
-        }
-        if (queue.idle() && dispatcher.nonBlocking(frame.type())) {
-            // Nothing of this connection waits or runs on a worker, so answering here keeps the order.
-            dispatcher.dispatch(this, frame);
-            return;
-        }
-        if (!queue.offer(() -> dispatcher.dispatch(this, frame))) {
-            answerNow(frame, ParleyException.rateLimited("Too many requests waiting on this connection.", 100));
+        if (unanswered >= maxPending) {
+            ParleyException refusal = ParleyException.rateLimited("Too many requests waiting on this connection.", 100);
+            toWorker(() -> dispatcher.refuse(this, frame, refusal));
+        } else {
+            toWorker(() -> dispatcher.dispatch(this, frame));
         }
     }
 
-    private void ping(Frame frame) {
-        if (frame.body().length == 0) {
-            channel.writeAndFlush(Frame.response(Types.PING, Status.OK, new byte[0]));
-            return;
-        }
-        try {
-            String id = dispatcher.serializer.parse(frame.body()).id();
-            channel.writeAndFlush(Frame.response(Types.PING, Status.OK, dispatcher.serializer.write(id, Empty.INSTANCE)));
-        } catch (ParleyException e) {
-            dispatcher.respondError(channel, Types.PING, null, e);
-        }
+    private void toWorker(Runnable answer) {
+        unanswered++;
+        updateReading();
+        queue.add(() -> {
+            try {
+                if (channel.isActive()) {
+                    answer.run();
+                } // else nobody is there to answer: a closed connection's queued work is dropped
+            } finally {
+                answered();
+            }
+        });
     }
 
-    /** Answers on the event loop, for refusals that must not wait behind the queue. */
-    private void answerNow(Frame frame, ParleyException error) {
-        String id = null;
+    /** Called by the worker once it has written an answer: counted on the event loop, after that write. */
+    private void answered() {
         try {
-            id = dispatcher.serializer.parse(frame.body()).id();
-        } catch (ParleyException e) {
-            // No usable id: the error goes out without one.
+            channel.eventLoop().execute(() -> {
+                unanswered--;
+                updateReading();
+            });
+        } catch (RejectedExecutionException e) {
+            // The event loop has stopped with the server; nothing is read any more.
         }
-        dispatcher.respondError(channel, frame.type(), id, error);
     }
 
     /**
-     * A client that does not read its answers is not read either, past the write buffer's high-water mark,
-     * instead of growing this server's memory; it reads on below the low-water mark. Its heartbeats are not
-     * read meanwhile, so a client that stays stuck is closed after the usual missed heartbeats.
+     * Reads while the client reads its answers and has not piled up twice {@code maxPending} unanswered
+     * requests: past either, the server stops reading this connection rather than grow its memory. Its
+     * heartbeats are not read meanwhile, so a client that stays stuck is closed after the usual missed heartbeats.
      */
+    private void updateReading() {
+        channel.config().setAutoRead(channel.isWritable() && unanswered < 2 * maxPending);
+    }
+
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
-        ctx.channel().config().setAutoRead(ctx.channel().isWritable());
+        updateReading();
         ctx.fireChannelWritabilityChanged();
     }
 
@@ -165,7 +181,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
             misses++;
             if (misses >= maxMisses) {
                 LOG.debug("Closing {} after {} missed heartbeats", remoteAddress(), misses);
-                dispatcher.sessions.kick(channel, "No heartbeat for too long.");
+                sessions.kick(channel, "No heartbeat for too long.");
             }
             return;
         }

@@ -3,13 +3,14 @@ package io.parley.transport.internal;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFutureListener;
 import io.parley.api.ParleyException;
+import io.parley.api.handler.Empty;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.serialization.Payload;
 import io.parley.api.serialization.Serializer;
 import io.parley.protocol.Frame;
+import io.parley.protocol.Sign;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
-import java.util.concurrent.Executor;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -21,19 +22,18 @@ final class Dispatcher {
 
     private static final Logger LOG = LoggerFactory.getLogger(Dispatcher.class);
 
-    final Serializer serializer;
-    final HandlerRegistry handlers;
-    final SessionRegistry sessions;
-    final Executor workers;
-    final int maxPendingPerConnection;
+    private final ServiceSlot<Serializer> serializer;
+    private final HandlerRegistry handlers;
+    private final long serviceWaitMs;
 
-    Dispatcher(Serializer serializer, HandlerRegistry handlers, SessionRegistry sessions, Executor workers,
-            int maxPendingPerConnection) {
+    /**
+     * @param serviceWaitMs how long a request on a worker waits for the serializer while its bundle is being
+     *     updated, before its connection is closed
+     */
+    Dispatcher(ServiceSlot<Serializer> serializer, HandlerRegistry handlers, long serviceWaitMs) {
         this.serializer = serializer;
         this.handlers = handlers;
-        this.sessions = sessions;
-        this.workers = workers;
-        this.maxPendingPerConnection = maxPendingPerConnection;
+        this.serviceWaitMs = serviceWaitMs;
     }
 
     /**
@@ -47,13 +47,72 @@ final class Dispatcher {
         return ANSWERING.get() == channel;
     }
 
-    /** Answers one request frame of a connection. Never throws: every failure becomes a response. */
+    /** The serializer now, or null while its bundle is being updated: for callers that must not block. */
+    Serializer serializerNow() {
+        return serializer.now();
+    }
+
+    /**
+     * Answers one frame of a connection on a worker: waits for the serializer while it is being updated, and
+     * closes the connection when it does not come back. Never throws.
+     */
     void dispatch(ConnectionHandler connection, Frame frame) {
+        Serializer s = awaitSerializer(connection);
+        if (s != null) {
+            dispatch(connection, frame, s);
+        }
+    }
+
+    /** Refuses a frame on a worker, in its turn, without calling any handler. */
+    void refuse(ConnectionHandler connection, Frame frame, ParleyException error) {
+        Serializer s = awaitSerializer(connection);
+        if (s != null) {
+            refuse(connection.channel(), s, frame, error);
+        }
+    }
+
+    private Serializer awaitSerializer(ConnectionHandler connection) {
+        Serializer s;
+        try {
+            s = serializer.await(serviceWaitMs);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            s = null;
+        }
+        if (s == null) {
+            LOG.warn("Closing {}: no serializer for {} ms (is io.parley.serialization running?)",
+                    connection.remoteAddress(), serviceWaitMs);
+            connection.channel().close();
+        }
+        return s;
+    }
+
+    /**
+     * True when the frame can be answered without blocking, so on the event loop: a frame that is not a request,
+     * PING, and a request whose handler says it does not block.
+     */
+    boolean answersWithoutBlocking(Frame frame) {
+        return frame.sign() != Sign.REQUEST || frame.type() == Types.PING || nonBlocking(frame.type());
+    }
+
+    /**
+     * Answers one frame with this serializer: a frame that is not a request with BAD_REQUEST, PING at once,
+     * and a request through its handler. Never throws.
+     */
+    void dispatch(ConnectionHandler connection, Frame frame, Serializer s) {
         Channel channel = connection.channel();
+        if (frame.sign() != Sign.REQUEST) {
+            refuse(channel, s, frame, ParleyException.badRequest("Clients send requests (sign 1) only."));
+            return;
+        }
+        if (frame.type() == Types.PING) {
+            pong(channel, s, frame);
+            return;
+        }
         ANSWERING.set(channel);
         boolean answered = false;
         try {
-            answer(connection, channel, frame);
+            answer(connection, channel, frame, s);
             answered = true;
         } finally {
             ANSWERING.remove();
@@ -64,10 +123,10 @@ final class Dispatcher {
         }
     }
 
-    private void answer(ConnectionHandler connection, Channel channel, Frame frame) {
+    private void answer(ConnectionHandler connection, Channel channel, Frame frame, Serializer s) {
         String id = null;
         try {
-            Payload payload = serializer.parse(frame.body());
+            Payload payload = s.parse(frame.body());
             id = payload.id();
             if (connection.session().isEmpty() && !Types.allowedBeforeLogin(frame.type())) {
                 throw ParleyException.unauthenticated("Log in first: only PING, REGISTER, LOGIN and RESUME "
@@ -85,19 +144,19 @@ final class Dispatcher {
             TransportRequest request = new TransportRequest(connection, frame.type(), id, payload);
             Object body = handler.handle(request);
             ChannelFutureListener after = request.closeRequested() ? ChannelFutureListener.CLOSE : null;
-            respond(channel, frame.type(), Status.OK, serializer.write(id, body), after);
+            respond(channel, frame.type(), Status.OK, s.write(id, body), after);
         } catch (ParleyException e) {
-            respondError(channel, frame.type(), id, e);
+            respondError(channel, s, frame.type(), id, e);
         } catch (RuntimeException | LinkageError e) {
             // LinkageError: a handler whose bundle is being updated can lose its classes mid-call.
-            LOG.error("Request {} ({}) from {} failed", id, Types.name(frame.type()), connection.remoteAddress(), e);
-            respondError(channel, frame.type(), id, new ParleyException(Status.INTERNAL,
-                    "The server failed to answer this request; it was logged as request " + id + "."));
+            LOG.error("Request {} ({}) from {} failed", LogText.quoted(id), Types.name(frame.type()),
+                    connection.remoteAddress(), e);
+            respondError(channel, s, frame.type(), id, new ParleyException(Status.INTERNAL,
+                    "The server failed to answer this request; it was logged as request " + LogText.quoted(id) + "."));
         }
     }
 
-    /** True when the handler of this type says it answers without blocking, and so may run on an event loop. */
-    boolean nonBlocking(int type) {
+    private boolean nonBlocking(int type) {
         RequestHandler handler = handlers.get(type);
         try {
             return handler != null && handler.nonBlocking();
@@ -107,8 +166,33 @@ final class Dispatcher {
         }
     }
 
-    void respondError(Channel channel, int type, String id, ParleyException e) {
-        byte[] body = serializer.write(id, new ErrorBody(e.getMessage(), e.retryAfterMs()));
+    /** Answers a request with an error without calling any handler; its id is read from the body if it has one. */
+    private static void refuse(Channel channel, Serializer s, Frame frame, ParleyException error) {
+        String id = null;
+        try {
+            id = s.parse(frame.body()).id();
+        } catch (ParleyException e) {
+            // No usable id: the error goes out without one.
+        }
+        respondError(channel, s, frame.type(), id, error);
+    }
+
+    /** Answers PING: an empty body with an empty one, else with its id. */
+    private static void pong(Channel channel, Serializer s, Frame frame) {
+        if (frame.body().length == 0) {
+            channel.writeAndFlush(Frame.response(Types.PING, Status.OK, new byte[0]));
+            return;
+        }
+        try {
+            String id = s.parse(frame.body()).id();
+            channel.writeAndFlush(Frame.response(Types.PING, Status.OK, s.write(id, Empty.INSTANCE)));
+        } catch (ParleyException e) {
+            respondError(channel, s, Types.PING, null, e);
+        }
+    }
+
+    private static void respondError(Channel channel, Serializer s, int type, String id, ParleyException e) {
+        byte[] body = s.write(id, new ErrorBody(e.getMessage(), e.retryAfterMs()));
         respond(channel, type, e.status(), body, null);
     }
 

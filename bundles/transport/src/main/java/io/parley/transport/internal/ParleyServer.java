@@ -49,6 +49,8 @@ public final class ParleyServer {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
 
     private final HandlerRegistry handlers = new HandlerRegistry();
+    /** Bound dynamically: updating the serialization bundle keeps the listener and every connection open. */
+    private final ServiceSlot<Serializer> serializer = new ServiceSlot<>();
     private final EventLoopGroup boss;
     private final EventLoopGroup io;
     private final ExecutorService workers;
@@ -66,8 +68,8 @@ public final class ParleyServer {
     }
 
     @Activate
-    public ParleyServer(TransportConfiguration config, @Reference Serializer serializer,
-            @Reference SessionRegistry sessions) throws InterruptedException {
+    public ParleyServer(TransportConfiguration config, @Reference SessionRegistry sessions)
+            throws InterruptedException {
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-accept", true));
         io = new NioEventLoopGroup(ioThreads(config), new DefaultThreadFactory("parley-io", true));
         AtomicInteger workerNumber = new AtomicInteger();
@@ -77,8 +79,7 @@ public final class ParleyServer {
                     t.setDaemon(true);
                     return t;
                 });
-        Dispatcher dispatcher = new Dispatcher(serializer, handlers, sessions, workers,
-                config.maxPendingPerConnection());
+        Dispatcher dispatcher = new Dispatcher(serializer, handlers, config.serviceWaitMs());
         try {
             listener = new ServerBootstrap()
                     .group(boss, io)
@@ -87,7 +88,8 @@ public final class ParleyServer {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                    .childHandler(new ParleyServerInitializer(config, dispatcher, connections, tls(config)))
+                    .childHandler(new ParleyServerInitializer(config, dispatcher, sessions, workers, connections,
+                            tls(config)))
                     .bind(config.host(), config.port())
                     .sync()
                     .channel();
@@ -137,6 +139,16 @@ public final class ParleyServer {
     /** The port actually bound (differs from the configured one when that was 0). */
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSerializer(Serializer s) {
+        serializer.bind(s);
+    }
+
+    void unbindSerializer(Serializer s) {
+        serializer.unbind(s);
     }
 
     @Reference(service = RequestHandler.class, cardinality = ReferenceCardinality.MULTIPLE,

@@ -8,6 +8,7 @@ import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.parley.protocol.codec.FrameDecoder;
 import io.parley.protocol.codec.FrameEncoder;
+import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -18,14 +19,18 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private final TransportConfiguration config;
     private final Dispatcher dispatcher;
+    private final SessionRegistry sessions;
+    private final Executor workers;
     private final ChannelGroup connections;
     private final SslContext tls;
 
     /** {@code tls} null for plain TCP. */
-    ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, ChannelGroup connections,
-            SslContext tls) {
+    ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, SessionRegistry sessions,
+            Executor workers, ChannelGroup connections, SslContext tls) {
         this.config = config;
         this.dispatcher = dispatcher;
+        this.sessions = sessions;
+        this.workers = workers;
         this.connections = connections;
         this.tls = tls;
     }
@@ -40,7 +45,7 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("idle", new IdleStateHandler(config.heartbeatReadIdleSeconds(), 0, 0, TimeUnit.SECONDS));
         p.addLast("decoder", new FrameDecoder(config.maxBody()));
         p.addLast("encoder", FrameEncoder.INSTANCE);
-        p.addLast("connection", new ConnectionHandler(dispatcher, config.loginTimeoutSeconds(),
-                config.heartbeatMisses()));
+        p.addLast("connection", new ConnectionHandler(dispatcher, sessions, new RequestQueue(workers),
+                config.loginTimeoutSeconds(), config.heartbeatMisses(), config.maxPendingPerConnection()));
     }
 }

@@ -45,7 +45,11 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     private static final String SAME_DEVICE = "Logged in again on the same device.";
     private static final int KICK_WRITE_SECONDS = 5;
 
-    private final Serializer serializer;
+    /**
+     * Bound dynamically, so that updating the serialization bundle keeps every session; notices that fall in
+     * that window are dropped (a notice is a hint) and a kick closes without its KICKED notice.
+     */
+    private final ServiceSlot<Serializer> serializer = new ServiceSlot<>();
     /** A logged-in device: its session and the channel it is on. */
     private record Bound(Session session, Channel channel) {
     }
@@ -69,8 +73,22 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     private final List<ComponentServiceObjects<SessionListener>> listeners = new CopyOnWriteArrayList<>();
 
     @Activate
-    public SessionRegistry(@Reference Serializer serializer) {
-        this.serializer = serializer;
+    public SessionRegistry() {
+    }
+
+    /** For tests, with a serializer that stays. */
+    SessionRegistry(Serializer serializer) {
+        this.serializer.bind(serializer);
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindSerializer(Serializer s) {
+        serializer.bind(s);
+    }
+
+    void unbindSerializer(Serializer s) {
+        serializer.unbind(s);
     }
 
     /** A listener that arrives while devices are logged in is told of each of them, as if they had just come. */
@@ -144,11 +162,12 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
      * and after {@link #KICK_WRITE_SECONDS} at most, so a client that stopped reading cannot keep the channel.
      */
     void kick(Channel channel, String reason) {
-        if (!channel.isWritable()) {
+        Serializer s = serializer.now();
+        if (!channel.isWritable() || s == null) {
             channel.close();
             return;
         }
-        channel.writeAndFlush(Frame.notice(Types.KICKED, serializer.write(null, new KickedNotice(reason))))
+        channel.writeAndFlush(Frame.notice(Types.KICKED, s.write(null, new KickedNotice(reason))))
                 .addListener(ChannelFutureListener.CLOSE);
         channel.eventLoop().schedule(() -> channel.close(), KICK_WRITE_SECONDS, TimeUnit.SECONDS);
     }
@@ -217,7 +236,12 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
         if (cluster == null && !isOnline(userId)) {
             return 0; // nobody to write to: not even worth serializing
         }
-        byte[] bytes = serializer.write(null, body);
+        Serializer s = serializer.now();
+        if (s == null) {
+            LOG.debug("Notice {} to user {} dropped: the serializer is being updated", type, userId);
+            return 0;
+        }
+        byte[] bytes = s.write(null, body);
         if (cluster != null) {
             cluster.publish(userId, type, bytes);
         }

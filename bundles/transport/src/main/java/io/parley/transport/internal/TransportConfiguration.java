@@ -30,8 +30,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Network event loop threads; 0 for one per core")
     int ioThreads() default 0;
 
-    @AttributeDefinition(description = "Requests one connection may have waiting; more answer RATE_LIMITED")
+    @AttributeDefinition(description = "Requests one connection may have waiting; more answer RATE_LIMITED, and "
+            + "at twice this many unanswered the connection is not read until its answers catch up")
     int maxPendingPerConnection() default 256;
+
+    @AttributeDefinition(description = "Milliseconds a request waits for the serializer while its bundle is being "
+            + "updated; a connection whose request waited longer is closed")
+    long serviceWaitMs() default 5000;
 
     @AttributeDefinition(description = "TLS: the server's certificate chain, a PEM file (relative paths are "
             + "from the distribution's folder). With tlsPrivateKeyFile set too, every connection is TLS; "

@@ -6,6 +6,7 @@ import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.store.MessageStore;
 import io.parley.client.ParleyClient;
+import io.parley.protocol.Status;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.List;
@@ -20,8 +21,9 @@ import org.osgi.service.cm.Configuration;
 import org.osgi.service.cm.ConfigurationAdmin;
 
 /**
- * The message log, the distribution's message store, in Felix: it serves while configured, the database
- * store takes over when its configuration is deleted, and it comes back with every message it held.
+ * The message log, the distribution's message store, in Felix: it serves while configured; while it is away
+ * no other store takes messages in its place; the storage switch moves messages to the database and back, and
+ * the log comes back with every message it held.
  */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
@@ -35,27 +37,9 @@ public class MessageLogIT extends ParleyTestSupport {
         return new Option[] {newConfiguration("io.parley.messaging").put("requireFriendship", "false").asOption()};
     }
 
-    private String store() {
-        var reference = context.getServiceReference(MessageStore.class);
-        return reference == null ? "none" : String.valueOf(reference.getProperty("parley.store"));
-    }
-
     /** The texts in c's inbox; again while the pull handler is being rebound to another store. */
     private static List<String> texts(ParleyClient c) throws Exception {
         return whenReady(() -> c.pull(0, null)).messages().stream().map(InboxEntry::text).toList();
-    }
-
-    /**
-     * Whether no store holds the log file: the store releases it only once closed, after which it takes no
-     * more writes (SCR unregisters a component's service before it deactivates the component).
-     */
-    private static boolean released(java.nio.file.Path file) {
-        try (var channel = java.nio.channels.FileChannel.open(file, java.nio.file.StandardOpenOption.WRITE);
-                var lock = channel.tryLock()) {
-            return lock != null;
-        } catch (java.nio.channels.OverlappingFileLockException | java.io.IOException e) {
-            return false;
-        }
     }
 
     @Test
@@ -84,14 +68,22 @@ public class MessageLogIT extends ParleyTestSupport {
                 serviceId, context.getServiceReference(MessageStore.class).getProperty("service.id"));
         assertEquals(List.of("in the log", "without fsync"), texts(b));
         log.delete();
-        awaitTrue("the database store to take over", Duration.ofSeconds(30), () -> "jdbc".equals(store()));
-        // A send answered while the log was unregistered but not yet closed is in the log (README: switch
-        // stores with the server idle); once it is closed, every send that succeeds is in the database.
-        java.nio.file.Path file = java.nio.file.Path.of(String.valueOf(settings.get("directory")), "messages.log");
-        awaitTrue("the log to close", Duration.ofSeconds(30), () -> released(file));
+        awaitTrue("the log to stop", Duration.ofSeconds(30), () -> "none".equals(store()));
+        assertEquals("while the chosen store is away, no other store takes a message", Status.UNAVAILABLE,
+                failure(a.sendMessage("log_b", "nowhere", "n1")).status());
+        assertEquals(Status.UNAVAILABLE, failure(b.pull(0, null)).status());
+
+        Configuration storage = configurationAdmin.getConfiguration("io.parley.storage", "?");
+        Dictionary<String, Object> choice = storage.getProperties();
+        Dictionary<String, Object> jdbc = new java.util.Hashtable<>();
+        jdbc.put("messages", "jdbc");
+        jdbc.put("cache", "none");
+        storage.update(jdbc);
+        awaitTrue("the database store to serve", Duration.ofSeconds(30), () -> "jdbc".equals(store()));
         var sent = whenReady(() -> a.sendMessage("log_b", "in the database", "d1"));
         assertEquals("sent as message " + sent.msgId(), List.of("in the database"), texts(b));
 
+        storage.update(choice);
         configurationAdmin.getConfiguration("io.parley.storage.log", "?").update(settings);
         awaitTrue("the log to serve again", Duration.ofSeconds(30), () -> "log".equals(store()));
         assertEquals("the log kept what it held", List.of("in the log", "without fsync"), texts(b));

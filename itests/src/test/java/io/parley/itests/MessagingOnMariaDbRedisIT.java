@@ -4,7 +4,6 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.parley.api.session.PresenceService;
-import io.parley.api.store.MessageStore;
 import io.parley.api.store.TokenStore;
 import java.io.File;
 import java.sql.SQLException;
@@ -33,8 +32,7 @@ public class MessagingOnMariaDbRedisIT extends MessagingIT {
 
     @Test
     public void theRedisAndMariaDbStoresAreTheOnesServing() throws Exception {
-        awaitTrue("the Redis message store to serve", Duration.ofSeconds(10), () -> "redis".equals(
-                context.getServiceReference(MessageStore.class).getProperty("parley.store")));
+        awaitTrue("the Redis message store to serve", Duration.ofSeconds(10), () -> "redis".equals(store()));
         assertEquals("redis", context.getServiceReference(TokenStore.class).getProperty("parley.store"));
         assertEquals(10, context.getServiceReference(PresenceService.class).getProperty("service.ranking"));
         assertTrue(String.valueOf(configurationAdmin.getConfiguration("io.parley.storage.jdbc", "?")

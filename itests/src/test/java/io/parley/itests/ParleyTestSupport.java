@@ -97,16 +97,44 @@ public abstract class ParleyTestSupport {
      * folder, unless a test class runs on another backend.
      */
     protected Option storage(File data) {
-        return composite(h2(data), newConfiguration("io.parley.storage.log")
+        return composite(database(data), messagesIn("log", "none"), newConfiguration("io.parley.storage.log")
                 .put("directory", new File(data, "messages").getPath())
                 .asOption());
     }
 
     /** H2 alone, messages included. */
     protected static Option h2(File data) {
+        return composite(database(data), messagesIn("jdbc", "none"));
+    }
+
+    private static Option database(File data) {
         return newConfiguration("io.parley.storage.jdbc")
                 .put("url", "jdbc:h2:file:" + new File(data, "parley").getPath())
                 .asOption();
+    }
+
+    /** The storage switch, etc/io.parley.storage.cfg: which store keeps messages, and the cache in front. */
+    protected static Option messagesIn(String messages, String cache) {
+        return newConfiguration("io.parley.storage").put("messages", messages).put("cache", cache).asOption();
+    }
+
+    /**
+     * The {@code parley.store} name of the message store serving now, as the storage switch chooses it, or
+     * "none" while that store is not registered.
+     */
+    protected String store() {
+        var chosen = context.getServiceReference("io.parley.messaging.internal.ChosenMessageStore");
+        if (chosen == null) {
+            return "none";
+        }
+        Object messages = chosen.getProperty("messages");
+        String name = "redis".equals(chosen.getProperty("cache")) ? "redis" : messages == null ? "log" : messages.toString();
+        try {
+            var stores = context.getServiceReferences(io.parley.api.store.MessageStore.class, "(parley.store=" + name + ")");
+            return stores.isEmpty() ? "none" : name;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** Options a test class adds, such as configuration of its own. */

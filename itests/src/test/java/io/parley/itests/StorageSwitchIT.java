@@ -7,7 +7,6 @@ import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import io.parley.api.message.InboxEntry;
 import io.parley.api.session.PresenceService;
-import io.parley.api.store.MessageStore;
 import io.parley.api.store.TokenStore;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
@@ -53,12 +52,6 @@ public class StorageSwitchIT extends ParleyTestSupport {
         return h2(data);
     }
 
-    /** Which message store serves now; "none" while the stores rebind. */
-    private String store() {
-        var reference = context.getServiceReference(MessageStore.class);
-        return reference == null ? "none" : String.valueOf(reference.getProperty("parley.store"));
-    }
-
     private Object property(Class<?> service, String name) {
         var reference = context.getServiceReference(service);
         return reference == null ? null : reference.getProperty(name);
@@ -81,6 +74,11 @@ public class StorageSwitchIT extends ParleyTestSupport {
         Hashtable<String, Object> redisProps = new Hashtable<>();
         redisProps.put("database", Integer.toString(REDIS_DATABASE));
         redis.update(redisProps);
+        Configuration storage = configurationAdmin.getConfiguration("io.parley.storage", "?");
+        Hashtable<String, Object> cached = new Hashtable<>();
+        cached.put("messages", "jdbc");
+        cached.put("cache", "redis");
+        storage.update(cached);
 
         awaitTrue("the Redis stores and presence to take over", Duration.ofSeconds(30), () -> "redis".equals(store())
                 && "redis".equals(property(TokenStore.class, "parley.store"))
@@ -98,6 +96,10 @@ public class StorageSwitchIT extends ParleyTestSupport {
         assertEquals("via redis 😀", inbox.get(0).text());
         assertTrue(await(b.profile("on_mariadb")).online());
 
+        Hashtable<String, Object> uncached = new Hashtable<>();
+        uncached.put("messages", "jdbc");
+        uncached.put("cache", "none");
+        storage.update(uncached);
         redis.delete();
         awaitTrue("the database store to serve alone", Duration.ofSeconds(30), () -> "jdbc".equals(store()));
         ParleyClient again = client();

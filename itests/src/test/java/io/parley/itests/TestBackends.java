@@ -69,6 +69,7 @@ final class TestBackends {
         String url = freshMariaDb();
         flushRedis(redisDatabase);
         return composite(
+                ParleyTestSupport.messagesIn("jdbc", "redis"),
                 newConfiguration("io.parley.storage.jdbc").put("url", url).put("user", "root").put("password", "")
                         .asOption(),
                 newConfiguration("io.parley.storage.redis").put("database", Integer.toString(redisDatabase))

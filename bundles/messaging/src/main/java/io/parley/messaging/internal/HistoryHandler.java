@@ -10,7 +10,6 @@ import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.message.HistoryRequest;
 import io.parley.api.message.HistoryResponse;
-import io.parley.api.store.MessageStore;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
@@ -30,7 +29,7 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public final class HistoryHandler implements RequestHandler {
 
     private final MessagingConfiguration config;
-    private final MessageStore store;
+    private final ChosenMessageStore store;
     private final AccountService accounts;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -38,7 +37,7 @@ public final class HistoryHandler implements RequestHandler {
     private volatile GroupService groups;
 
     @Activate
-    public HistoryHandler(MessagingConfiguration config, @Reference(policyOption = ReferencePolicyOption.GREEDY) MessageStore store,
+    public HistoryHandler(MessagingConfiguration config, @Reference ChosenMessageStore store,
             @Reference AccountService accounts) {
         this.config = config;
         this.store = store;

@@ -7,22 +7,20 @@ import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.message.AckRequest;
 import io.parley.api.session.Session;
-import io.parley.api.store.MessageStore;
 import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** MSG_ACK: moves this device's cursor forward; a seq beyond the newest entry is refused. */
 @Component
 @ParleyType(Types.MSG_ACK)
 public final class MsgAckHandler implements RequestHandler {
 
-    private final MessageStore store;
+    private final ChosenMessageStore store;
 
     @Activate
-    public MsgAckHandler(@Reference(policyOption = ReferencePolicyOption.GREEDY) MessageStore store) {
+    public MsgAckHandler(@Reference ChosenMessageStore store) {
         this.store = store;
     }
 

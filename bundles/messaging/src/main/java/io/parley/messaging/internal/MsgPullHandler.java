@@ -7,13 +7,11 @@ import io.parley.api.handler.RequestHandler;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.message.PullRequest;
 import io.parley.api.message.PullResponse;
-import io.parley.api.store.MessageStore;
 import io.parley.protocol.Types;
 import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** MSG_PULL: the caller's inbox entries after a seq, in order, in one query. */
 @Component(configurationPid = "io.parley.messaging")
@@ -21,10 +19,10 @@ import org.osgi.service.component.annotations.ReferencePolicyOption;
 public final class MsgPullHandler implements RequestHandler {
 
     private final MessagingConfiguration config;
-    private final MessageStore store;
+    private final ChosenMessageStore store;
 
     @Activate
-    public MsgPullHandler(MessagingConfiguration config, @Reference(policyOption = ReferencePolicyOption.GREEDY) MessageStore store) {
+    public MsgPullHandler(MessagingConfiguration config, @Reference ChosenMessageStore store) {
         this.config = config;
         this.store = store;
     }

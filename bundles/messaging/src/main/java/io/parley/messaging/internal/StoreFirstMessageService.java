@@ -23,7 +23,6 @@ import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /**
  * Stores first, then notifies. The notice carries the new entry inline, so an online device that holds
@@ -38,7 +37,7 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
     private final LongSupplier clock;
 
     @Activate
-    public StoreFirstMessageService(@Reference(policyOption = ReferencePolicyOption.GREEDY) MessageStore store, @Reference PushService push,
+    public StoreFirstMessageService(@Reference ChosenMessageStore store, @Reference PushService push,
             @Reference Serializer serializer) {
         this(store, push, serializer, System::currentTimeMillis);
     }

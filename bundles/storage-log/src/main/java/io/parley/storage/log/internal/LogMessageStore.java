@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
  * message has two) and 21 to 43 per message with a cid (an open-addressed hash table).
  * It is meant for the embedded single-node default; a cluster keeps its messages in MySQL.
  */
-@Component(service = MessageStore.class, property = {"parley.store=log", "service.ranking:Integer=5"},
+@Component(service = MessageStore.class, property = "parley.store=log",
         configurationPid = "io.parley.storage.log", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = LogConfiguration.class)
 public final class LogMessageStore implements MessageStore, AutoCloseable {
@@ -175,7 +175,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
 
     /**
      * A changed {@code fsync} applies to the next write. Without this method SCR would stop and restart the
-     * store, and while it was stopped the database's message store would serve in its place.
+     * store, and message requests would answer UNAVAILABLE meanwhile.
      */
     @Modified
     void modified(LogConfiguration config) {

@@ -29,8 +29,7 @@ import redis.clients.jedis.params.ZAddParams;
  * Redis holds every entry asked for, without a gap, up to the user's newest seq; anything else (a flushed or
  * restarted Redis, a missed write, an old range) is read from the database, and a missing inbox is refilled.
  */
-@Component(service = MessageStore.class, property = {"parley.store=redis", "service.ranking:Integer=10"},
-        immediate = true)
+@Component(service = MessageStore.class, property = "parley.store=redis", immediate = true)
 public final class RedisMessageStore implements MessageStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisMessageStore.class);

@@ -5,7 +5,9 @@
  * <p>The relational database stays the record: a message is answered OK only after it is committed there,
  * and every read that Redis cannot answer completely (flushed, restarted, a missed write) goes to the
  * database and refills Redis. These components exist only while {@code io.parley.storage.redis} is
- * configured; they register with a higher service ranking than the JDBC stores, so adding or removing the
- * configuration switches the server between the two live.
+ * configured. The fast inbox serves messages only when {@code etc/io.parley.storage.cfg} says
+ * {@code cache=redis} (messaging's ChosenMessageStore picks it by {@code parley.store=redis}); the token store
+ * and presence register with a higher service ranking than the JDBC and local ones, so adding or removing the
+ * configuration switches those live.
  */
 package io.parley.storage.redis.internal;

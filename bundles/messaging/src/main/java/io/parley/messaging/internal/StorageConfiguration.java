@@ -1,0 +1,20 @@
+package io.parley.messaging.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+import org.osgi.service.metatype.annotations.Option;
+
+@ObjectClassDefinition(name = "Parley storage", description = "Which store keeps messages, inboxes and cursors: "
+        + "the one switch, read by the one component that hands the store to messaging")
+@interface StorageConfiguration {
+
+    @AttributeDefinition(description = "Where messages, inboxes and device cursors live: the embedded message log "
+            + "(io.parley.storage.log.cfg says where), or the database of io.parley.storage.jdbc.cfg",
+            options = {@Option(value = "log"), @Option(value = "jdbc")})
+    String messages() default "log";
+
+    @AttributeDefinition(description = "A cache in front of the database's inboxes and cursors: none, or Redis "
+            + "(io.parley.storage.redis.cfg says where); only with messages=jdbc",
+            options = {@Option(value = "none"), @Option(value = "redis")})
+    String cache() default "none";
+}

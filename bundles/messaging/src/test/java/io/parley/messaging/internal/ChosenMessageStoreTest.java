@@ -1,0 +1,123 @@
+package io.parley.messaging.internal;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.parley.api.ParleyException;
+import io.parley.api.store.MessageStore;
+import io.parley.protocol.Status;
+import java.lang.annotation.Annotation;
+import java.lang.reflect.Proxy;
+import java.util.Map;
+import org.junit.jupiter.api.Test;
+
+class ChosenMessageStoreTest {
+
+    /** A store whose newest seq is its number, so a test can tell which store answered. */
+    private static MessageStore store(long number, boolean cursorsInMemory) {
+        return (MessageStore) Proxy.newProxyInstance(MessageStore.class.getClassLoader(),
+                new Class<?>[] {MessageStore.class}, (proxy, method, args) -> switch (method.getName()) {
+                    case "lastSeq" -> number;
+                    case "cursorsInMemory" -> cursorsInMemory;
+                    case "toString" -> "store " + number;
+                    case "hashCode" -> (int) number;
+                    case "equals" -> proxy == args[0];
+                    default -> throw new UnsupportedOperationException(method.getName());
+                });
+    }
+
+    private static StorageConfiguration config(String messages, String cache) {
+        return new StorageConfiguration() {
+            @Override
+            public Class<? extends Annotation> annotationType() {
+                return StorageConfiguration.class;
+            }
+
+            @Override
+            public String messages() {
+                return messages;
+            }
+
+            @Override
+            public String cache() {
+                return cache;
+            }
+        };
+    }
+
+    private static Map<String, Object> named(String name) {
+        return Map.of("parley.store", name);
+    }
+
+    private static void assertUnavailable(ChosenMessageStore chosen) {
+        ParleyException e = assertThrows(ParleyException.class, () -> chosen.lastSeq(1));
+        assertEquals(Status.UNAVAILABLE, e.status());
+    }
+
+    @Test
+    void onlyTheConfiguredStoreServesAndNoOtherTakesOverWhileItIsAway() {
+        ChosenMessageStore chosen = new ChosenMessageStore(config("log", "none"));
+        MessageStore log = store(1, true);
+        MessageStore jdbc = store(2, false);
+        chosen.addStore(jdbc, named("jdbc"));
+        assertUnavailable(chosen);
+        assertFalse(chosen.cursorsInMemory(), "an absent store's requests go to a worker");
+
+        chosen.addStore(log, named("log"));
+        assertEquals(1, chosen.lastSeq(1));
+        assertTrue(chosen.cursorsInMemory());
+
+        chosen.removeStore(log, named("log"));
+        assertUnavailable(chosen);
+        MessageStore updated = store(3, true);
+        chosen.addStore(updated, named("log"));
+        assertEquals(3, chosen.lastSeq(1), "the log's new instance after a bundle update");
+    }
+
+    @Test
+    void switchingTheConfigurationSwitchesTheStoreWithoutARestart() {
+        ChosenMessageStore chosen = new ChosenMessageStore(config("jdbc", "none"));
+        chosen.addStore(store(1, false), named("jdbc"));
+        chosen.addStore(store(2, false), named("redis"));
+        assertEquals(1, chosen.lastSeq(1));
+        chosen.modified(config("jdbc", "redis"));
+        assertEquals(2, chosen.lastSeq(1));
+        assertEquals("redis", chosen.chosen());
+    }
+
+    @Test
+    void anImpossibleConfigurationIsRefusedAndTheStoreInUseStays() {
+        ChosenMessageStore chosen = new ChosenMessageStore(config("jdbc", "none"));
+        chosen.addStore(store(1, false), named("jdbc"));
+        chosen.addStore(store(2, true), named("log"));
+        chosen.modified(config("log", "redis"));
+        assertEquals(1, chosen.lastSeq(1));
+        chosen.modified(config("mongodb", "none"));
+        assertEquals(1, chosen.lastSeq(1));
+        chosen.modified(config("jdbc", "memcached"));
+        assertEquals("jdbc", chosen.chosen());
+    }
+
+    @Test
+    void anImpossibleConfigurationAtStartAnswersUnavailableWithTheReason() {
+        ChosenMessageStore chosen = new ChosenMessageStore(config("log", "redis"));
+        chosen.addStore(store(1, true), named("log"));
+        ParleyException e = assertThrows(ParleyException.class, () -> chosen.append(null, null));
+        assertEquals(Status.UNAVAILABLE, e.status());
+        assertTrue(e.getMessage().contains("messages=jdbc"), e.getMessage());
+        chosen.modified(config("log", "none"));
+        assertEquals(1, chosen.lastSeq(1));
+    }
+
+    @Test
+    void namesAreCheckedAndTheCacheWrapsTheDatabase() {
+        assertEquals("log", ChosenMessageStore.storeFor("log", "none"));
+        assertEquals("jdbc", ChosenMessageStore.storeFor(" jdbc ", "none"));
+        assertEquals("redis", ChosenMessageStore.storeFor("jdbc", "redis"));
+        assertThrows(IllegalArgumentException.class, () -> ChosenMessageStore.storeFor("log", "redis"));
+        assertThrows(IllegalArgumentException.class, () -> ChosenMessageStore.storeFor("", "none"));
+        assertThrows(IllegalArgumentException.class, () -> ChosenMessageStore.storeFor("jdbc", "Redis "));
+    }
+}

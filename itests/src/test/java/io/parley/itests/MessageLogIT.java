@@ -42,6 +42,11 @@ public class MessageLogIT extends ParleyTestSupport {
         return whenReady(() -> c.pull(0, null)).messages().stream().map(InboxEntry::text).toList();
     }
 
+    private Object logStoreId() throws Exception {
+        var stores = context.getServiceReferences(MessageStore.class, "(parley.store=log)");
+        return stores.isEmpty() ? null : stores.iterator().next().getProperty("service.id");
+    }
+
     @Test
     public void servesWhileConfiguredAndKeepsItsMessagesWhenSwitchedOffAndOn() throws Exception {
         awaitServer();
@@ -57,7 +62,7 @@ public class MessageLogIT extends ParleyTestSupport {
 
         Configuration log = configurationAdmin.getConfiguration("io.parley.storage.log", "?");
         Dictionary<String, Object> settings = log.getProperties();
-        Object serviceId = context.getServiceReference(MessageStore.class).getProperty("service.id");
+        Object serviceId = logStoreId();
         Dictionary<String, Object> noSync = new java.util.Hashtable<>();
         noSync.put("directory", settings.get("directory"));
         noSync.put("fsync", "false");
@@ -65,7 +70,7 @@ public class MessageLogIT extends ParleyTestSupport {
         await(a.sendMessage("log_b", "without fsync", "l0"));
         Thread.sleep(1500);
         assertEquals("fsync changes in place: the store never stopped, so no other store served meanwhile",
-                serviceId, context.getServiceReference(MessageStore.class).getProperty("service.id"));
+                serviceId, logStoreId());
         assertEquals(List.of("in the log", "without fsync"), texts(b));
         log.delete();
         awaitTrue("the log to stop", Duration.ofSeconds(30), () -> "none".equals(store()));

@@ -304,4 +304,97 @@ public class MessagingIT extends ParleyTestSupport {
         assertEquals(Status.BAD_REQUEST, statusOf(c.history(b, 0L, null)));
         await(c.ping());
     }
+
+    @Test
+    public void theLongestTextsComeInPagesThatFitAFrameAndANewDeviceSyncsThemAll() throws Exception {
+        // 4,096 characters that JSON writes as six bytes each: two entries fill a frame of 64 KiB.
+        String a = registered("big-a");
+        String b = registered("big-b");
+        String text = "\u0001".repeat(4090);
+        ParleyClient sender = client();
+        await(sender.login(a, PASSWORD, "pc"));
+        int n = 40;
+        for (int i = 0; i < n; i++) {
+            await(sender.sendMessage(b, text + String.format("%06d", i), "big" + i));
+        }
+        try (WireClient c = new WireClient(port())) {
+            c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + b + "\",\"password\":\"" + PASSWORD
+                    + "\",\"device\":\"wire\"}");
+            assertEquals(Status.OK.code(), c.response().status());
+            long after = 0;
+            List<String> texts = new ArrayList<>();
+            for (boolean more = true; more; ) {
+                c.request(Types.MSG_PULL, "{\"id\":\"p" + after + "\",\"after\":" + after + ",\"limit\":500}");
+                Frame page = c.response();
+                assertEquals(page.bodyText(), Status.OK.code(), page.status());
+                assertTrue("a frame of " + page.body().length + " bytes", page.body().length <= Frame.DEFAULT_MAX_BODY);
+                var body = WireClient.json(page);
+                var entries = body.getAsJsonArray("messages");
+                assertTrue("every page holds at least one entry", entries.size() > 0);
+                for (var e : entries) {
+                    texts.add(e.getAsJsonObject().get("text").getAsString());
+                    after = e.getAsJsonObject().get("seq").getAsLong();
+                }
+                more = body.get("more").getAsBoolean();
+            }
+            assertEquals(n, texts.size());
+            for (int i = 0; i < n; i++) {
+                assertEquals(text + String.format("%06d", i), texts.get(i));
+            }
+
+            Set<String> older = new HashSet<>();
+            Long before = null;
+            for (boolean more = true; more; ) {
+                c.request(Types.HISTORY, "{\"id\":\"h\",\"with\":\"" + a + "\",\"limit\":500"
+                        + (before == null ? "" : ",\"before\":" + before) + "}");
+                Frame page = c.response();
+                assertTrue(page.body().length <= Frame.DEFAULT_MAX_BODY);
+                var body = WireClient.json(page);
+                for (var e : body.getAsJsonArray("messages")) {
+                    assertTrue("history shows each entry once", older.add(e.getAsJsonObject().get("text").getAsString()));
+                    before = e.getAsJsonObject().get("seq").getAsLong();
+                }
+                more = body.get("more").getAsBoolean();
+            }
+            assertEquals(n, older.size());
+        }
+        List<InboxEntry> onPhone = new CopyOnWriteArrayList<>();
+        session(b, "phone", onPhone);
+        awaitCount(onPhone, n);
+        assertSeqs(onPhone, 1, n);
+    }
+
+    @Test
+    public void pipelinedMixesOfRequestsAreAnsweredInOrderThousandsOfTimes() throws Exception {
+        String a = registered("order-a");
+        String b = registered("order-b");
+        try (WireClient c = new WireClient(port())) {
+            c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + a + "\",\"password\":\"" + PASSWORD
+                    + "\",\"device\":\"pc\"}");
+            assertEquals(Status.OK.code(), c.response().status());
+            int seq = 0;
+            for (int round = 0; round < 150; round++) {
+                // Within the test server's 64 waiting requests: send, ack, pull, ping, profile, in turn.
+                List<String> ids = new ArrayList<>();
+                List<Object> batch = new ArrayList<>();
+                for (int i = 0; i < 4; i++) {
+                    String k = round + "-" + i;
+                    seq++;
+                    batch.addAll(List.of(Types.MSG_SEND, "{\"id\":\"s" + k + "\",\"to\":\"" + b
+                            + "\",\"text\":\"t\",\"cid\":\"c" + k + "\"}"));
+                    batch.addAll(List.of(Types.MSG_ACK, "{\"id\":\"a" + k + "\",\"seq\":" + seq + "}"));
+                    batch.addAll(List.of(Types.PING, "{\"id\":\"p" + k + "\"}"));
+                    batch.addAll(List.of(Types.MSG_PULL, "{\"id\":\"u" + k + "\",\"after\":" + seq + "}"));
+                    batch.addAll(List.of(Types.PROFILE_GET, "{\"id\":\"g" + k + "\",\"username\":\"" + b + "\"}"));
+                    ids.addAll(List.of("s" + k, "a" + k, "p" + k, "u" + k, "g" + k));
+                }
+                c.pipeline(batch.toArray());
+                for (String id : ids) {
+                    Frame r = c.response();
+                    assertEquals("answers out of order in round " + round, id, WireClient.json(r).get("id").getAsString());
+                    assertEquals(r.bodyText(), Status.OK.code(), r.status());
+                }
+            }
+        }
+    }
 }

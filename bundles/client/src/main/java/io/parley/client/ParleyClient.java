@@ -252,8 +252,15 @@ public final class ParleyClient implements AutoCloseable {
 
     /** HISTORY of the 1:1 conversation with a user, newest first, before seq {@code before} (null: newest). */
     public CompletableFuture<List<InboxEntry>> history(String with, Long before, Integer limit) {
-        return call(Types.HISTORY, new HistoryRequest(with, null, before, limit), HistoryResponse.class)
-                .thenApply(HistoryResponse::messages);
+        return historyPage(with, before, limit).thenApply(HistoryResponse::messages);
+    }
+
+    /**
+     * One page of {@link #history}: its {@code more} says older entries wait; ask again with {@code before}
+     * the seq of the page's last entry. The server cuts a page to fit a frame, so it may hold fewer than asked.
+     */
+    public CompletableFuture<HistoryResponse> historyPage(String with, Long before, Integer limit) {
+        return call(Types.HISTORY, new HistoryRequest(with, null, before, limit), HistoryResponse.class);
     }
 
     // ---- friends ----------------------------------------------------------------------------------------
@@ -319,8 +326,12 @@ public final class ParleyClient implements AutoCloseable {
 
     /** HISTORY of a group, newest first, from when the caller joined. */
     public CompletableFuture<List<InboxEntry>> groupHistory(long groupId, Long before, Integer limit) {
-        return call(Types.HISTORY, new HistoryRequest(null, groupId, before, limit), HistoryResponse.class)
-                .thenApply(HistoryResponse::messages);
+        return groupHistoryPage(groupId, before, limit).thenApply(HistoryResponse::messages);
+    }
+
+    /** One page of {@link #groupHistory}, with {@code more}, as {@link #historyPage}. */
+    public CompletableFuture<HistoryResponse> groupHistoryPage(long groupId, Long before, Integer limit) {
+        return call(Types.HISTORY, new HistoryRequest(null, groupId, before, limit), HistoryResponse.class);
     }
 
     // ---- generic calls ----------------------------------------------------------------------------------

@@ -10,6 +10,8 @@ import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.message.HistoryRequest;
 import io.parley.api.message.HistoryResponse;
+import io.parley.api.message.InboxEntry;
+import java.util.List;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
 import org.osgi.service.component.annotations.Activate;
@@ -66,10 +68,16 @@ public final class HistoryHandler implements RequestHandler {
             if (!g.isMember(userId)) {
                 throw ParleyException.forbidden("Only members read a group's history.");
             }
-            return new HistoryResponse(store.history(userId, null, g.groupId(), before, limit));
+            return page(store.history(userId, null, g.groupId(), before, limit + 1), limit);
         }
         Account peer = accounts.findByUsername(body.with())
                 .orElseThrow(() -> ParleyException.notFound("No user is called '" + body.with() + "'."));
-        return new HistoryResponse(store.history(userId, peer.id(), null, before, limit));
+        return page(store.history(userId, peer.id(), null, before, limit + 1), limit);
+    }
+
+    /** One row more than asked tells whether older entries wait, without a second query. */
+    private static HistoryResponse page(List<InboxEntry> entries, int limit) {
+        boolean more = entries.size() > limit;
+        return new HistoryResponse(more ? entries.subList(0, limit) : entries, more);
     }
 }

@@ -24,15 +24,18 @@ final class Dispatcher {
 
     private final ServiceSlot<Serializer> serializer;
     private final HandlerRegistry handlers;
+    private final int maxBody;
     private final long serviceWaitMs;
 
     /**
+     * @param maxBody the largest frame body; longer answers are cut to fit ({@link BodyFit})
      * @param serviceWaitMs how long a request on a worker waits for the serializer while its bundle is being
      *     updated, before its connection is closed
      */
-    Dispatcher(ServiceSlot<Serializer> serializer, HandlerRegistry handlers, long serviceWaitMs) {
+    Dispatcher(ServiceSlot<Serializer> serializer, HandlerRegistry handlers, int maxBody, long serviceWaitMs) {
         this.serializer = serializer;
         this.handlers = handlers;
+        this.maxBody = maxBody;
         this.serviceWaitMs = serviceWaitMs;
     }
 
@@ -144,7 +147,14 @@ final class Dispatcher {
             TransportRequest request = new TransportRequest(connection, frame.type(), id, payload);
             Object body = handler.handle(request);
             ChannelFutureListener after = request.closeRequested() ? ChannelFutureListener.CLOSE : null;
-            respond(channel, frame.type(), Status.OK, s.write(id, body), after);
+            byte[] bytes = BodyFit.write(s, id, body, maxBody, 1);
+            if (bytes == null) {
+                LOG.error("Request {} ({}): the answer does not fit in {} bytes even cut to one item",
+                        LogText.quoted(id), Types.name(frame.type()), maxBody);
+                throw new ParleyException(Status.INTERNAL, "The answer is larger than this server's frames allow "
+                        + "(maxBody " + maxBody + "); it was logged as request " + LogText.quoted(id) + ".");
+            }
+            respond(channel, frame.type(), Status.OK, bytes, after);
         } catch (ParleyException e) {
             respondError(channel, s, frame.type(), id, e);
         } catch (RuntimeException | LinkageError e) {

@@ -79,7 +79,7 @@ public final class ParleyServer {
                     t.setDaemon(true);
                     return t;
                 });
-        Dispatcher dispatcher = new Dispatcher(serializer, handlers, config.serviceWaitMs());
+        Dispatcher dispatcher = new Dispatcher(serializer, handlers, config.maxBody(), config.serviceWaitMs());
         try {
             listener = new ServerBootstrap()
                     .group(boss, io)

@@ -26,6 +26,7 @@ import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -38,7 +39,8 @@ import org.slf4j.LoggerFactory;
  * replaces the first: the old channel gets KICKED and is closed. Session listeners are told on one thread
  * of their own, in order, so a slow listener never stalls a network event loop.
  */
-@Component(service = {PushService.class, PresenceService.class, NoticeSink.class, SessionRegistry.class})
+@Component(service = {PushService.class, PresenceService.class, NoticeSink.class, SessionRegistry.class},
+        configurationPid = "io.parley.transport")
 public final class SessionRegistry implements PushService, PresenceService, NoticeSink {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
@@ -72,13 +74,23 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
      */
     private final List<ComponentServiceObjects<SessionListener>> listeners = new CopyOnWriteArrayList<>();
 
+    /** The largest notice body: longer ones are cut ({@link BodyFit}) or, when they cannot be, not sent. */
+    private volatile int maxBody;
+
     @Activate
-    public SessionRegistry() {
+    public SessionRegistry(TransportConfiguration config) {
+        maxBody = config.maxBody();
+    }
+
+    @Modified
+    void modified(TransportConfiguration config) {
+        maxBody = config.maxBody();
     }
 
     /** For tests, with a serializer that stays. */
-    SessionRegistry(Serializer serializer) {
+    SessionRegistry(Serializer serializer, int maxBody) {
         this.serializer.bind(serializer);
+        this.maxBody = maxBody;
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -241,7 +253,11 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
             LOG.debug("Notice {} to user {} dropped: the serializer is being updated", type, userId);
             return 0;
         }
-        byte[] bytes = s.write(null, body);
+        byte[] bytes = BodyFit.write(s, null, body, maxBody, 0);
+        if (bytes == null) {
+            LOG.warn("Notice {} to user {} dropped: larger than maxBody ({} bytes)", Types.name(type), userId, maxBody);
+            return 0;
+        }
         if (cluster != null) {
             cluster.publish(userId, type, bytes);
         }

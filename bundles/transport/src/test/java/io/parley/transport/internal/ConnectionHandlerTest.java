@@ -57,7 +57,7 @@ class ConnectionHandlerTest {
     private final Serializer json = new GsonSerializer();
     private final ServiceSlot<Serializer> serializer = new ServiceSlot<>(json);
     private final HandlerRegistry handlers = new HandlerRegistry();
-    private final SessionRegistry sessions = new SessionRegistry(json);
+    private final SessionRegistry sessions = new SessionRegistry(json, Frame.DEFAULT_MAX_BODY);
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
     private final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(2);
     private final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
@@ -97,7 +97,7 @@ class ConnectionHandlerTest {
                 return true;
             }
         });
-        Dispatcher dispatcher = new Dispatcher(serializer, handlers, 2000);
+        Dispatcher dispatcher = new Dispatcher(serializer, handlers, Frame.DEFAULT_MAX_BODY, 2000);
         LocalAddress address = new LocalAddress("parley-" + System.nanoTime());
         new ServerBootstrap().group(loops).channel(LocalServerChannel.class)
                 .childHandler(new ChannelInitializer<LocalChannel>() {

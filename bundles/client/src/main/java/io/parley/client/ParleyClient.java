@@ -35,11 +35,14 @@ import io.parley.api.account.ResumeRequest;
 import io.parley.api.friend.FriendAddRequest;
 import io.parley.api.friend.FriendAddResponse;
 import io.parley.api.friend.FriendList;
+import io.parley.api.friend.FriendListRequest;
 import io.parley.api.friend.FriendRequest;
 import io.parley.api.group.GroupCreateRequest;
 import io.parley.api.group.GroupCreateResponse;
 import io.parley.api.group.GroupInfo;
+import io.parley.api.group.GroupInfoRequest;
 import io.parley.api.group.GroupList;
+import io.parley.api.group.GroupListRequest;
 import io.parley.api.group.GroupMembersRequest;
 import io.parley.api.group.GroupRequest;
 import io.parley.api.group.GroupSendRequest;
@@ -60,6 +63,7 @@ import io.parley.protocol.codec.FrameDecoder;
 import io.parley.protocol.codec.FrameEncoder;
 import io.parley.serialization.ParleyGson;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -283,8 +287,25 @@ public final class ParleyClient implements AutoCloseable {
         return call(Types.FRIEND_REMOVE, new FriendRequest(username), Empty.class).thenApply(e -> null);
     }
 
+    /** FRIEND_LIST, every page of it, merged: friends, requests received and requests sent. */
     public CompletableFuture<FriendList> friends() {
-        return call(Types.FRIEND_LIST, Empty.INSTANCE, FriendList.class);
+        return friendsAfter(null, new FriendList(List.of(), List.of(), List.of()));
+    }
+
+    private CompletableFuture<FriendList> friendsAfter(String after, FriendList sofar) {
+        return call(Types.FRIEND_LIST, new FriendListRequest(after), FriendList.class).thenCompose(page -> {
+            FriendList all = new FriendList(concat(sofar.friends(), page.friends()),
+                    concat(sofar.incoming(), page.incoming()), concat(sofar.outgoing(), page.outgoing()));
+            return page.more() && page.items() > 0 ? friendsAfter(page.last(), all)
+                    : CompletableFuture.completedFuture(all);
+        });
+    }
+
+    private static <T> List<T> concat(List<T> a, List<T> b) {
+        List<T> out = new ArrayList<>(a.size() + b.size());
+        out.addAll(a);
+        out.addAll(b);
+        return out;
     }
 
     // ---- groups -----------------------------------------------------------------------------------------
@@ -311,12 +332,33 @@ public final class ParleyClient implements AutoCloseable {
         return call(Types.GROUP_LEAVE, new GroupRequest(groupId), Empty.class).thenApply(e -> null);
     }
 
+    /** GROUP_INFO, with every page of members merged. */
     public CompletableFuture<GroupInfo> groupInfo(long groupId) {
-        return call(Types.GROUP_INFO, new GroupRequest(groupId), GroupInfo.class);
+        return groupInfoAfter(groupId, null, List.of());
     }
 
+    private CompletableFuture<GroupInfo> groupInfoAfter(long groupId, String after, List<GroupInfo.Member> sofar) {
+        return call(Types.GROUP_INFO, new GroupInfoRequest(groupId, after), GroupInfo.class).thenCompose(page -> {
+            List<GroupInfo.Member> members = concat(sofar, page.members());
+            return page.more() && !page.members().isEmpty()
+                    ? groupInfoAfter(groupId, page.members().get(page.members().size() - 1).username(), members)
+                    : CompletableFuture.completedFuture(new GroupInfo(page.groupId(), page.name(), page.owner(),
+                            members, page.settings()));
+        });
+    }
+
+    /** GROUP_LIST, every page of it merged: the caller's groups in groupId order. */
     public CompletableFuture<GroupList> groups() {
-        return call(Types.GROUP_LIST, Empty.INSTANCE, GroupList.class);
+        return groupsAfter(null, List.of());
+    }
+
+    private CompletableFuture<GroupList> groupsAfter(Long after, List<GroupList.Entry> sofar) {
+        return call(Types.GROUP_LIST, new GroupListRequest(after), GroupList.class).thenCompose(page -> {
+            List<GroupList.Entry> groups = concat(sofar, page.groups());
+            return page.more() && !page.groups().isEmpty()
+                    ? groupsAfter(page.groups().get(page.groups().size() - 1).groupId(), groups)
+                    : CompletableFuture.completedFuture(new GroupList(groups));
+        });
     }
 
     /** GROUP_SEND with the caller's cid; resending with the same cid is safe, as with {@link #sendMessage}. */

@@ -2,7 +2,7 @@
  * Friends as other bundles see them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.parley.api.friend;
 
 import org.osgi.annotation.bundle.Export;

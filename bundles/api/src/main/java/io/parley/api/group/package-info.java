@@ -4,7 +4,7 @@
  * GROUP_CREATE .. GROUP_SEND.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.parley.api.group;
 
 import org.osgi.annotation.bundle.Export;

@@ -16,8 +16,10 @@ import io.parley.api.store.FriendStore;
 import io.parley.api.store.FriendStore.Named;
 import io.parley.api.store.FriendStore.Pending;
 import io.parley.protocol.Types;
+import java.util.Comparator;
 import java.util.List;
 import java.util.function.LongSupplier;
+import java.util.function.Predicate;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -117,14 +119,22 @@ public final class FriendBook implements FriendService, SessionListener {
         push.push(other.id(), Types.FRIEND_EVENT, new FriendEvent(FriendEvent.REMOVED, me.username(), null));
     }
 
-    FriendList list(long userId) {
+    /** The user's friends and requests with a username after {@code after} (null: all), in username order. */
+    FriendList list(long userId, String after) {
+        Predicate<String> wanted = name -> after == null || String.CASE_INSENSITIVE_ORDER.compare(name, after) > 0;
         List<FriendList.Friend> friends = store.friends(userId).stream()
+                .filter(f -> wanted.test(f.username()))
                 .map(f -> new FriendList.Friend(f.username(), f.nickname(), presence.isOnline(f.userId())))
+                .sorted(Comparator.comparing(FriendList.Friend::username, String.CASE_INSENSITIVE_ORDER))
                 .toList();
         List<FriendList.Incoming> incoming = store.incoming(userId).stream()
+                .filter(p -> wanted.test(p.fromName()))
                 .map(p -> new FriendList.Incoming(p.fromName(), p.note()))
+                .sorted(Comparator.comparing(FriendList.Incoming::username, String.CASE_INSENSITIVE_ORDER))
                 .toList();
-        List<String> outgoing = store.outgoing(userId).stream().map(Pending::toName).toList();
+        List<String> outgoing = store.outgoing(userId).stream().map(Pending::toName).filter(wanted)
+                .sorted(String.CASE_INSENSITIVE_ORDER)
+                .toList();
         return new FriendList(friends, incoming, outgoing);
     }
 

@@ -1,5 +1,6 @@
 package io.parley.friends.internal;
 
+import io.parley.api.friend.FriendListRequest;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
@@ -22,6 +23,7 @@ public final class FriendListHandler implements RequestHandler {
 
     @Override
     public Object handle(Request request) {
-        return book.list(request.requireSession().userId());
+        long userId = request.requireSession().userId();
+        return book.list(userId, request.body(FriendListRequest.class).after());
     }
 }

@@ -19,6 +19,7 @@ import io.parley.api.store.GroupStore;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashSet;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -257,18 +258,24 @@ public final class GroupDirectory implements GroupService {
         });
     }
 
-    GroupInfo info(UserRef actor, long groupId) {
+    /** The group and its members after username {@code after} (null: from the first), in username order. */
+    GroupInfo info(UserRef actor, long groupId, String after) {
         GroupView g = memberOnly(actor, groupId);
         Map<Long, String> roles = rules.roles(g);
         List<GroupInfo.Member> members = g.members().stream()
+                .filter(m -> after == null || String.CASE_INSENSITIVE_ORDER.compare(m.username(), after) > 0)
+                .sorted(Comparator.comparing(GroupMember::username, String.CASE_INSENSITIVE_ORDER))
                 .map(m -> new GroupInfo.Member(m.username(), roles.get(m.userId())))
                 .toList();
         String owner = g.member(g.ownerId()).map(GroupMember::username).orElse("");
         return new GroupInfo(g.groupId(), g.name(), owner, members, rules.settings(g));
     }
 
-    GroupList list(long userId) {
+    /** The user's groups with a groupId above {@code after} (null: all), in groupId order. */
+    GroupList list(long userId, Long after) {
         return new GroupList(store.groupsOf(userId).stream()
+                .filter(g -> after == null || g.groupId() > after)
+                .sorted(Comparator.comparingLong(GroupView::groupId))
                 .map(g -> new GroupList.Entry(g.groupId(), g.name(), rules.roles(g).get(userId)))
                 .toList());
     }

@@ -1,7 +1,8 @@
 package io.parley.groups.internal;
 
 import io.parley.api.account.UserRef;
-import io.parley.api.group.GroupRequest;
+import io.parley.api.ParleyException;
+import io.parley.api.group.GroupInfoRequest;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
@@ -25,7 +26,10 @@ public final class GroupInfoHandler implements RequestHandler {
     @Override
     public Object handle(Request request) {
         UserRef me = request.requireSession().user();
-        GroupRequest body = request.body(GroupRequest.class);
-        return groups.info(me, body.groupId());
+        GroupInfoRequest body = request.body(GroupInfoRequest.class);
+        if (body.groupId() == null) {
+            throw ParleyException.badRequest("'groupId' is missing.");
+        }
+        return groups.info(me, body.groupId(), body.after());
     }
 }

@@ -1,5 +1,6 @@
 package io.parley.groups.internal;
 
+import io.parley.api.group.GroupListRequest;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
@@ -22,6 +23,7 @@ public final class GroupListHandler implements RequestHandler {
 
     @Override
     public Object handle(Request request) {
-        return groups.list(request.requireSession().userId());
+        long userId = request.requireSession().userId();
+        return groups.list(userId, request.body(GroupListRequest.class).after());
     }
 }

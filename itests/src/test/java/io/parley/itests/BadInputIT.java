@@ -170,6 +170,36 @@ public class BadInputIT extends ParleyTestSupport {
     }
 
     @Test
+    public void aNicknameLongerThanItsColumnIsABadRequestBeforeAnyHash() throws Exception {
+        // 40 emoji: 40 characters, 80 UTF-16 units; H2's VARCHAR(64) holds 64 units. It answered INTERNAL after a
+        // full password hash, uncounted by the registration limit.
+        try (WireClient c = new WireClient(port())) {
+            for (String field : new String[] {"nickname"}) {
+                c.request(Types.REGISTER, "{\"id\":\"e\",\"username\":\"" + unique("emoji") + "\",\"password\":"
+                        + "\"password-1\",\"" + field + "\":\"" + "😀".repeat(40) + "\"}");
+                Frame r = c.response();
+                assertStatus(Status.BAD_REQUEST, r);
+                assertTrue(json(r).get("error").getAsString(), json(r).get("error").getAsString().contains("64"));
+            }
+            String name = unique("emoji");
+            c.request(Types.REGISTER, "{\"id\":\"ok\",\"username\":\"" + name + "\",\"password\":"
+                    + "\"password-1\",\"nickname\":\"" + "😀".repeat(32) + "\"}");
+            assertStatus(Status.OK, c.response());
+            c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + name + "\",\"password\":\"password-1\","
+                    + "\"device\":\"pc\"}");
+            assertStatus(Status.OK, c.response());
+            c.request(Types.PROFILE_UPDATE, "{\"id\":\"p\",\"signature\":\"" + "😀".repeat(129) + "\"}");
+            assertStatus(Status.BAD_REQUEST, c.response());
+            c.request(Types.GROUP_CREATE, "{\"id\":\"g\",\"name\":\"" + "😀".repeat(33) + "\",\"members\":[]}");
+            assertStatus(Status.BAD_REQUEST, c.response());
+            c.request(Types.FRIEND_ADD, "{\"id\":\"f\",\"username\":\"" + name + "x\",\"note\":\""
+                    + "😀".repeat(129) + "\"}");
+            assertStatus(Status.BAD_REQUEST, c.response());
+            assertStillWorks(c);
+        }
+    }
+
+    @Test
     public void wrongPasswordAnswersLikeAnUnknownUser() throws Exception {
         String name = unique("pw");
         try (WireClient c = new WireClient(port())) {

@@ -35,6 +35,9 @@ final class Distribution implements AutoCloseable {
         }
         port = freePort();
         setConfig("io.parley.transport", "port", Integer.toString(port));
+        // Every test client comes from 127.0.0.1: the per-address limits are tested in AccountDirectoryTest.
+        setConfig("io.parley.accounts", "maxRegistrationsPerAddress", "0");
+        setConfig("io.parley.accounts", "maxPasswordChecksPerAddress", "0");
     }
 
     /** Starts bin/parley and waits until it listens. */

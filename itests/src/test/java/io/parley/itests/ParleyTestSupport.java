@@ -79,8 +79,10 @@ public abstract class ParleyTestSupport {
                 newConfiguration("io.parley.accounts")
                         // Fewer PBKDF2 rounds keep the suite fast; the algorithm and format are the same.
                         .put("pbkdf2Iterations", "10000")
-                        // Every test user comes from 127.0.0.1; the limit itself is tested in AccountDirectoryTest.
+                        // Every test user comes from 127.0.0.1; the limits themselves are tested in
+                        // AccountDirectoryTest.
                         .put("maxRegistrationsPerAddress", "0")
+                        .put("maxPasswordChecksPerAddress", "0")
                         .asOption());
     }
 

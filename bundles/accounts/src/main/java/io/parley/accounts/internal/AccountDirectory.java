@@ -73,6 +73,9 @@ public final class AccountDirectory implements AccountService {
     private final WindowLimiter byAddress;
     /** New accounts per remote address; null when unlimited. */
     private final WindowLimiter registrations;
+    /** Password hashes run per username and per address, whatever their outcome; null when unlimited. */
+    private final WindowLimiter checksByUsername;
+    private final WindowLimiter checksByAddress;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
     static final int MAX_REMEMBERED_USERS = 100_000;
@@ -94,12 +97,22 @@ public final class AccountDirectory implements AccountService {
         this(accounts, tokens, config.pbkdf2Iterations(), Duration.ofHours(config.tokenTtlHours()),
                 config.maxFailuresPerUsername(), config.maxFailuresPerAddress(),
                 Duration.ofSeconds(config.failureWindowSeconds()), config.maxRegistrationsPerAddress(),
-                Duration.ofSeconds(config.registrationWindowSeconds()), System::currentTimeMillis);
+                Duration.ofSeconds(config.registrationWindowSeconds()), config.maxPasswordChecksPerUsername(),
+                config.maxPasswordChecksPerAddress(), Duration.ofSeconds(config.passwordCheckWindowSeconds()),
+                System::currentTimeMillis);
     }
 
     AccountDirectory(AccountStore accounts, TokenStore tokens, int iterations, Duration tokenTtl,
             int maxFailuresPerUsername, int maxFailuresPerAddress, Duration failureWindow,
             int maxRegistrationsPerAddress, Duration registrationWindow, LongSupplier clock) {
+        this(accounts, tokens, iterations, tokenTtl, maxFailuresPerUsername, maxFailuresPerAddress, failureWindow,
+                maxRegistrationsPerAddress, registrationWindow, 0, 0, Duration.ofMinutes(1), clock);
+    }
+
+    AccountDirectory(AccountStore accounts, TokenStore tokens, int iterations, Duration tokenTtl,
+            int maxFailuresPerUsername, int maxFailuresPerAddress, Duration failureWindow,
+            int maxRegistrationsPerAddress, Duration registrationWindow, int maxChecksPerUsername,
+            int maxChecksPerAddress, Duration checkWindow, LongSupplier clock) {
         this.accounts = accounts;
         this.tokens = tokens;
         this.hasher = new Pbkdf2PasswordHasher(iterations);
@@ -108,6 +121,10 @@ public final class AccountDirectory implements AccountService {
         this.byAddress = new WindowLimiter(maxFailuresPerAddress, failureWindow.toMillis(), clock);
         this.registrations = maxRegistrationsPerAddress > 0
                 ? new WindowLimiter(maxRegistrationsPerAddress, registrationWindow.toMillis(), clock) : null;
+        this.checksByUsername = maxChecksPerUsername > 0
+                ? new WindowLimiter(maxChecksPerUsername, checkWindow.toMillis(), clock) : null;
+        this.checksByAddress = maxChecksPerAddress > 0
+                ? new WindowLimiter(maxChecksPerAddress, checkWindow.toMillis(), clock) : null;
         this.clock = clock;
         this.housekeeping = Executors.newSingleThreadScheduledExecutor(r -> {
             Thread t = new Thread(r, "parley-accounts-housekeeping");
@@ -125,8 +142,10 @@ public final class AccountDirectory implements AccountService {
     private void housekeep() {
         byUsername.sweep();
         byAddress.sweep();
-        if (registrations != null) {
-            registrations.sweep();
+        for (WindowLimiter optional : new WindowLimiter[] {registrations, checksByUsername, checksByAddress}) {
+            if (optional != null) {
+                optional.sweep();
+            }
         }
         try {
             int purged = tokens.purgeExpired(clock.getAsLong());
@@ -170,13 +189,17 @@ public final class AccountDirectory implements AccountService {
         return accounts.findById(userId);
     }
 
-    /** Creates an account; one remote address may create {@code maxRegistrationsPerAddress} per window. */
+    /**
+     * Creates an account; one remote address may create {@code maxRegistrationsPerAddress} per window. The
+     * attempt is counted before anything is looked up or hashed, so a registration that fails later (a taken
+     * name, a value the store refuses) still counts.
+     */
     long register(String username, String password, String nickname, String address) {
         checkUsername(username);
         checkPassword(password);
         String nick = nickname == null ? username : nickname;
         checkLength("nickname", nick, MAX_NICKNAME);
-        long wait = registrations == null ? 0 : registrations.retryAfterMs(address);
+        long wait = registrations == null ? 0 : registrations.acquire(address);
         if (wait > 0) {
             throw ParleyException.rateLimited("Too many new accounts from this address; try again later.", wait);
         }
@@ -184,31 +207,60 @@ public final class AccountDirectory implements AccountService {
         if (accounts.findByUsername(username).isPresent()) {
             throw ParleyException.conflict("The username '" + username + "' is taken.");
         }
-        long id = accounts.create(username, hasher.hash(password), nick, clock.getAsLong())
+        acquireCheck(null, address);
+        return accounts.create(username, hasher.hash(password), nick, clock.getAsLong())
                 .orElseThrow(() -> ParleyException.conflict("The username '" + username + "' is taken."));
-        if (registrations != null) {
-            registrations.record(address);
-        }
-        return id;
     }
 
     Login login(String username, String password, String device, String address) {
         checkDevice(device);
-        String userKey = username.toLowerCase(Locale.ROOT);
-        refuseIfLimited(userKey, address);
-        Optional<Credentials> credentials = USERNAME.matcher(username).matches()
-                ? accounts.credentials(username) : Optional.empty();
+        boolean valid = USERNAME.matcher(username).matches();
+        // Only well-formed names are keys, so the limiters' maps hold nothing an attacker made up at will.
+        String userKey = valid ? username.toLowerCase(Locale.ROOT) : null;
+        acquireFailure(userKey, address);
+        acquireCheck(userKey, address);
+        Optional<Credentials> credentials = valid ? accounts.credentials(username) : Optional.empty();
         boolean ok = credentials.isPresent()
                 ? hasher.verify(password, credentials.get().passwordHash())
                 : verifyNothing(password);
         if (!ok) {
-            byUsername.record(userKey);
-            byAddress.record(address);
             throw ParleyException.unauthenticated("Wrong username or password.");
         }
         byUsername.clear(userKey);
+        byAddress.release(address);
         Credentials c = credentials.get();
         return issueToken(c.userId(), c.username(), device);
+    }
+
+    /**
+     * Counts a failed attempt before the hash runs, so that concurrent attempts cannot all pass a check made
+     * before any of them failed; a caller whose attempt succeeds takes it back.
+     */
+    private void acquireFailure(String userKey, String address) {
+        long wait = userKey == null ? 0 : byUsername.acquire(userKey);
+        if (wait == 0) {
+            wait = byAddress.acquire(address);
+            if (wait > 0 && userKey != null) {
+                byUsername.release(userKey);
+            }
+        }
+        if (wait > 0) {
+            throw ParleyException.rateLimited("Too many failed attempts; wait before trying again.", wait);
+        }
+    }
+
+    /** Counts a password hash about to run, right or wrong, per username and per address. */
+    private void acquireCheck(String userKey, String address) {
+        long wait = userKey == null || checksByUsername == null ? 0 : checksByUsername.acquire(userKey);
+        if (wait == 0 && checksByAddress != null) {
+            wait = checksByAddress.acquire(address);
+            if (wait > 0 && userKey != null && checksByUsername != null) {
+                checksByUsername.release(userKey);
+            }
+        }
+        if (wait > 0) {
+            throw ParleyException.rateLimited("Too many password checks; wait before trying again.", wait);
+        }
     }
 
     private boolean verifyNothing(String password) {
@@ -245,15 +297,16 @@ public final class AccountDirectory implements AccountService {
 
     void changePassword(Session session, String oldPassword, String newPassword, String address) {
         String userKey = session.username().toLowerCase(Locale.ROOT);
-        refuseIfLimited(userKey, address);
         checkPassword(newPassword);
+        acquireFailure(userKey, address);
+        acquireCheck(userKey, address);
         Credentials c = accounts.credentials(session.username())
                 .orElseThrow(() -> ParleyException.notFound("The account no longer exists."));
         if (!hasher.verify(oldPassword, c.passwordHash())) {
-            byUsername.record(userKey);
-            byAddress.record(address);
             throw ParleyException.unauthenticated("The old password is wrong.");
         }
+        byUsername.release(userKey);
+        byAddress.release(address);
         accounts.updatePasswordHash(c.userId(), hasher.hash(newPassword));
         int revoked = tokens.revokeAllExcept(c.userId(), session.tokenId());
         // Their tokens are gone; their open connections go too, or a stolen session would outlive the change.
@@ -290,13 +343,6 @@ public final class AccountDirectory implements AccountService {
         }
     }
 
-    private void refuseIfLimited(String userKey, String address) {
-        long wait = Math.max(byUsername.retryAfterMs(userKey), byAddress.retryAfterMs(address));
-        if (wait > 0) {
-            throw ParleyException.rateLimited("Too many failed attempts; wait before trying again.", wait);
-        }
-    }
-
     static void checkUsername(String username) {
         if (!USERNAME.matcher(username).matches()) {
             throw ParleyException.badRequest(
@@ -316,9 +362,14 @@ public final class AccountDirectory implements AccountService {
         }
     }
 
+    /**
+     * Counted as every store counts it: in UTF-16 units, as H2 does (MySQL counts code points, which are never
+     * more), so a value that passes always fits its column; an emoji outside the BMP counts as two.
+     */
     static void checkLength(String field, String value, int max) {
-        if (value != null && value.codePointCount(0, value.length()) > max) {
-            throw ParleyException.badRequest("The " + field + " may be at most " + max + " characters.");
+        if (value != null && value.length() > max) {
+            throw ParleyException.badRequest("The " + field + " may be at most " + max
+                    + " characters (an emoji may count as two).");
         }
     }
 }

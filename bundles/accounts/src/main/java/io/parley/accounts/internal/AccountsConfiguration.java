@@ -27,4 +27,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "The window new accounts are counted in, in seconds")
     int registrationWindowSeconds() default 3600;
+
+    @AttributeDefinition(description = "Password checks (LOGIN, PASSWORD_CHANGE, each a PBKDF2 hash) per username "
+            + "within the check window, successful or not, before RATE_LIMITED; 0 for no limit")
+    int maxPasswordChecksPerUsername() default 10;
+
+    @AttributeDefinition(description = "Password hashes (REGISTER, LOGIN, PASSWORD_CHANGE) per remote address within "
+            + "the check window before RATE_LIMITED; 0 for no limit")
+    int maxPasswordChecksPerAddress() default 120;
+
+    @AttributeDefinition(description = "The window password checks are counted in, in seconds")
+    int passwordCheckWindowSeconds() default 60;
 }

@@ -36,6 +36,34 @@ final class WindowLimiter {
         }
     }
 
+    /**
+     * Counts an event for the key if it is under the limit, in one step, so that concurrent callers cannot all
+     * pass a check made before any of them recorded: 0 when counted, else the milliseconds to wait (and nothing
+     * is counted).
+     */
+    long acquire(String key) {
+        Deque<Long> times = events.computeIfAbsent(key, k -> new ArrayDeque<>());
+        synchronized (times) {
+            long now = clock.getAsLong();
+            expire(times, now);
+            if (times.size() >= max) {
+                return Math.max(1, times.peekFirst() + windowMs - now);
+            }
+            times.addLast(now);
+            return 0;
+        }
+    }
+
+    /** Takes back the newest event of the key, counted by {@link #acquire} for an attempt that did not fail. */
+    void release(String key) {
+        Deque<Long> times = events.get(key);
+        if (times != null) {
+            synchronized (times) {
+                times.pollLast();
+            }
+        }
+    }
+
     void record(String key) {
         Deque<Long> times = events.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (times) {

@@ -147,9 +147,72 @@ class AccountDirectoryTest {
     @Test
     void profileFieldsAreLimited() {
         long id = directory.register("ivy", "password1", null, "10.0.0.1");
-        directory.updateProfile(id, null, "😀".repeat(256), null);
-        assertEquals("😀".repeat(256), directory.findById(id).orElseThrow().signature(), "counted in characters");
+        directory.updateProfile(id, null, "😀".repeat(128), null);
+        assertEquals("😀".repeat(128), directory.findById(id).orElseThrow().signature());
+        assertStatus(Status.BAD_REQUEST, () -> directory.updateProfile(id, null, "😀".repeat(129), null));
         assertStatus(Status.BAD_REQUEST, () -> directory.updateProfile(id, null, "x".repeat(257), null));
         assertStatus(Status.BAD_REQUEST, () -> directory.updateProfile(id, null, null, "x".repeat(513)));
+    }
+
+    @Test
+    void aRegistrationIsCountedBeforeTheHashEvenWhenItFails() {
+        directory.register("taken", "password1", null, "10.0.0.20");
+        // Bad input costs nothing and is not counted; a taken name is, like any attempt that reaches the store.
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("nick", "password1", "😀".repeat(33), "10.0.0.21"));
+        for (int i = 0; i < 4; i++) {
+            assertStatus(Status.CONFLICT, () -> directory.register("taken", "password1", null, "10.0.0.21"));
+        }
+        assertStatus(Status.RATE_LIMITED, () -> directory.register("fresh", "password1", null, "10.0.0.21"));
+    }
+
+    @Test
+    void passwordChecksArePerUsernameAndAddressWhateverTheirOutcome() {
+        AccountDirectory limited = new AccountDirectory(stores, stores, 1000, Duration.ofHours(1), 100, 100,
+                Duration.ofMinutes(5), 0, Duration.ofHours(1), 3, 4, Duration.ofMinutes(1), now::get);
+        try {
+            limited.register("kim", "password1", null, "10.0.0.30");
+            for (int i = 0; i < 3; i++) {
+                limited.login("kim", "password1", "pc", "10.0.0.31");
+            }
+            ParleyException e = assertStatus(Status.RATE_LIMITED, () -> limited.login("kim", "password1", "pc", "10.0.0.32"));
+            assertTrue(e.retryAfterMs() > 0);
+            limited.register("lee", "password1", null, "10.0.0.40");
+            limited.login("lee", "password1", "pc", "10.0.0.31");
+            assertStatus(Status.RATE_LIMITED, () -> limited.login("lee", "password1", "pc", "10.0.0.31"));
+            now.addAndGet(Duration.ofMinutes(1).toMillis());
+            limited.login("kim", "password1", "pc", "10.0.0.33");
+        } finally {
+            limited.deactivate();
+        }
+    }
+
+    @Test
+    void concurrentWrongPasswordsGetNoMoreTriesThanTheLimit() throws Exception {
+        directory.register("mia", "password1", null, "10.0.0.50");
+        int threads = 16;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        java.util.concurrent.CountDownLatch start = new java.util.concurrent.CountDownLatch(1);
+        java.util.List<java.util.concurrent.Future<Status>> results = new java.util.ArrayList<>();
+        for (int i = 0; i < threads; i++) {
+            String address = "10.1.0." + i;
+            results.add(pool.submit(() -> {
+                start.await();
+                try {
+                    directory.login("mia", "wrong-pass", "pc", address);
+                    return Status.OK;
+                } catch (ParleyException e) {
+                    return e.status();
+                }
+            }));
+        }
+        start.countDown();
+        int wrong = 0;
+        for (var r : results) {
+            if (r.get() == Status.UNAUTHENTICATED) {
+                wrong++;
+            }
+        }
+        pool.shutdown();
+        assertEquals(3, wrong, "guesses that reached the hash");
     }
 }

@@ -3,6 +3,7 @@ package io.parley.storage.jdbc.internal;
 import com.zaxxer.hikari.HikariConfig;
 import com.zaxxer.hikari.HikariDataSource;
 import io.parley.api.ParleyException;
+import io.parley.protocol.Status;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
@@ -170,7 +171,8 @@ public final class JdbcDatabase {
      */
     private RuntimeException failed(SQLException e) {
         RuntimeException translated = translate(e);
-        if (translated instanceof ParleyException && pool.getHikariPoolMXBean() != null) {
+        if (translated instanceof ParleyException p && p.status() == Status.UNAVAILABLE
+                && pool.getHikariPoolMXBean() != null) {
             LOG.warn("Lost the database connection ({}); replacing the pool's connections", e.getMessage());
             pool.getHikariPoolMXBean().softEvictConnections();
         }
@@ -188,11 +190,15 @@ public final class JdbcDatabase {
     }
 
     /**
-     * A lost or refused connection answers UNAVAILABLE (a retry is safe); anything else is a bug or a broken
-     * database and surfaces as INTERNAL through the transport, which logs it.
+     * A lost or refused connection answers UNAVAILABLE (a retry is safe); a value longer than its column
+     * (SQLState 22001) is the client's BAD_REQUEST, which the callers' length checks should have caught; anything
+     * else is a bug or a broken database and surfaces as INTERNAL through the transport, which logs it.
      */
     static RuntimeException translate(SQLException e) {
         String state = e.getSQLState();
+        if ("22001".equals(state)) {
+            return ParleyException.badRequest("A value is longer than this server stores.");
+        }
         if (e instanceof SQLTransientConnectionException || e instanceof SQLNonTransientConnectionException
                 || (state != null && state.startsWith("08"))) {
             return ParleyException.unavailable("The database is unavailable; retry shortly.", e);

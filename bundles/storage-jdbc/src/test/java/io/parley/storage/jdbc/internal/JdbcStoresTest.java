@@ -2,11 +2,14 @@ package io.parley.storage.jdbc.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.parley.api.ParleyException;
 import io.parley.api.account.Account;
 import io.parley.api.store.ProfileChange;
 import io.parley.api.store.StoredToken;
+import io.parley.protocol.Status;
 import java.nio.file.Path;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
@@ -49,6 +52,18 @@ class JdbcStoresTest {
         assertEquals(id.getAsLong(), a.id());
         assertEquals("hash", accounts.credentials("aLiCe").orElseThrow().passwordHash());
         assertTrue(accounts.findById(id.getAsLong() + 1000).isEmpty());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void aValueLongerThanItsColumnIsTheClientsBadRequest(String backend) {
+        open(backend);
+        // 64 emoji: 64 characters to MySQL, 128 UTF-16 units to H2's VARCHAR(64); neither stores 65 letters.
+        String tooLong = "x".repeat(65);
+        ParleyException e = assertThrows(ParleyException.class, () -> accounts.create("carl", "h", tooLong, 1L));
+        assertEquals(Status.BAD_REQUEST, e.status());
+        long id = accounts.create("carl", "h", "Carl", 1L).orElseThrow();
+        assertEquals("Carl", accounts.findById(id).orElseThrow().nickname(), "the connection pool still serves");
     }
 
     @ParameterizedTest(name = "{0}")

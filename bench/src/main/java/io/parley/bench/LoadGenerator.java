@@ -210,7 +210,12 @@ public final class LoadGenerator {
             receive(user(name), false);
             names.add(name);
         }
-        long groupId = sender.createGroup("bench" + members, names).get(60, TimeUnit.SECONDS);
+        // One request names at most maxNamedPerRequest (50 by default) members.
+        long groupId = sender.createGroup("bench" + members, names.subList(0, Math.min(50, names.size())))
+                .get(60, TimeUnit.SECONDS);
+        for (int from = 50; from < names.size(); from += 50) {
+            sender.addMembers(groupId, names.subList(from, Math.min(from + 50, names.size()))).get(60, TimeUnit.SECONDS);
+        }
         long intervalNs = TimeUnit.SECONDS.toNanos(1) / rate;
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         groupLoop(sender, groupId, System.nanoTime(), intervalNs, end);

@@ -35,7 +35,9 @@ final class Distribution implements AutoCloseable {
         }
         port = freePort();
         setConfig("io.parley.transport", "port", Integer.toString(port));
-        // Every test client comes from 127.0.0.1: the per-address limits are tested in AccountDirectoryTest.
+        // Every test client comes from 127.0.0.1 and sends as fast as it can: the limits are tested in LimitsIT.
+        setConfig("io.parley.transport", "userRates", "");
+        setConfig("io.parley.transport", "maxConnectionsPerAddress", "0");
         setConfig("io.parley.accounts", "maxRegistrationsPerAddress", "0");
         setConfig("io.parley.accounts", "maxPasswordChecksPerAddress", "0");
     }

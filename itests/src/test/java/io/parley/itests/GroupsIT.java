@@ -48,6 +48,7 @@ public class GroupsIT extends ParleyTestSupport {
     protected Option[] extraOptions() {
         return new Option[] {newConfiguration("io.parley.groups")
                 .put("maxMembers", Integer.toString(CAP))
+                .put("maxNamedPerRequest", "100")
                 .put("idleEvictSeconds", "2")
                 .put("sweepSeconds", "1")
                 .asOption()};
@@ -198,6 +199,9 @@ public class GroupsIT extends ParleyTestSupport {
         List<String> u = users("cap", CAP + 1);
         ParleyClient owner = as(u.get(0));
         assertEquals(Status.FORBIDDEN, statusOf(owner.createGroup("too big", u.subList(1, CAP + 1))));
+        // One request names at most maxNamedPerRequest (here 100), refused before any name is looked up.
+        assertEquals(Status.BAD_REQUEST, statusOf(owner.createGroup("too many named",
+                java.util.Collections.nCopies(101, unique("nobody")))));
         long id = await(owner.createGroup("full", u.subList(1, CAP - 1)));
         assertEquals(Status.FORBIDDEN, statusOf(owner.addMembers(id, u.subList(CAP - 1, CAP + 1))));
         await(owner.addMembers(id, List.of(u.get(CAP - 1))));

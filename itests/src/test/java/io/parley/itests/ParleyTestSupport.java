@@ -73,6 +73,9 @@ public abstract class ParleyTestSupport {
                         .put("heartbeatReadIdleSeconds", Integer.toString(READ_IDLE_SECONDS))
                         .put("heartbeatMisses", Integer.toString(MISSES))
                         .put("maxPendingPerConnection", "64")
+                        // Test users send as fast as they can from 127.0.0.1; LimitsIT tests the limits.
+                        .put("userRates", "")
+                        .put("maxConnectionsPerAddress", "0")
                         .putAll(new HashMap<>(transportExtras()))
                         .asOption(),
                 storage(data),

@@ -24,6 +24,7 @@ import java.util.Base64;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -58,6 +59,8 @@ public final class AccountDirectory implements AccountService {
     static final int MIN_PASSWORD = 8;
     static final int MAX_PASSWORD = 1024;
     static final int MAX_NICKNAME = 64;
+    /** When a refused device may try again: a guess, as devices log out whenever their users like. */
+    private static final long DEVICE_RETRY_MS = 60_000;
     static final int MAX_SIGNATURE = 256;
     static final int MAX_AVATAR = 512;
 
@@ -76,6 +79,7 @@ public final class AccountDirectory implements AccountService {
     /** Password hashes run per username and per address, whatever their outcome; null when unlimited. */
     private final WindowLimiter checksByUsername;
     private final WindowLimiter checksByAddress;
+    private volatile int maxDevices;
     private final LongSupplier clock;
     private final SecureRandom random = new SecureRandom();
     static final int MAX_REMEMBERED_USERS = 100_000;
@@ -100,6 +104,7 @@ public final class AccountDirectory implements AccountService {
                 Duration.ofSeconds(config.registrationWindowSeconds()), config.maxPasswordChecksPerUsername(),
                 config.maxPasswordChecksPerAddress(), Duration.ofSeconds(config.passwordCheckWindowSeconds()),
                 System::currentTimeMillis);
+        maxDevices = config.maxDevicesPerUser();
     }
 
     AccountDirectory(AccountStore accounts, TokenStore tokens, int iterations, Duration tokenTtl,
@@ -229,6 +234,7 @@ public final class AccountDirectory implements AccountService {
         byUsername.clear(userKey);
         byAddress.release(address);
         Credentials c = credentials.get();
+        refuseOneDeviceTooMany(c.userId(), device);
         return issueToken(c.userId(), c.username(), device);
     }
 
@@ -263,6 +269,24 @@ public final class AccountDirectory implements AccountService {
         }
     }
 
+    /**
+     * Each logged-in device gets every notice of its user and keeps a cursor: a user may not log in more
+     * devices at once than {@code maxDevicesPerUser}. The same device again is fine: it replaces its older
+     * connection.
+     */
+    private void refuseOneDeviceTooMany(long userId, String device) {
+        PushService sessions = push;
+        int max = maxDevices;
+        if (max <= 0 || sessions == null) {
+            return;
+        }
+        Set<String> online = sessions.devices(userId);
+        if (online.size() >= max && !online.contains(device)) {
+            throw ParleyException.rateLimited("At most " + max + " devices may be logged in at once; log one out "
+                    + "first.", DEVICE_RETRY_MS);
+        }
+    }
+
     private boolean verifyNothing(String password) {
         hasher.verifyNothing(password);
         return false;
@@ -276,6 +300,7 @@ public final class AccountDirectory implements AccountService {
                 .orElseThrow(() -> ParleyException.unauthenticated("The token is invalid, expired or revoked."));
         Account account = accounts.findById(stored.userId())
                 .orElseThrow(() -> ParleyException.unauthenticated("The token is invalid, expired or revoked."));
+        refuseOneDeviceTooMany(account.id(), device);
         return new Login(new Session(account.id(), account.username(), device, stored.tokenId()), token);
     }
 

@@ -38,4 +38,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "The window password checks are counted in, in seconds")
     int passwordCheckWindowSeconds() default 60;
+
+    @AttributeDefinition(description = "Devices one user may have logged in at once on this node; a LOGIN or RESUME "
+            + "of one more answers RATE_LIMITED (the same device again replaces its older connection); 0 for no "
+            + "limit")
+    int maxDevicesPerUser() default 10;
 }

@@ -57,6 +57,7 @@ public final class GroupDirectory implements GroupService {
     private final MessageService messages;
     private final AccountService accounts;
     private final int maxMembers;
+    private final int maxNamed;
     private final GroupCache cache;
     private final GroupRuleChain rules = new GroupRuleChain();
     private final LongSupplier clock;
@@ -66,16 +67,17 @@ public final class GroupDirectory implements GroupService {
     @Activate
     public GroupDirectory(GroupsConfiguration config, @Reference GroupStore store,
             @Reference MessageService messages, @Reference AccountService accounts) {
-        this(store, messages, accounts, config.maxMembers(), TimeUnit.SECONDS.toMillis(config.idleEvictSeconds()),
-                config.sweepSeconds(), System::currentTimeMillis);
+        this(store, messages, accounts, config.maxMembers(), config.maxNamedPerRequest(),
+                TimeUnit.SECONDS.toMillis(config.idleEvictSeconds()), config.sweepSeconds(), System::currentTimeMillis);
     }
 
-    GroupDirectory(GroupStore store, MessageService messages, AccountService accounts, int maxMembers,
+    GroupDirectory(GroupStore store, MessageService messages, AccountService accounts, int maxMembers, int maxNamed,
             long idleEvictMs, long sweepSeconds, LongSupplier clock) {
         this.store = store;
         this.messages = messages;
         this.accounts = accounts;
         this.maxMembers = maxMembers;
+        this.maxNamed = maxNamed;
         this.clock = clock;
         this.cache = new GroupCache(idleEvictMs, clock);
         for (int i = 0; i < locks.length; i++) {
@@ -323,7 +325,14 @@ public final class GroupDirectory implements GroupService {
     }
 
     /** Usernames to users, duplicates dropped; NOT_FOUND naming every unknown one. */
+    /**
+     * The users named, each once; NOT_FOUND naming the unknown ones. At most {@code maxNamedPerRequest} names:
+     * each may cost a database lookup, and the answer would otherwise enumerate usernames in bulk.
+     */
     private List<UserRef> resolve(List<String> usernames) {
+        if (usernames.size() > maxNamed) {
+            throw ParleyException.badRequest("Name at most " + maxNamed + " members in one request.");
+        }
         List<UserRef> found = new ArrayList<>();
         List<String> unknown = new ArrayList<>();
         for (String name : new LinkedHashSet<>(usernames)) {

@@ -9,6 +9,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Most members a discussion group may have (features may set their own)")
     int maxMembers() default 200;
 
+    @AttributeDefinition(description = "Most usernames one GROUP_CREATE, GROUP_ADD or GROUP_REMOVE may name; more "
+            + "answer BAD_REQUEST")
+    int maxNamedPerRequest() default 50;
+
     @AttributeDefinition(description = "Longest group message text, in characters")
     int maxTextLength() default 4096;
 

@@ -7,6 +7,7 @@ import io.parley.api.handler.Empty;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.serialization.Payload;
 import io.parley.api.serialization.Serializer;
+import io.parley.api.session.Session;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Sign;
 import io.parley.protocol.Status;
@@ -24,6 +25,7 @@ final class Dispatcher {
 
     private final ServiceSlot<Serializer> serializer;
     private final HandlerRegistry handlers;
+    private final UserRates userRates;
     private final int maxBody;
     private final long serviceWaitMs;
 
@@ -32,9 +34,11 @@ final class Dispatcher {
      * @param serviceWaitMs how long a request on a worker waits for the serializer while its bundle is being
      *     updated, before its connection is closed
      */
-    Dispatcher(ServiceSlot<Serializer> serializer, HandlerRegistry handlers, int maxBody, long serviceWaitMs) {
+    Dispatcher(ServiceSlot<Serializer> serializer, HandlerRegistry handlers, UserRates userRates, int maxBody,
+            long serviceWaitMs) {
         this.serializer = serializer;
         this.handlers = handlers;
+        this.userRates = userRates;
         this.maxBody = maxBody;
         this.serviceWaitMs = serviceWaitMs;
     }
@@ -131,9 +135,15 @@ final class Dispatcher {
         try {
             Payload payload = s.parse(frame.body());
             id = payload.id();
-            if (connection.session().isEmpty() && !Types.allowedBeforeLogin(frame.type())) {
+            Session session = connection.session().orElse(null);
+            if (session == null && !Types.allowedBeforeLogin(frame.type())) {
                 throw ParleyException.unauthenticated("Log in first: only PING, REGISTER, LOGIN and RESUME "
                         + "are allowed before login.");
+            }
+            long wait = session == null ? 0 : userRates.take(session.userId(), frame.type());
+            if (wait > 0) {
+                throw ParleyException.rateLimited("Too many " + Types.name(frame.type())
+                        + " requests; wait before sending more.", wait);
             }
             RequestHandler handler = handlers.get(frame.type());
             if (handler == null) {

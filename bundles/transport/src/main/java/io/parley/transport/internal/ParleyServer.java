@@ -72,6 +72,8 @@ public final class ParleyServer {
             throws InterruptedException {
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-accept", true));
         io = new NioEventLoopGroup(ioThreads(config), new DefaultThreadFactory("parley-io", true));
+        UserRates userRates = userRates(config);
+        io.scheduleAtFixedRate(userRates::sweep, 1, 1, TimeUnit.MINUTES);
         AtomicInteger workerNumber = new AtomicInteger();
         workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -79,7 +81,8 @@ public final class ParleyServer {
                     t.setDaemon(true);
                     return t;
                 });
-        Dispatcher dispatcher = new Dispatcher(serializer, handlers, config.maxBody(), config.serviceWaitMs());
+        Dispatcher dispatcher = new Dispatcher(serializer, handlers, userRates, config.maxBody(),
+                config.serviceWaitMs());
         try {
             listener = new ServerBootstrap()
                     .group(boss, io)
@@ -89,6 +92,7 @@ public final class ParleyServer {
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                     .childHandler(new ParleyServerInitializer(config, dispatcher, sessions, workers, connections,
+                            new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress()),
                             tls(config)))
                     .bind(config.host(), config.port())
                     .sync()
@@ -99,6 +103,17 @@ public final class ParleyServer {
         }
         LOG.info("Parley listening on {}:{}{}", config.host(), port(),
                 config.tlsCertificateFile().isBlank() ? "" : " (TLS)");
+    }
+
+    /** The configured per-user rates; the defaults, with an ERROR line, when the setting cannot be read. */
+    static UserRates userRates(TransportConfiguration config) {
+        try {
+            return new UserRates(config.userRates(), System::nanoTime);
+        } catch (IllegalArgumentException e) {
+            LOG.error("userRates refused ({}); using the defaults: {}", e.getMessage(),
+                    TransportConfiguration.DEFAULT_USER_RATES);
+            return new UserRates(TransportConfiguration.DEFAULT_USER_RATES, System::nanoTime);
+        }
     }
 
     /** The TLS context when a certificate and key are configured, else null (plain TCP). */

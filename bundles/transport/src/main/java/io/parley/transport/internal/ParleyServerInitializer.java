@@ -10,6 +10,8 @@ import io.parley.protocol.codec.FrameDecoder;
 import io.parley.protocol.codec.FrameEncoder;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Wires a connection's pipeline: TLS when configured, read-idle timer, bounded decoder, encoder, then the
@@ -17,26 +19,35 @@ import java.util.concurrent.TimeUnit;
  */
 final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
 
+    private static final Logger LOG = LoggerFactory.getLogger(ParleyServerInitializer.class);
+
     private final TransportConfiguration config;
     private final Dispatcher dispatcher;
     private final SessionRegistry sessions;
     private final Executor workers;
     private final ChannelGroup connections;
+    private final ConnectionLimits limits;
     private final SslContext tls;
 
     /** {@code tls} null for plain TCP. */
     ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, SessionRegistry sessions,
-            Executor workers, ChannelGroup connections, SslContext tls) {
+            Executor workers, ChannelGroup connections, ConnectionLimits limits, SslContext tls) {
         this.config = config;
         this.dispatcher = dispatcher;
         this.sessions = sessions;
         this.workers = workers;
         this.connections = connections;
+        this.limits = limits;
         this.tls = tls;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
+        if (!limits.admit(ch)) {
+            LOG.debug("Refused a connection from {}: too many open", ch.remoteAddress());
+            ch.close();
+            return;
+        }
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (tls != null) {

@@ -46,4 +46,20 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "TLS: the certificate's private key, an unencrypted PKCS#8 PEM file "
             + "(BEGIN PRIVATE KEY)")
     String tlsPrivateKeyFile() default "";
+
+    @AttributeDefinition(description = "Open connections in all, logged in or not; a connection beyond is closed "
+            + "when accepted; 0 for no limit")
+    int maxConnections() default 100000;
+
+    @AttributeDefinition(description = "Open connections from one remote address; a connection beyond is closed "
+            + "when accepted; 0 for no limit")
+    int maxConnectionsPerAddress() default 100;
+
+    @AttributeDefinition(description = "Requests one user may send, over all its connections on this node: "
+            + "TYPE:COUNT/SECONDS, comma-separated (TYPE a name or a code); a burst of COUNT, refilled at COUNT "
+            + "per SECONDS; beyond, RATE_LIMITED with retryAfterMs. Empty: no limit")
+    String userRates() default DEFAULT_USER_RATES;
+
+    String DEFAULT_USER_RATES = "MSG_SEND:60/10, GROUP_SEND:60/10, FRIEND_ADD:30/3600, GROUP_CREATE:20/3600, "
+            + "GROUP_JOIN:30/3600";
 }

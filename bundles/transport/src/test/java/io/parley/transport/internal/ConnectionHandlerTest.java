@@ -97,7 +97,7 @@ class ConnectionHandlerTest {
                 return true;
             }
         });
-        Dispatcher dispatcher = new Dispatcher(serializer, handlers, Frame.DEFAULT_MAX_BODY, 2000);
+        Dispatcher dispatcher = new Dispatcher(serializer, handlers, new UserRates("", System::nanoTime), Frame.DEFAULT_MAX_BODY, 2000);
         LocalAddress address = new LocalAddress("parley-" + System.nanoTime());
         new ServerBootstrap().group(loops).channel(LocalServerChannel.class)
                 .childHandler(new ChannelInitializer<LocalChannel>() {

@@ -1,0 +1,61 @@
+package io.parley.transport.internal;
+
+import io.netty.channel.Channel;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Open connections, in total and per remote address, with a cap on each (0: none). A connection over either is
+ * closed as soon as it is accepted, before it is read: one client cannot take every socket, and a crowd of
+ * them cannot take the server's memory.
+ */
+final class ConnectionLimits {
+
+    private final int maxTotal;
+    private final int maxPerAddress;
+    private final AtomicInteger total = new AtomicInteger();
+    private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+
+    ConnectionLimits(int maxTotal, int maxPerAddress) {
+        this.maxTotal = maxTotal;
+        this.maxPerAddress = maxPerAddress;
+    }
+
+    /** Counts the channel in, and out again when it closes; false (and nothing counted) when it is over a cap. */
+    boolean admit(Channel channel) {
+        if (maxTotal > 0 && total.incrementAndGet() > maxTotal) {
+            total.decrementAndGet();
+            return false;
+        }
+        if (maxTotal <= 0) {
+            total.incrementAndGet();
+        }
+        InetAddress address = channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
+        if (address != null) {
+            int now = perAddress.computeIfAbsent(address, k -> new AtomicInteger()).incrementAndGet();
+            if (maxPerAddress > 0 && now > maxPerAddress) {
+                release(address);
+                total.decrementAndGet();
+                return false;
+            }
+        }
+        channel.closeFuture().addListener(f -> {
+            total.decrementAndGet();
+            if (address != null) {
+                release(address);
+            }
+        });
+        return true;
+    }
+
+    private void release(InetAddress address) {
+        perAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
+    }
+
+    int open() {
+        return total.get();
+    }
+}

@@ -13,4 +13,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Sync each write to the disk before answering, so that an acknowledged "
             + "message survives a power loss, not only a crash of the process")
     boolean fsync() default true;
+
+    @AttributeDefinition(description = "Appends and acks that may wait for the writer; beyond, requests answer "
+            + "UNAVAILABLE until the disk catches up. Applies at the next start")
+    int maxQueuedWrites() default 65536;
 }

@@ -73,7 +73,8 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     private final Long2LongOpenHashMap cids = new Long2LongOpenHashMap();
     private long lastMsgId;
 
-    private final BlockingQueue<Object> queue = new LinkedBlockingQueue<>();
+    /** Bounded: appends wait for their write, but acks do not, and a disk that falls behind must not fill the heap. */
+    private final BlockingQueue<Object> queue;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
     private final Thread writer;
@@ -82,14 +83,19 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
 
     @Activate
     public LogMessageStore(LogConfiguration config) {
-        this(Path.of(config.directory()), config.fsync());
+        this(Path.of(config.directory()), config.fsync(), config.maxQueuedWrites());
+    }
+
+    public LogMessageStore(Path dir, boolean fsync) {
+        this(dir, fsync, 65536);
     }
 
     /**
      * Opens (or creates) the log in {@code dir}. When it cannot be read, the store still starts and answers
      * UNAVAILABLE, so that messages never silently go to another store while this one holds them.
      */
-    public LogMessageStore(Path dir, boolean fsync) {
+    public LogMessageStore(Path dir, boolean fsync, int maxQueuedWrites) {
+        this.queue = new LinkedBlockingQueue<>(Math.max(1, maxQueuedWrites));
         this.fsync = fsync;
         this.dir = dir.toAbsolutePath();
         Journal opened = null;
@@ -202,8 +208,8 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         if (journal == null) {
             return;
         }
-        queue.add(STOP);
         try {
+            queue.put(STOP); // waits while the queue is full: the writer is draining it
             writer.join();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -244,7 +250,9 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     private void enqueue(Object write) {
         synchronized (lifecycle) {
             checkOpen();
-            queue.add(write);
+            if (!queue.offer(write)) {
+                throw ParleyException.unavailable("The message log is behind with its writes; retry shortly.", null);
+            }
         }
     }
 
@@ -284,6 +292,11 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     @Override
     public void ack(long userId, String device, long seq) {
         Cursor cursor = new Cursor(userId, device);
+        Long current = cursors.get(cursor);
+        if (seq <= (current == null ? 0 : current)) {
+            checkOpen();
+            return; // the cursor would not move: nothing to write, or the log would grow with every repeat
+        }
         enqueue(new Ack(cursor, seq));
         cursors.merge(cursor, seq, Math::max);
     }

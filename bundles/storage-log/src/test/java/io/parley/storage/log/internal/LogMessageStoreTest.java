@@ -247,4 +247,38 @@ class LogMessageStoreTest {
         store.close();
         assertEquals(501, open().lastSeq(2));
     }
+
+    /** The offset after the last byte that is not zero: where the records end, in a file written ahead with zeros. */
+    private static long usedBytes(Path file) throws IOException {
+        byte[] bytes = Files.readAllBytes(file);
+        int end = bytes.length;
+        while (end > 0 && bytes[end - 1] == 0) {
+            end--;
+        }
+        return end;
+    }
+
+    private long logOf(Path folder, int repeatedAcks) throws IOException {
+        LogMessageStore store = new LogMessageStore(folder, true);
+        opened.add(store);
+        direct(store, 1, 2, "one", "c1");
+        store.ack(2, "pc", 1);
+        for (int i = 0; i < repeatedAcks; i++) {
+            store.ack(2, "pc", i % 2); // 0 and 1: neither moves the cursor
+        }
+        direct(store, 1, 2, "two", "c2");
+        store.close();
+        long used = usedBytes(folder.resolve(Journal.FILE));
+        LogMessageStore reopened = new LogMessageStore(folder, true);
+        opened.add(reopened);
+        assertEquals(1, reopened.acked(2, "pc"));
+        return used;
+    }
+
+    @Test
+    void anAckThatDoesNotMoveTheCursorWritesNothing() throws IOException {
+        long once = logOf(dir.resolve("once"), 0);
+        long repeated = logOf(dir.resolve("repeated"), 2000);
+        assertEquals(once, repeated, "2,000 acks that moved no cursor added nothing to the log");
+    }
 }

@@ -70,4 +70,17 @@ public class OperatorCommandsIT extends ParleyTestSupport {
         });
         assertEquals("No session of 'nobody_here' on this node.", run("parley:kick nobody_here").trim());
     }
+
+    @Test
+    public void telnetdListensOnLoopbackOnly() throws Exception {
+        for (String address : new String[] {"0.0.0.0", "192.0.2.1", "::"}) {
+            try {
+                run("telnetd -i " + address + " -p 0 start");
+                throw new AssertionError("telnetd accepted " + address);
+            } catch (IllegalArgumentException e) {
+                assertTrue(e.getMessage(), e.getMessage().contains("127.0.0.1"));
+            }
+        }
+        assertTrue(run("telnetd status"), run("telnetd status").contains("telnetd"));
+    }
 }

@@ -1,5 +1,6 @@
 package io.parley.itests;
 
+import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
@@ -96,6 +97,43 @@ public class TlsIT extends ParleyTestSupport {
                 assertTrue("no Parley frame in clear text", n == 0 || buffer[0] != 'P');
             }
             await(good.ping());
+        }
+    }
+
+    /** Handshakes with TLS 1.2 offering one suite, trusting the test certificate; the suite agreed, or null. */
+    private static String handshake(String suite) throws Exception {
+        javax.net.ssl.TrustManagerFactory trust = javax.net.ssl.TrustManagerFactory.getInstance(
+                javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        store.load(null, null);
+        try (InputStream pem = java.nio.file.Files.newInputStream(material("server-cert.pem"))) {
+            store.setCertificateEntry("server", java.security.cert.CertificateFactory.getInstance("X.509")
+                    .generateCertificate(pem));
+        }
+        trust.init(store);
+        javax.net.ssl.SSLContext context = javax.net.ssl.SSLContext.getInstance("TLSv1.2");
+        context.init(null, trust.getTrustManagers(), null);
+        try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) context.getSocketFactory()
+                .createSocket("127.0.0.1", port())) {
+            socket.setSoTimeout(10_000);
+            org.junit.Assume.assumeTrue(suite + " is not one this JDK offers",
+                    java.util.Arrays.asList(socket.getSupportedCipherSuites()).contains(suite));
+            socket.setEnabledProtocols(new String[] {"TLSv1.2"});
+            socket.setEnabledCipherSuites(new String[] {suite});
+            socket.startHandshake();
+            return socket.getSession().getCipherSuite();
+        } catch (SSLException | java.net.SocketException e) {
+            return null;
+        }
+    }
+
+    @Test
+    public void onlyForwardSecretAeadSuitesAreAgreed() throws Exception {
+        awaitServer();
+        assertEquals("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256", handshake("TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256"));
+        for (String weak : new String[] {"TLS_RSA_WITH_AES_128_GCM_SHA256", "TLS_RSA_WITH_AES_256_CBC_SHA256",
+                "TLS_ECDHE_RSA_WITH_AES_128_CBC_SHA256", "TLS_ECDHE_RSA_WITH_AES_256_CBC_SHA"}) {
+            assertEquals(weak + " was agreed", null, handshake(weak));
         }
     }
 }

@@ -11,12 +11,14 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.serialization.Serializer;
 import java.io.File;
 import java.net.InetSocketAddress;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -116,6 +118,16 @@ public final class ParleyServer {
         }
     }
 
+    /**
+     * Forward secrecy and authenticated encryption only: TLS 1.3's suites, and TLS 1.2's ECDHE with AES-GCM or
+     * ChaCha20-Poly1305. Netty's default list also offers static-RSA key exchange and CBC suites.
+     */
+    static final List<String> CIPHERS = List.of(
+            "TLS_AES_128_GCM_SHA256", "TLS_AES_256_GCM_SHA384", "TLS_CHACHA20_POLY1305_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256", "TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256",
+            "TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384", "TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384",
+            "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
+
     /** The TLS context when a certificate and key are configured, else null (plain TCP). */
     static SslContext tls(TransportConfiguration config) {
         String certificate = config.tlsCertificateFile().trim();
@@ -129,6 +141,7 @@ public final class ParleyServer {
         try {
             return SslContextBuilder.forServer(new File(certificate), new File(key))
                     .protocols("TLSv1.3", "TLSv1.2")
+                    .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
                     .build();
         } catch (SSLException | IllegalArgumentException e) {
             throw new IllegalArgumentException("Cannot use the TLS certificate " + certificate + " and key " + key

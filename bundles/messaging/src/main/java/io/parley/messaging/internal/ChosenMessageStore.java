@@ -10,6 +10,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
@@ -45,8 +48,16 @@ public final class ChosenMessageStore implements MessageStore {
     /** Set while SCR unbinds the stores because this component stops: no store "went away" then. */
     private volatile boolean stopping;
 
+    /** The framework, to tell a store that goes away on its own from every store stopping with the server. */
+    private final Bundle framework;
+
     @Activate
-    public ChosenMessageStore(StorageConfiguration config) {
+    public ChosenMessageStore(StorageConfiguration config, BundleContext context) {
+        this(config, context.getBundle(Constants.SYSTEM_BUNDLE_LOCATION));
+    }
+
+    ChosenMessageStore(StorageConfiguration config, Bundle framework) {
+        this.framework = framework;
         choose(config);
     }
 
@@ -122,7 +133,8 @@ public final class ChosenMessageStore implements MessageStore {
 
     void removeStore(MessageStore store, Map<String, Object> properties) {
         String name = String.valueOf(properties.get("parley.store"));
-        if (stores.remove(name, store) && name.equals(chosen) && !stopping) {
+        boolean shuttingDown = framework != null && framework.getState() == Bundle.STOPPING;
+        if (stores.remove(name, store) && name.equals(chosen) && !stopping && !shuttingDown) {
             LOG.warn("The {} message store went away; message requests answer UNAVAILABLE until it is back", name);
         }
     }

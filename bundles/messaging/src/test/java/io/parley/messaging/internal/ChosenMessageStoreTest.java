@@ -58,7 +58,7 @@ class ChosenMessageStoreTest {
 
     @Test
     void onlyTheConfiguredStoreServesAndNoOtherTakesOverWhileItIsAway() {
-        ChosenMessageStore chosen = new ChosenMessageStore(config("log", "none"));
+        ChosenMessageStore chosen = new ChosenMessageStore(config("log", "none"), (org.osgi.framework.Bundle) null);
         MessageStore log = store(1, true);
         MessageStore jdbc = store(2, false);
         chosen.addStore(jdbc, named("jdbc"));
@@ -78,7 +78,7 @@ class ChosenMessageStoreTest {
 
     @Test
     void switchingTheConfigurationSwitchesTheStoreWithoutARestart() {
-        ChosenMessageStore chosen = new ChosenMessageStore(config("jdbc", "none"));
+        ChosenMessageStore chosen = new ChosenMessageStore(config("jdbc", "none"), (org.osgi.framework.Bundle) null);
         chosen.addStore(store(1, false), named("jdbc"));
         chosen.addStore(store(2, false), named("redis"));
         assertEquals(1, chosen.lastSeq(1));
@@ -89,7 +89,7 @@ class ChosenMessageStoreTest {
 
     @Test
     void anImpossibleConfigurationIsRefusedAndTheStoreInUseStays() {
-        ChosenMessageStore chosen = new ChosenMessageStore(config("jdbc", "none"));
+        ChosenMessageStore chosen = new ChosenMessageStore(config("jdbc", "none"), (org.osgi.framework.Bundle) null);
         chosen.addStore(store(1, false), named("jdbc"));
         chosen.addStore(store(2, true), named("log"));
         chosen.modified(config("log", "redis"));
@@ -102,7 +102,7 @@ class ChosenMessageStoreTest {
 
     @Test
     void anImpossibleConfigurationAtStartAnswersUnavailableWithTheReason() {
-        ChosenMessageStore chosen = new ChosenMessageStore(config("log", "redis"));
+        ChosenMessageStore chosen = new ChosenMessageStore(config("log", "redis"), (org.osgi.framework.Bundle) null);
         chosen.addStore(store(1, true), named("log"));
         ParleyException e = assertThrows(ParleyException.class, () -> chosen.append(null, null));
         assertEquals(Status.UNAVAILABLE, e.status());

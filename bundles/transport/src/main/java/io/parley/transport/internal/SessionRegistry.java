@@ -18,9 +18,11 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
@@ -62,11 +64,13 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile NoticeBus bus;
-    private final ExecutorService events = Executors.newSingleThreadExecutor(r -> {
-        Thread t = new Thread(r, "parley-session-events");
-        t.setDaemon(true);
-        return t;
-    });
+    /**
+     * Listeners' events (presence, pending friend requests) on one thread, in order, with a bounded queue: a
+     * client that logs in and out in a loop cannot grow it without end. An event beyond is dropped; what it
+     * carries is a hint (PRESENCE), or is delivered again at the next login (friend requests).
+     */
+    private final ThreadPoolExecutor events;
+    private final AtomicLong droppedEvents = new AtomicLong();
 
     /**
      * Fetched only when an event fires: listeners (presence) need this registry's PushService, so binding
@@ -80,6 +84,15 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     @Activate
     public SessionRegistry(TransportConfiguration config) {
         maxBody = config.maxBody();
+        events = eventThread(config.maxQueuedSessionEvents());
+    }
+
+    private static ThreadPoolExecutor eventThread(int maxQueued) {
+        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(Math.max(1, maxQueued)), r -> {
+            Thread t = new Thread(r, "parley-session-events");
+            t.setDaemon(true);
+            return t;
+        });
     }
 
     @Modified
@@ -91,6 +104,7 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     SessionRegistry(Serializer serializer, int maxBody) {
         this.serializer.bind(serializer);
         this.maxBody = maxBody;
+        this.events = eventThread(1000);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -324,8 +338,13 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
                     }
                 }
             });
-        } catch (java.util.concurrent.RejectedExecutionException e) {
-            LOG.debug("Session event dropped while the registry stops");
+        } catch (RejectedExecutionException e) {
+            if (events.isShutdown()) {
+                LOG.debug("Session event dropped while the registry stops");
+            } else if (droppedEvents.getAndIncrement() % 10_000 == 0) {
+                LOG.warn("Session events are {} behind; dropping ({} so far): presence notices may be missed",
+                        events.getQueue().size(), droppedEvents.get());
+            }
         }
     }
 }

@@ -47,6 +47,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "(BEGIN PRIVATE KEY)")
     String tlsPrivateKeyFile() default "";
 
+    @AttributeDefinition(description = "Session events (logins and logouts, for presence and pending friend "
+            + "requests) that may wait for their thread; beyond, they are dropped with a WARN. Applies at the next "
+            + "start of the transport")
+    int maxQueuedSessionEvents() default 100000;
+
     @AttributeDefinition(description = "Open connections in all, logged in or not; a connection beyond is closed "
             + "when accepted; 0 for no limit")
     int maxConnections() default 100000;

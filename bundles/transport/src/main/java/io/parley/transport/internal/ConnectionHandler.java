@@ -98,7 +98,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         channel = ctx.channel();
         loginDeadline = ctx.executor().schedule(() -> {
             if (session == null) {
-                sessions.kick(channel, "No login within " + loginTimeoutSeconds + " s.");
+                sessions.close(channel, "No login within " + loginTimeoutSeconds + " s.");
             }
         }, loginTimeoutSeconds, TimeUnit.SECONDS);
         ctx.fireChannelActive();
@@ -181,7 +181,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
             misses++;
             if (misses >= maxMisses) {
                 LOG.debug("Closing {} after {} missed heartbeats", remoteAddress(), misses);
-                sessions.kick(channel, "No heartbeat for too long.");
+                sessions.close(channel, "No heartbeat for too long.");
             }
             return;
         }

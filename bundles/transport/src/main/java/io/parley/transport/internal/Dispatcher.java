@@ -43,17 +43,6 @@ final class Dispatcher {
         this.serviceWaitMs = serviceWaitMs;
     }
 
-    /**
-     * The channel whose request this thread is answering. A notice to that channel (the sender's own
-     * MSG_NOTIFY) is written without a flush, and the answer that follows flushes both in one write.
-     */
-    private static final ThreadLocal<Channel> ANSWERING = new ThreadLocal<>();
-
-    /** True when the calling thread is answering a request of this channel and will flush it afterwards. */
-    static boolean answering(Channel channel) {
-        return ANSWERING.get() == channel;
-    }
-
     /** The serializer now, or null while its bundle is being updated: for callers that must not block. */
     Serializer serializerNow() {
         return serializer.now();
@@ -116,13 +105,13 @@ final class Dispatcher {
             pong(channel, s, frame);
             return;
         }
-        ANSWERING.set(channel);
+        Answering.begin(channel);
         boolean answered = false;
         try {
             answer(connection, channel, frame, s);
             answered = true;
         } finally {
-            ANSWERING.remove();
+            Answering.end(channel);
             if (!answered) {
                 // An Error thrown past answer() left no answer to flush a notice written meanwhile.
                 channel.flush();

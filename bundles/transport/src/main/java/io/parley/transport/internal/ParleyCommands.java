@@ -61,7 +61,7 @@ public final class ParleyCommands {
 
     /** Ends every session of the user on this node with a KICKED notice. Tokens stay valid: they may RESUME. */
     public String kick(String username) {
-        int n = sessions.kick(username, "Disconnected by the server's operator.");
+        int n = sessions.endSessionsOf(username, "Disconnected by the server's operator.");
         return n == 0 ? "No session of '" + username + "' on this node."
                 : "Ended " + n + (n == 1 ? " session" : " sessions") + " of '" + username + "'.";
     }

@@ -158,7 +158,7 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
             return next;
         });
         if (previous[0] != null && previous[0].channel() != channel) {
-            kick(previous[0].channel(), SAME_DEVICE);
+            close(previous[0].channel(), SAME_DEVICE);
         }
         // The same device may be connected to another node: that connection is the older one.
         NoticeBus cluster = bus;
@@ -187,7 +187,7 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
      * Sends KICKED and closes once it is written; at once when the client is not reading what it is sent,
      * and after {@link #KICK_WRITE_SECONDS} at most, so a client that stopped reading cannot keep the channel.
      */
-    void kick(Channel channel, String reason) {
+    void close(Channel channel, String reason) {
         Serializer s = serializer.now();
         if (!channel.isWritable() || s == null) {
             channel.close();
@@ -217,7 +217,7 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     }
 
     /** Ends every session of the user (usernames match case-insensitively) on this node only. */
-    int kick(String username, String reason) {
+    int endSessionsOf(String username, String reason) {
         for (Map<String, Bound> devices : byUser.values()) {
             for (Bound b : devices.values()) {
                 if (b.session().username().equalsIgnoreCase(username)) {
@@ -248,7 +248,7 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
         for (Map.Entry<String, Bound> e : devices.entrySet()) {
             if (e.getKey().equals(device) != allOthers) {
                 // The binding goes when the channel closes, as for any connection that ends.
-                kick(e.getValue().channel(), reason);
+                close(e.getValue().channel(), reason);
                 kicked++;
             }
         }
@@ -290,7 +290,7 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
             Channel channel = bound.channel();
             // A notice is a hint: a device that does not read its socket misses it rather than growing our heap.
             if (channel.isActive() && channel.isWritable()) {
-                if (Dispatcher.answering(channel)) {
+                if (Answering.byThisThread(channel)) {
                     channel.write(notice, channel.voidPromise());
                 } else {
                     channel.writeAndFlush(notice, channel.voidPromise());

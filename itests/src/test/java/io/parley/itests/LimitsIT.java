@@ -130,8 +130,10 @@ public class LimitsIT extends ParleyTestSupport {
         two.put("maxDevicesPerUser", "2");
         accounts.update(two);
         try {
-            String user = registered("dev");
+            // The accounts component restarts on its new configuration: wait until it answers again.
+            String user = unique("dev");
             ParleyClient pc = client();
+            whenReady(() -> pc.register(user, PASSWORD, null));
             loginWhenReady(pc, user, PASSWORD, "pc");
             ParleyClient phone = client();
             await(phone.login(user, PASSWORD, "phone"));
@@ -152,6 +154,26 @@ public class LimitsIT extends ParleyTestSupport {
             assertFalse(phone.isConnected());
         } finally {
             accounts.update(before);
+        }
+    }
+
+    @Test
+    public void everyPasswordCheckCountsRightOrWrong() throws Exception {
+        // Each LOGIN runs the costly hash: 10 per username a minute, successful or not (H5).
+        awaitServer();
+        String user = registered("hash");
+        try (WireClient c = new WireClient(port())) {
+            for (int i = 0; i < 10; i++) {
+                c.request(Types.LOGIN, "{\"id\":\"l" + i + "\",\"username\":\"" + user + "\",\"password\":\""
+                        + (i % 3 == 2 ? "wrong-pass" : PASSWORD) + "\",\"device\":\"d" + (i % 2) + "\"}");
+                Frame r = c.response();
+                assertTrue(r.bodyText(), r.status() == Status.OK.code() || r.status() == Status.UNAUTHENTICATED.code());
+            }
+            c.request(Types.LOGIN, "{\"id\":\"x\",\"username\":\"" + user + "\",\"password\":\"" + PASSWORD
+                    + "\",\"device\":\"d0\"}");
+            Frame limited = c.response();
+            assertEquals(limited.bodyText(), Status.RATE_LIMITED.code(), limited.status());
+            assertTrue(WireClient.json(limited).get("retryAfterMs").getAsLong() > 0);
         }
     }
 }

@@ -272,7 +272,7 @@ public abstract class ParleyTestSupport {
     protected String registered(String prefix) throws Exception {
         String name = unique(prefix);
         ParleyClient c = client();
-        await(c.register(name, PASSWORD, null));
+        whenReady(() -> c.register(name, PASSWORD, null));
         c.close();
         return name;
     }

@@ -227,4 +227,32 @@ public class FriendsIT extends ParleyTestSupport {
         assertEquals(Status.CONFLICT, statusOf(cb.addFriend(a, null)));
         await(ca.ping());
     }
+
+    @Test
+    public void aGroupNamesOnlyTheActorsFriends() throws Exception {
+        // A stranger's MSG_SEND answers FORBIDDEN; a group naming the stranger used to answer OK and deliver every
+        // GROUP_SEND to them (H2).
+        String a = registered("ga");
+        String b = registered("gb");
+        String c = registered("gc");
+        ParleyClient ca = online(a, "pc", new NoticeRecorder());
+        ParleyClient cb = online(b, "pc", new NoticeRecorder());
+        befriend(ca, a, cb, b);
+        ParleyClient cc = online(c, "pc", new NoticeRecorder());
+        assertEquals(Status.FORBIDDEN, statusOf(ca.sendMessage(c, "hi", "m1")));
+        var refused = failure(ca.createGroup("with a stranger", List.of(b, c)));
+        assertEquals(Status.FORBIDDEN, refused.status());
+        assertTrue(refused.getMessage(), refused.getMessage().contains(c) && !refused.getMessage().contains(b));
+        long group = await(ca.createGroup("friends", List.of(b)));
+        assertEquals(Status.FORBIDDEN, statusOf(ca.addMembers(group, List.of(c))));
+        assertEquals("a member may not bring in someone who is not their friend either", Status.FORBIDDEN,
+                statusOf(cb.addMembers(group, List.of(c))));
+        await(ca.sendToGroup(group, "members only", "g1"));
+        assertEquals(Status.FORBIDDEN, statusOf(cc.groupInfo(group)));
+        assertTrue(await(cc.pull(0, null)).messages().isEmpty());
+
+        befriend(ca, a, cc, c);
+        await(ca.addMembers(group, List.of(c)));
+        assertEquals(3, await(cc.groupInfo(group)).members().size());
+    }
 }

@@ -46,7 +46,10 @@ public class GroupsIT extends ParleyTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        return new Option[] {newConfiguration("io.parley.groups")
+        return new Option[] {
+            // Groups of strangers: FriendsIT shows that a group names only friends with the switch on.
+            newConfiguration("io.parley.messaging").put("requireFriendship", "false").asOption(),
+            newConfiguration("io.parley.groups")
                 .put("maxMembers", Integer.toString(CAP))
                 .put("maxNamedPerRequest", "100")
                 .put("idleEvictSeconds", "2")

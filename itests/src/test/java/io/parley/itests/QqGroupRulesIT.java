@@ -2,6 +2,7 @@ package io.parley.itests;
 
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import com.google.gson.JsonObject;
 import io.parley.api.ParleyException;
@@ -22,6 +23,7 @@ import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
 import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerMethod;
@@ -37,6 +39,12 @@ public class QqGroupRulesIT extends ParleyTestSupport {
 
     private Bundle feature;
     private int devices;
+
+    /** Groups of strangers: FriendsIT shows that a group names only friends with the switch on. */
+    @Override
+    protected Option[] extraOptions() {
+        return new Option[] {newConfiguration("io.parley.messaging").put("requireFriendship", "false").asOption()};
+    }
 
     @Before
     public void serverUp() throws Exception {

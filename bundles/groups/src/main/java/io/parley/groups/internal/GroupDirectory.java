@@ -4,6 +4,7 @@ import io.parley.api.ParleyException;
 import io.parley.api.account.Account;
 import io.parley.api.account.AccountService;
 import io.parley.api.account.UserRef;
+import io.parley.api.friend.FriendService;
 import io.parley.api.group.Decision;
 import io.parley.api.group.GroupAction;
 import io.parley.api.group.GroupAction.Type;
@@ -58,6 +59,7 @@ public final class GroupDirectory implements GroupService {
     private final AccountService accounts;
     private final int maxMembers;
     private final int maxNamed;
+    private final FriendshipPolicy friendship;
     private final GroupCache cache;
     private final GroupRuleChain rules = new GroupRuleChain();
     private final LongSupplier clock;
@@ -66,18 +68,20 @@ public final class GroupDirectory implements GroupService {
 
     @Activate
     public GroupDirectory(GroupsConfiguration config, @Reference GroupStore store,
-            @Reference MessageService messages, @Reference AccountService accounts) {
-        this(store, messages, accounts, config.maxMembers(), config.maxNamedPerRequest(),
+            @Reference MessageService messages, @Reference AccountService accounts,
+            @Reference FriendshipPolicy friendship) {
+        this(store, messages, accounts, config.maxMembers(), config.maxNamedPerRequest(), friendship,
                 TimeUnit.SECONDS.toMillis(config.idleEvictSeconds()), config.sweepSeconds(), System::currentTimeMillis);
     }
 
     GroupDirectory(GroupStore store, MessageService messages, AccountService accounts, int maxMembers, int maxNamed,
-            long idleEvictMs, long sweepSeconds, LongSupplier clock) {
+            FriendshipPolicy friendship, long idleEvictMs, long sweepSeconds, LongSupplier clock) {
         this.store = store;
         this.messages = messages;
         this.accounts = accounts;
         this.maxMembers = maxMembers;
         this.maxNamed = maxNamed;
+        this.friendship = friendship;
         this.clock = clock;
         this.cache = new GroupCache(idleEvictMs, clock);
         for (int i = 0; i < locks.length; i++) {
@@ -100,6 +104,10 @@ public final class GroupDirectory implements GroupService {
     void deactivate() {
         sweeper.shutdownNow();
     }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile FriendService friends;
 
     @Reference(service = GroupRule.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
@@ -166,6 +174,7 @@ public final class GroupDirectory implements GroupService {
     long create(UserRef actor, String name, List<String> usernames) {
         checkName(name);
         List<UserRef> others = resolve(usernames).stream().filter(u -> u.id() != actor.id()).toList();
+        onlyFriends(actor, others);
         List<GroupMember> members = new ArrayList<>();
         long now = clock.getAsLong();
         members.add(new GroupMember(actor.id(), actor.username(), now));
@@ -180,6 +189,7 @@ public final class GroupDirectory implements GroupService {
 
     void add(UserRef actor, long groupId, List<String> usernames) {
         List<UserRef> targets = resolve(usernames);
+        onlyFriends(actor, targets.stream().filter(u -> u.id() != actor.id()).toList());
         locked(groupId, () -> {
             addNew(actor, memberOnly(actor, groupId), targets, "All of them are members already.");
             return null;
@@ -325,6 +335,27 @@ public final class GroupDirectory implements GroupService {
     }
 
     /** Usernames to users, duplicates dropped; NOT_FOUND naming every unknown one. */
+    /**
+     * With requireFriendship on, a member request may name only the actor's friends, as MSG_SEND may: a group
+     * is no way around the friendship a 1:1 message needs. Joining by request (a feature's GROUP_JOIN) is
+     * decided by the group's owner and admins instead.
+     */
+    private void onlyFriends(UserRef actor, List<UserRef> named) {
+        if (!friendship.required() || named.isEmpty()) {
+            return;
+        }
+        FriendService current = friends;
+        if (current == null) {
+            throw ParleyException.unavailable("Friendship cannot be checked right now; retry shortly.", null);
+        }
+        List<Long> mine = current.friendIds(actor.id());
+        List<String> strangers = named.stream().filter(u -> !mine.contains(u.id())).map(UserRef::username).toList();
+        if (!strangers.isEmpty()) {
+            throw ParleyException.forbidden("You can add only your friends to a group; not: "
+                    + String.join(", ", strangers) + ".");
+        }
+    }
+
     /**
      * The users named, each once; NOT_FOUND naming the unknown ones. At most {@code maxNamedPerRequest} names:
      * each may cost a database lookup, and the answer would otherwise enumerate usernames in bulk.

@@ -257,4 +257,37 @@ public class QqGroupRulesIT extends ParleyTestSupport {
         assertEquals(Status.FORBIDDEN, status(o.addMembers(id, List.of(registered("full")))));
         await(o.ping());
     }
+
+    @Test
+    public void aRoleAMuteAndARequestEndWithTheMembership() throws Exception {
+        // A removed admin used to be admin again as soon as anyone re-added them (H3).
+        List<String> u = users("end", 4);
+        String owner = u.get(0);
+        String admin = u.get(1);
+        String muted = u.get(2);
+        String outsider = u.get(3);
+        ParleyClient o = as(owner);
+        long id = await(o.createGroup("ends", List.of(admin, muted)));
+        install(o);
+        await(qq(o, Types.GROUP_SETTINGS, "groupId", id, "joinMode", "open"));
+        await(qq(o, Types.GROUP_SET_ROLE, "groupId", id, "username", admin, "role", "admin"));
+        await(qq(o, Types.GROUP_MUTE, "groupId", id, "username", muted, "seconds", 600));
+        assertEquals("admin", roleOf(await(o.groupInfo(id)), admin));
+
+        await(o.removeMembers(id, List.of(admin)));
+        await(as(muted).leaveGroup(id));
+        ParleyClient a = as(admin);
+        assertEquals("joined", await(qq(a, Types.GROUP_JOIN, "groupId", id)).get("status").getAsString());
+        assertEquals("member", roleOf(await(o.groupInfo(id)), admin));
+        assertEquals(Status.FORBIDDEN, status(qq(a, Types.GROUP_MUTE, "groupId", id, "username", owner, "seconds", 60)));
+        ParleyClient m = as(muted);
+        assertEquals("joined", await(qq(m, Types.GROUP_JOIN, "groupId", id)).get("status").getAsString());
+        await(m.sendToGroup(id, "no longer muted", "m1"));
+
+        // One pending request per user and group.
+        await(qq(o, Types.GROUP_SETTINGS, "groupId", id, "joinMode", "approval"));
+        ParleyClient out = as(outsider);
+        assertEquals("pending", await(qq(out, Types.GROUP_JOIN, "groupId", id, "note", "hi")).get("status").getAsString());
+        assertEquals(Status.CONFLICT, status(qq(out, Types.GROUP_JOIN, "groupId", id, "note", "hi again")));
+    }
 }

@@ -1,5 +1,6 @@
 package io.parley.api.group;
 
+import java.util.List;
 import java.util.Map;
 import org.osgi.annotation.versioning.ConsumerType;
 
@@ -22,5 +23,13 @@ public interface GroupRule {
 
     /** Adds this rule's settings to what GROUP_INFO shows under {@code settings}. */
     default void describe(GroupView group, Map<String, Object> settings) {
+    }
+
+    /**
+     * Called after users stopped being members of a group: removed, left, or the group dissolved ({@code group}
+     * is the group before). A rule forgets what it kept about them as members (a role, a mute, a pending
+     * request), so none of it comes back if they are added again. Not called while the rule's bundle is away.
+     */
+    default void membersLeft(GroupView group, List<Long> userIds) {
     }
 }

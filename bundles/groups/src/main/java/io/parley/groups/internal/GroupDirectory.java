@@ -228,6 +228,7 @@ public final class GroupDirectory implements GroupService {
             check(new GroupAction(Type.REMOVE, actor, g, members));
             store.removeMembers(groupId, members.stream().map(UserRef::id).toList());
             cache.invalidate(groupId);
+            rules.membersLeft(g, members.stream().map(UserRef::id).toList());
             // The removed hear it too: it is the last entry of the group in their inboxes.
             messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("removed", names(members)));
             return null;
@@ -242,9 +243,11 @@ public final class GroupDirectory implements GroupService {
                 messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
                 store.dissolve(groupId);
                 cache.invalidate(groupId);
+                rules.membersLeft(g, g.memberIds());
                 return null;
             }
             store.removeMembers(groupId, List.of(actor.id()));
+            rules.membersLeft(g, List.of(actor.id()));
             String newOwner = null;
             if (g.ownerId() == actor.id()) {
                 // Members are oldest first: the longest-standing one after the owner takes over.
@@ -266,6 +269,7 @@ public final class GroupDirectory implements GroupService {
             messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
             store.dissolve(groupId);
             cache.invalidate(groupId);
+            rules.membersLeft(g, g.memberIds());
             return null;
         });
     }

@@ -68,6 +68,17 @@ final class GroupRuleChain {
         return roles;
     }
 
+    /** Tells every rule who stopped being a member; a rule that throws is logged and the others still hear it. */
+    void membersLeft(GroupView group, List<Long> userIds) {
+        for (GroupRule rule : rules) {
+            try {
+                rule.membersLeft(group, userIds);
+            } catch (RuntimeException e) {
+                LOG.error("Group rule {} failed to forget members {} of group {}", rule, userIds, group.groupId(), e);
+            }
+        }
+    }
+
     Map<String, Object> settings(GroupView group) {
         Map<String, Object> settings = new LinkedHashMap<>();
         for (GroupRule rule : rules) {

@@ -127,6 +127,9 @@ public final class QqActions {
         }
         groups.check(new GroupAction(GroupAction.Type.JOIN, me, g, List.of(me)));
         QqState s = qq.state(groupId);
+        if (s.joinRequests().containsKey(me.id())) {
+            throw ParleyException.conflict("You asked to join this group already; its owner or admins decide.");
+        }
         if (s.joinMode() == JoinMode.OPEN) {
             groups.addMembers(me, groupId, List.of(me.id()));
             return JoinResponse.JOINED;

@@ -5,6 +5,7 @@ import io.parley.api.group.GroupAction;
 import io.parley.api.group.GroupRule;
 import io.parley.api.group.GroupView;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
@@ -105,5 +106,13 @@ public final class QqGroupRule implements GroupRule {
         settings.put("joinMode", s.joinMode().wire());
         settings.put("maxMembers", s.maxMembers());
         settings.put("muteAll", s.muteAll());
+    }
+
+    /** A member who leaves or is removed loses the role, the mute and any pending request with it. */
+    @Override
+    public void membersLeft(GroupView group, List<Long> userIds) {
+        for (long userId : userIds) {
+            qq.forget(group.groupId(), userId);
+        }
     }
 }

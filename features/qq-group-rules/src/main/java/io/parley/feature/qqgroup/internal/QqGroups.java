@@ -92,4 +92,11 @@ public final class QqGroups {
     void removeJoinRequest(long groupId, long userId) {
         attributes.remove(NS, groupId, userId, "joinRequest");
     }
+
+    /** Everything kept about a member of the group: role, mute, pending request. */
+    void forget(long groupId, long userId) {
+        for (String name : new String[] {"role", "muteUntil", "joinRequest"}) {
+            attributes.remove(NS, groupId, userId, name);
+        }
+    }
 }

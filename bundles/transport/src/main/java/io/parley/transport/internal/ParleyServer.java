@@ -15,7 +15,6 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.parley.api.handler.RequestHandler;
-import io.parley.api.serialization.Serializer;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.List;
@@ -51,8 +50,6 @@ public final class ParleyServer {
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
 
     private final HandlerRegistry handlers = new HandlerRegistry();
-    /** Bound dynamically: updating the serialization bundle keeps the listener and every connection open. */
-    private final ServiceSlot<Serializer> serializer = new ServiceSlot<>();
     private final EventLoopGroup boss;
     private final EventLoopGroup io;
     private final ExecutorService workers;
@@ -70,8 +67,8 @@ public final class ParleyServer {
     }
 
     @Activate
-    public ParleyServer(TransportConfiguration config, @Reference SessionRegistry sessions)
-            throws InterruptedException {
+    public ParleyServer(TransportConfiguration config, @Reference SessionRegistry sessions,
+            @Reference LiveSerializer serializer) throws InterruptedException {
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-accept", true));
         io = new NioEventLoopGroup(ioThreads(config), new DefaultThreadFactory("parley-io", true));
         UserRates userRates = userRates(config);
@@ -167,16 +164,6 @@ public final class ParleyServer {
     /** The port actually bound (differs from the configured one when that was 0). */
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindSerializer(Serializer s) {
-        serializer.bind(s);
-    }
-
-    void unbindSerializer(Serializer s) {
-        serializer.unbind(s);
     }
 
     @Reference(service = RequestHandler.class, cardinality = ReferenceCardinality.MULTIPLE,

@@ -7,7 +7,7 @@ import java.util.concurrent.TimeUnit;
  * Bound dynamically, so the transport and its connections stay up; a caller that may block waits a bounded
  * time for the service to come back, one that may not (a network event loop) takes what is there now.
  */
-final class ServiceSlot<T> {
+class ServiceSlot<T> {
 
     private volatile T current;
 
@@ -18,13 +18,13 @@ final class ServiceSlot<T> {
         current = initial;
     }
 
-    synchronized void bind(T service) {
+    final synchronized void bind(T service) {
         current = service;
         notifyAll();
     }
 
     /** Clears the slot unless another service took it meanwhile (a greedy rebind binds the new one first). */
-    synchronized void unbind(T service) {
+    final synchronized void unbind(T service) {
         if (current == service) {
             current = null;
         }

@@ -50,10 +50,10 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     private static final int KICK_WRITE_SECONDS = 5;
 
     /**
-     * Bound dynamically, so that updating the serialization bundle keeps every session; notices that fall in
-     * that window are dropped (a notice is a hint) and a kick closes without its KICKED notice.
+     * Away while the serialization bundle is updated: notices that fall in that window are dropped (a notice is
+     * a hint) and a kick closes without its KICKED notice.
      */
-    private final ServiceSlot<Serializer> serializer = new ServiceSlot<>();
+    private final ServiceSlot<Serializer> serializer;
     /** A logged-in device: its session and the channel it is on. */
     private record Bound(Session session, Channel channel) {
     }
@@ -82,7 +82,8 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     private volatile int maxBody;
 
     @Activate
-    public SessionRegistry(TransportConfiguration config) {
+    public SessionRegistry(TransportConfiguration config, @Reference LiveSerializer serializer) {
+        this.serializer = serializer;
         maxBody = config.maxBody();
         events = eventThread(config.maxQueuedSessionEvents());
     }
@@ -102,19 +103,9 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
 
     /** For tests, with a serializer that stays. */
     SessionRegistry(Serializer serializer, int maxBody) {
-        this.serializer.bind(serializer);
+        this.serializer = new ServiceSlot<>(serializer);
         this.maxBody = maxBody;
         this.events = eventThread(1000);
-    }
-
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    void bindSerializer(Serializer s) {
-        serializer.bind(s);
-    }
-
-    void unbindSerializer(Serializer s) {
-        serializer.unbind(s);
     }
 
     /** A listener that arrives while devices are logged in is told of each of them, as if they had just come. */

@@ -46,9 +46,7 @@ public class LimitsIT extends ParleyTestSupport {
     }
 
     private static void login(WireClient c, String user, String device) throws Exception {
-        c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + user + "\",\"password\":\"" + PASSWORD
-                + "\",\"device\":\"" + device + "\"}");
-        Frame r = c.response();
+        Frame r = c.login(user, PASSWORD, device);
         assertEquals(r.bodyText(), Status.OK.code(), r.status());
     }
 

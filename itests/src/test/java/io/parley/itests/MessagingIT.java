@@ -259,9 +259,7 @@ public class MessagingIT extends ParleyTestSupport {
         String a = registered("pipe-a");
         String b = registered("pipe-b");
         try (WireClient c = new WireClient(port())) {
-            c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + a + "\",\"password\":\"" + PASSWORD
-                    + "\",\"device\":\"pc\"}");
-            assertEquals(0, WireClient.json(c.response()).get("seq").getAsLong());
+            assertEquals(0, WireClient.json(c.login(a, PASSWORD, "pc")).get("seq").getAsLong());
             c.pipeline(Types.MSG_SEND, "{\"id\":\"s\",\"to\":\"" + b + "\",\"text\":\"hi\",\"cid\":\"p1\"}",
                     Types.MSG_ACK, "{\"id\":\"k\",\"seq\":1}");
             Frame sent = c.response();
@@ -318,9 +316,7 @@ public class MessagingIT extends ParleyTestSupport {
             await(sender.sendMessage(b, text + String.format("%06d", i), "big" + i));
         }
         try (WireClient c = new WireClient(port())) {
-            c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + b + "\",\"password\":\"" + PASSWORD
-                    + "\",\"device\":\"wire\"}");
-            assertEquals(Status.OK.code(), c.response().status());
+            assertEquals(Status.OK.code(), c.login(b, PASSWORD, "wire").status());
             long after = 0;
             List<String> texts = new ArrayList<>();
             for (boolean more = true; more; ) {
@@ -369,9 +365,7 @@ public class MessagingIT extends ParleyTestSupport {
         String a = registered("order-a");
         String b = registered("order-b");
         try (WireClient c = new WireClient(port())) {
-            c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + a + "\",\"password\":\"" + PASSWORD
-                    + "\",\"device\":\"pc\"}");
-            assertEquals(Status.OK.code(), c.response().status());
+            assertEquals(Status.OK.code(), c.login(a, PASSWORD, "pc").status());
             int seq = 0;
             for (int round = 0; round < 150; round++) {
                 // Within the test server's 64 waiting requests: send, ack, pull, ping, profile, in turn.

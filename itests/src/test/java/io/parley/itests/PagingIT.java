@@ -92,9 +92,7 @@ public class PagingIT extends ParleyTestSupport {
         }
 
         try (WireClient c = new WireClient(port())) {
-            c.request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + owner + "\",\"password\":\"" + PASSWORD
-                    + "\",\"device\":\"wire\"}");
-            assertEquals(Status.OK.code(), c.response().status());
+            assertEquals(Status.OK.code(), c.login(owner, PASSWORD, "wire").status());
             List<String> outgoing = new ArrayList<>();
             String after = null;
             for (boolean more = true; more; ) {

@@ -4,6 +4,7 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Sign;
+import io.parley.protocol.Types;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -62,6 +63,13 @@ final class WireClient implements AutoCloseable {
 
     void request(int type, String body) throws IOException {
         send(Sign.REQUEST, type, body);
+    }
+
+    /** LOGIN as the user on the device; the answer, which the caller checks. */
+    Frame login(String username, String password, String device) throws IOException {
+        request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + username + "\",\"password\":\"" + password
+                + "\",\"device\":\"" + device + "\"}");
+        return response();
     }
 
     /** Requests in one write, so that the server reads them together: {@code type, body, type, body ...}. */

@@ -62,9 +62,11 @@ public class RedisBesideTheLogIT extends ParleyTestSupport {
 
         long after = whenReady(() -> a.sendMessage(to, "after", "a1")).msgId();
         assertTrue("msgIds go on from the log's: " + after + " after " + msgIds, after > msgIds.get(19));
+        // Redis's token store takes over from the database's, which restarts the accounts components for a
+        // moment (issue 16: rebind instead).
         ParleyClient b = client();
-        await(b.login(to, PASSWORD, "pc"));
-        List<String> texts = await(b.pull(0, null)).messages().stream().map(InboxEntry::text).toList();
+        loginWhenReady(b, to, PASSWORD, "pc");
+        List<String> texts = whenReady(() -> b.pull(0, null)).messages().stream().map(InboxEntry::text).toList();
         List<String> expected = new ArrayList<>();
         for (int i = 0; i < 20; i++) {
             expected.add("before " + i);

@@ -79,29 +79,50 @@ public class AccountsIT extends ParleyTestSupport {
     }
 
     @Test
-    public void profileOfSomebodyElseShowsOnlineStatus() throws Exception {
+    public void onlineShowsToFriendsOnly() throws Exception {
+        // A stranger's PROFILE_GET used to show whether anyone was online, though PRESENCE goes to friends only (L3).
         String bob = unique("bob");
         String carol = unique("carol");
+        String eve = unique("eve");
         ParleyClient b = client();
         await(b.register(bob, "password-1", null));
         await(b.login(bob, "password-1", "pc"));
         ParleyClient c = client();
         await(c.register(carol, "password-1", "Carol"));
-
-        assertFalse(await(b.profile(carol)).online());
+        ParleyClient e = client();
+        await(e.register(eve, "password-1", null));
+        await(e.login(eve, "password-1", "pc"));
         await(c.login(carol, "password-1", "ios"));
+        await(b.addFriend(carol, null));
+        await(c.acceptFriend(bob));
+
         Profile p = await(b.profile(carol));
-        assertTrue(p.online());
+        assertTrue("a friend sees it", p.online());
         assertEquals("Carol", p.nickname());
+        assertFalse("a stranger does not", await(e.profile(carol)).online());
+        assertEquals("Carol", await(e.profile(carol)).nickname());
         assertEquals(Status.NOT_FOUND, statusOf(b.profile(unique("ghost"))));
         c.close();
         awaitTrue("carol offline", Duration.ofSeconds(5), () -> {
             try {
                 return !await(b.profile(carol)).online();
-            } catch (Exception e) {
-                throw new AssertionError(e);
+            } catch (Exception ex) {
+                throw new AssertionError(ex);
             }
         });
+    }
+
+    @Test
+    public void aNicknameIsShownAsItIs() throws Exception {
+        ParleyClient c = client();
+        for (String nick : new String[] {"ali\u202Eecila", "a\u200Bdmin", "tab\there", "new\nline"}) {
+            assertEquals(nick, Status.BAD_REQUEST, statusOf(c.register(unique("nick"), "password-1", nick)));
+        }
+        String name = unique("nick");
+        await(c.register(name, "password-1", "Zoë 😀"));
+        await(c.login(name, "password-1", "pc"));
+        assertEquals(Status.BAD_REQUEST, statusOf(c.updateProfile("\u2066x\u2069", null, null)));
+        assertEquals("Zoë 😀", await(c.profile(name)).nickname());
     }
 
     @Test

@@ -94,7 +94,7 @@ public class StorageSwitchIT extends ParleyTestSupport {
         loginWhenReady(b, "on_mariadb2", PASSWORD, "pc");
         List<InboxEntry> inbox = await(b.pull(0, null)).messages();
         assertEquals("via redis 😀", inbox.get(0).text());
-        assertTrue(await(b.profile("on_mariadb")).online());
+        assertTrue("presence answers from Redis", await(b.profile("on_mariadb2")).online());
 
         Hashtable<String, Object> uncached = new Hashtable<>();
         uncached.put("messages", "jdbc");

@@ -204,6 +204,7 @@ public final class AccountDirectory implements AccountService {
         checkPassword(password);
         String nick = nickname == null ? username : nickname;
         checkLength("nickname", nick, MAX_NICKNAME);
+        checkVisible("nickname", nick);
         long wait = registrations == null ? 0 : registrations.acquire(address);
         if (wait > 0) {
             throw ParleyException.rateLimited("Too many new accounts from this address; try again later.", wait);
@@ -343,6 +344,7 @@ public final class AccountDirectory implements AccountService {
 
     void updateProfile(long userId, String nickname, String signature, String avatar) {
         checkLength("nickname", nickname, MAX_NICKNAME);
+        checkVisible("nickname", nickname);
         checkLength("signature", signature, MAX_SIGNATURE);
         checkLength("avatar", avatar, MAX_AVATAR);
         accounts.updateProfile(userId, new ProfileChange(nickname, signature, avatar));
@@ -384,6 +386,23 @@ public final class AccountDirectory implements AccountService {
     static void checkDevice(String device) {
         if (!DEVICE.matcher(device).matches()) {
             throw ParleyException.badRequest("A device name is 1 to 32 characters: letters, digits, '_', '.' or '-'.");
+        }
+    }
+
+    /**
+     * A name people read is shown as it is: no control characters, and no format characters (bidi overrides,
+     * zero-width joiners and spaces), which can make one name look like another or reverse what follows it.
+     */
+    static void checkVisible(String field, String value) {
+        if (value == null) {
+            return;
+        }
+        for (int i = 0; i < value.length(); i++) {
+            int type = Character.getType(value.charAt(i));
+            if (type == Character.CONTROL || type == Character.FORMAT) {
+                throw ParleyException.badRequest("The " + field + " may not hold control, bidi or zero-width "
+                        + "characters.");
+            }
         }
     }
 

@@ -229,6 +229,15 @@ public final class ParleySession implements AutoCloseable {
     @Override
     public void close() {
         closed = true;
+        try {
+            // After the deliveries already under way, the cursor goes to the server and is answered before the
+            // connection closes: a server drops what is still queued for a connection that is gone.
+            worker.submit(this::ackBeforeClose).get(ACK_ON_CLOSE_MS, TimeUnit.MILLISECONDS);
+        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+            // Best effort: entries not acknowledged are offered again at the next login.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
         ParleyClient c = client;
         if (c != null) {
             c.close();
@@ -365,6 +374,23 @@ public final class ParleySession implements AutoCloseable {
             synchronized (this) {
                 delivered = entry.seq();
             }
+        }
+    }
+
+    private static final long ACK_ON_CLOSE_MS = 2000;
+
+    private void ackBeforeClose() {
+        ParleyClient c = client;
+        long seq = delivered();
+        if (c == null || !c.isConnected() || seq == 0) {
+            return;
+        }
+        try {
+            c.ack(seq).get(ACK_ON_CLOSE_MS, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // The connection is failing anyway.
         }
     }
 

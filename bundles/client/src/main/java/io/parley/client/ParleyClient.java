@@ -433,6 +433,11 @@ public final class ParleyClient implements AutoCloseable {
         listeners.remove(listener);
     }
 
+    /** True on this client's network thread, where waiting for an answer would wait for ever. */
+    boolean inEventLoop() {
+        return channel.eventLoop().inEventLoop();
+    }
+
     public boolean isConnected() {
         return channel.isActive();
     }

@@ -51,9 +51,11 @@ public final class ParleySession implements AutoCloseable {
     private final EntryListener entries;
     private final List<NoticeListener> notices = new CopyOnWriteArrayList<>();
     /** Pulls, delivery and reconnects run here, one at a time, so the app sees entries in order. */
+    private volatile Thread workerThread;
     private final ScheduledExecutorService worker = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "parley-session");
         t.setDaemon(true);
+        workerThread = t;
         return t;
     });
 
@@ -223,20 +225,28 @@ public final class ParleySession implements AutoCloseable {
     /** LOGOUT: revokes the token; the session is closed after. */
     public CompletableFuture<Void> logout() {
         closed = true;
-        return client.logout().whenComplete((r, e) -> close());
+        ParleyClient c = client;
+        long seq = delivered();
+        // The cursor first: the server answers LOGOUT and closes, and drops what is still queued behind it.
+        CompletableFuture<Void> acked = seq > 0 ? c.ack(seq).exceptionally(e -> null) : CompletableFuture.completedFuture(null);
+        return acked.thenCompose(ignored -> c.logout()).whenComplete((r, e) -> close());
     }
 
     @Override
     public void close() {
         closed = true;
-        try {
-            // After the deliveries already under way, the cursor goes to the server and is answered before the
-            // connection closes: a server drops what is still queued for a connection that is gone.
-            worker.submit(this::ackBeforeClose).get(ACK_ON_CLOSE_MS, TimeUnit.MILLISECONDS);
-        } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
-            // Best effort: entries not acknowledged are offered again at the next login.
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
+        ParleyClient current = client;
+        boolean mayWait = Thread.currentThread() != workerThread && (current == null || !current.inEventLoop());
+        if (mayWait) {
+            try {
+                // After the deliveries already under way, the cursor goes to the server and is answered before
+                // the connection closes: a server drops what is still queued for a connection that is gone.
+                worker.submit(this::ackBeforeClose).get(ACK_ON_CLOSE_MS, TimeUnit.MILLISECONDS);
+            } catch (ExecutionException | TimeoutException | RejectedExecutionException e) {
+                // Best effort: entries not acknowledged are offered again at the next login.
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
         ParleyClient c = client;
         if (c != null) {

@@ -73,10 +73,11 @@ public class OperatorCommandsIT extends ParleyTestSupport {
 
     @Test
     public void telnetdListensOnLoopbackOnly() throws Exception {
-        for (String address : new String[] {"0.0.0.0", "192.0.2.1", "::"}) {
+        for (String options : new String[] {"-i 0.0.0.0", "-i 192.0.2.1", "-i ::", "--ip 0.0.0.0", "--i=0.0.0.0",
+            "--i 0.0.0.0", "-i0.0.0.0"}) {
             try {
-                run("telnetd -i " + address + " -p 0 start");
-                throw new AssertionError("telnetd accepted " + address);
+                run("telnetd " + options + " -p 0 start");
+                throw new AssertionError("telnetd accepted " + options);
             } catch (IllegalArgumentException e) {
                 assertTrue(e.getMessage(), e.getMessage().contains("127.0.0.1"));
             }

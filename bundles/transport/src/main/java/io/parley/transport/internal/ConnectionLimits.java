@@ -35,7 +35,12 @@ final class ConnectionLimits {
         }
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
         if (address != null) {
-            int now = perAddress.computeIfAbsent(address, k -> new AtomicInteger()).incrementAndGet();
+            // Counted inside the map's own step, so a release racing it cannot drop the counter meanwhile.
+            int now = perAddress.compute(address, (k, n) -> {
+                AtomicInteger count = n == null ? new AtomicInteger() : n;
+                count.incrementAndGet();
+                return count;
+            }).get();
             if (maxPerAddress > 0 && now > maxPerAddress) {
                 release(address);
                 total.decrementAndGet();

@@ -30,17 +30,26 @@ public final class TelnetGuard {
         this.context = context;
     }
 
-    /** As Gogo's telnetd ({@code [-i ip] [-p port] start|stop|status}), but only on a loopback address. */
+    /**
+     * As Gogo's telnetd ({@code [-i ip] [-p port] start|stop|status}), but only on a loopback address. Only
+     * those spellings are let through: Gogo's own parser takes abbreviations ({@code --i=0.0.0.0}) too.
+     */
     public void telnetd(String[] args) throws Exception {
         for (int i = 0; i < args.length; i++) {
-            if (args[i].equals("-i") || args[i].equals("--ip")) {
-                String address = i + 1 < args.length ? args[i + 1] : "";
+            String arg = args[i];
+            if (arg.equals("-i") || arg.equals("--ip")) {
+                String address = i + 1 < args.length ? args[++i] : "";
                 if (!LOOPBACK.contains(address)) {
                     throw new IllegalArgumentException("telnetd serves a console without a password: Parley lets "
                             + "it listen on 127.0.0.1 only, not on '" + address + "'.");
                 }
-            } else if (args[i].startsWith("-i") || args[i].startsWith("--ip=")) {
-                throw new IllegalArgumentException("Give the address as -i 127.0.0.1: telnetd listens on loopback only.");
+            } else if (arg.equals("-p") || arg.equals("--port")) {
+                if (i + 1 >= args.length || !args[++i].matches("\\d{1,5}")) {
+                    throw new IllegalArgumentException("Give the port as -p <number>.");
+                }
+            } else if (!Set.of("start", "stop", "status", "-?", "--help").contains(arg)) {
+                throw new IllegalArgumentException("telnetd [-i 127.0.0.1] [-p port] start|stop|status: Parley "
+                        + "takes no other option ('" + arg + "'), so that it listens on loopback only.");
             }
         }
         ServiceReference<?>[] found;

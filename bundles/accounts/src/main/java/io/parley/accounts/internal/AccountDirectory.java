@@ -224,11 +224,18 @@ public final class AccountDirectory implements AccountService {
         // Only well-formed names are keys, so the limiters' maps hold nothing an attacker made up at will.
         String userKey = valid ? username.toLowerCase(Locale.ROOT) : null;
         acquireFailure(userKey, address);
-        acquireCheck(userKey, address);
-        Optional<Credentials> credentials = valid ? accounts.credentials(username) : Optional.empty();
-        boolean ok = credentials.isPresent()
-                ? hasher.verify(password, credentials.get().passwordHash())
-                : verifyNothing(password);
+        Optional<Credentials> credentials;
+        boolean ok = false;
+        try {
+            acquireCheck(userKey, address);
+            credentials = valid ? accounts.credentials(username) : Optional.empty();
+            ok = credentials.isPresent()
+                    ? hasher.verify(password, credentials.get().passwordHash())
+                    : verifyNothing(password);
+        } catch (RuntimeException e) {
+            releaseFailure(userKey, address); // refused or failed before any password was found wrong
+            throw e;
+        }
         if (!ok) {
             throw ParleyException.unauthenticated("Wrong username or password.");
         }
@@ -254,6 +261,14 @@ public final class AccountDirectory implements AccountService {
         if (wait > 0) {
             throw ParleyException.rateLimited("Too many failed attempts; wait before trying again.", wait);
         }
+    }
+
+    /** Takes back a failure counted by {@link #acquireFailure} for an attempt that did not fail. */
+    private void releaseFailure(String userKey, String address) {
+        if (userKey != null) {
+            byUsername.release(userKey);
+        }
+        byAddress.release(address);
     }
 
     /** Counts a password hash about to run, right or wrong, per username and per address. */
@@ -325,14 +340,21 @@ public final class AccountDirectory implements AccountService {
         String userKey = session.username().toLowerCase(Locale.ROOT);
         checkPassword(newPassword);
         acquireFailure(userKey, address);
-        acquireCheck(userKey, address);
-        Credentials c = accounts.credentials(session.username())
-                .orElseThrow(() -> ParleyException.notFound("The account no longer exists."));
-        if (!hasher.verify(oldPassword, c.passwordHash())) {
+        Credentials c;
+        boolean ok;
+        try {
+            acquireCheck(userKey, address);
+            c = accounts.credentials(session.username())
+                    .orElseThrow(() -> ParleyException.notFound("The account no longer exists."));
+            ok = hasher.verify(oldPassword, c.passwordHash());
+        } catch (RuntimeException e) {
+            releaseFailure(userKey, address); // refused or failed before the old password was found wrong
+            throw e;
+        }
+        if (!ok) {
             throw ParleyException.unauthenticated("The old password is wrong.");
         }
-        byUsername.release(userKey);
-        byAddress.release(address);
+        releaseFailure(userKey, address);
         accounts.updatePasswordHash(c.userId(), hasher.hash(newPassword));
         int revoked = tokens.revokeAllExcept(c.userId(), session.tokenId());
         // Their tokens are gone; their open connections go too, or a stolen session would outlive the change.

@@ -12,10 +12,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "PBKDF2-HMAC-SHA512 iterations for new password hashes")
     int pbkdf2Iterations() default 210000;
 
-    @AttributeDefinition(description = "Failed logins per username within the window before RATE_LIMITED")
+    @AttributeDefinition(description = "Failed logins per username within the window before RATE_LIMITED; 0 for no limit")
     int maxFailuresPerUsername() default 5;
 
-    @AttributeDefinition(description = "Failed logins per remote address within the window before RATE_LIMITED")
+    @AttributeDefinition(description = "Failed logins per remote address within the window before RATE_LIMITED; 0 for no limit")
     int maxFailuresPerAddress() default 20;
 
     @AttributeDefinition(description = "The window failed logins are counted in, in seconds")

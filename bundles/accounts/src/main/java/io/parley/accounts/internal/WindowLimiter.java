@@ -25,6 +25,9 @@ final class WindowLimiter {
 
     /** 0 when the key may try; otherwise the milliseconds until it may. */
     long retryAfterMs(String key) {
+        if (max <= 0) {
+            return 0; // no limit
+        }
         Deque<Long> times = events.get(key);
         if (times == null) {
             return 0;
@@ -42,6 +45,9 @@ final class WindowLimiter {
      * is counted).
      */
     long acquire(String key) {
+        if (max <= 0) {
+            return 0; // no limit
+        }
         Deque<Long> times = events.computeIfAbsent(key, k -> new ArrayDeque<>());
         synchronized (times) {
             long now = clock.getAsLong();

@@ -215,4 +215,23 @@ class AccountDirectoryTest {
         pool.shutdown();
         assertEquals(3, wrong, "guesses that reached the hash");
     }
+
+    @Test
+    void aRefusedCheckIsNoFailedLoginAndZeroMeansNoLimit() {
+        AccountDirectory limited = new AccountDirectory(stores, stores, 1000, Duration.ofHours(1), 2, 0,
+                Duration.ofMinutes(5), 0, Duration.ofHours(1), 2, 0, Duration.ofMinutes(1), now::get);
+        try {
+            limited.register("nia", "password1", null, "10.0.0.60");
+            limited.login("nia", "password1", "pc", "10.0.0.61");
+            limited.login("nia", "password1", "pc", "10.0.0.61");
+            for (int i = 0; i < 5; i++) {
+                ParleyException e = assertStatus(Status.RATE_LIMITED, () -> limited.login("nia", "password1", "pc", "10.0.0.61"));
+                assertTrue(e.getMessage().contains("password checks"), e.getMessage());
+            }
+            now.addAndGet(Duration.ofMinutes(1).toMillis());
+            limited.login("nia", "password1", "pc", "10.0.0.61"); // not locked out by the refusals above
+        } finally {
+            limited.deactivate();
+        }
+    }
 }

@@ -9,10 +9,10 @@ import io.parley.api.message.InboxEntry;
 import io.parley.api.message.PullResponse;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+
+
+
+
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -26,7 +26,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
+
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;
@@ -125,19 +125,6 @@ public class BundleUpdateIT extends ParleyTestSupport {
         }
     }
 
-    /** Runs one command line as the console would and returns what it printed. */
-    private String run(String line) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        try (CommandSession session = console.createSession(new ByteArrayInputStream(new byte[0]), print, print)) {
-            Object result = session.execute(line);
-            if (result != null) {
-                print.println(result);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
-    }
-
     /** Every entry of the user's inbox, page by page. */
     private static List<InboxEntry> inbox(ParleyClient c) throws Exception {
         List<InboxEntry> all = new ArrayList<>();
@@ -190,7 +177,7 @@ public class BundleUpdateIT extends ParleyTestSupport {
                 }
                 Thread.sleep(300); // traffic before the update
                 long started = System.nanoTime();
-                run("felix:update " + bundle.getBundleId());
+                Console.run(console, "felix:update " + bundle.getBundleId());
                 assertEquals(name + " is active again", Bundle.ACTIVE, bundle.getState());
                 // The window: until every sender has been answered OK again.
                 awaitTrue("every sender to be answered OK after updating " + name, java.time.Duration.ofSeconds(30),

@@ -5,15 +5,15 @@ import static org.junit.Assert.assertTrue;
 
 import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
-import java.io.ByteArrayInputStream;
-import java.io.ByteArrayOutputStream;
-import java.io.PrintStream;
-import java.nio.charset.StandardCharsets;
+
+
+
+
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-import org.apache.felix.service.command.CommandSession;
+
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -28,17 +28,8 @@ public class OperatorCommandsIT extends ParleyTestSupport {
     @Inject
     private CommandProcessor processor;
 
-    /** Runs one command line as the console would and returns what it printed. */
     private String run(String line) throws Exception {
-        ByteArrayOutputStream out = new ByteArrayOutputStream();
-        PrintStream print = new PrintStream(out, true, StandardCharsets.UTF_8);
-        try (CommandSession session = processor.createSession(new ByteArrayInputStream(new byte[0]), print, print)) {
-            Object result = session.execute(line);
-            if (result != null) {
-                print.println(result);
-            }
-        }
-        return out.toString(StandardCharsets.UTF_8);
+        return Console.run(processor, line);
     }
 
     @Test

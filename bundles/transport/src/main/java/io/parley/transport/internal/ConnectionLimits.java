@@ -26,12 +26,9 @@ final class ConnectionLimits {
 
     /** Counts the channel in, and out again when it closes; false (and nothing counted) when it is over a cap. */
     boolean admit(Channel channel) {
-        if (maxTotal > 0 && total.incrementAndGet() > maxTotal) {
+        if (total.incrementAndGet() > maxTotal && maxTotal > 0) {
             total.decrementAndGet();
             return false;
-        }
-        if (maxTotal <= 0) {
-            total.incrementAndGet();
         }
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
         if (address != null) {
@@ -58,9 +55,5 @@ final class ConnectionLimits {
 
     private void release(InetAddress address) {
         perAddress.computeIfPresent(address, (k, n) -> n.decrementAndGet() <= 0 ? null : n);
-    }
-
-    int open() {
-        return total.get();
     }
 }

@@ -7,7 +7,7 @@ import io.netty.util.AttributeKey;
  * Which thread is answering a request of a channel right now. A notice written to that channel by that same
  * thread while it answers (the sender's own MSG_NOTIFY, pushed from the messaging bundle) is written without
  * a flush: the answer that follows flushes both in one write. The {@link Dispatcher} marks the channel while it
- * answers; {@link SessionRegistry} asks before it writes a notice.
+ * answers; {@link DeviceNotices} asks before it writes a notice.
  */
 final class Answering {
 

@@ -36,6 +36,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
 
     private final Dispatcher dispatcher;
     private final SessionRegistry sessions;
+    private final DeviceNotices notices;
     private final RequestQueue queue;
     private final int loginTimeoutSeconds;
     private final int maxMisses;
@@ -51,10 +52,11 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     private int unanswered;
     private volatile Session session;
 
-    ConnectionHandler(Dispatcher dispatcher, SessionRegistry sessions, RequestQueue queue, int loginTimeoutSeconds,
+    ConnectionHandler(Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices, RequestQueue queue, int loginTimeoutSeconds,
             int maxMisses, int maxPending) {
         this.dispatcher = dispatcher;
         this.sessions = sessions;
+        this.notices = notices;
         this.queue = queue;
         this.loginTimeoutSeconds = loginTimeoutSeconds;
         this.maxMisses = maxMisses;
@@ -81,7 +83,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
             sessions.unregister(previous, channel);
         }
         session = next;
-        sessions.register(next, channel);
+        notices.loggedIn(next, sessions.register(next, channel));
         if (!channel.isActive()) {
             // Closed while logging in: channelInactive may have run before the registration.
             sessions.unregister(next, channel);
@@ -98,7 +100,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         channel = ctx.channel();
         loginDeadline = ctx.executor().schedule(() -> {
             if (session == null) {
-                sessions.close(channel, "No login within " + loginTimeoutSeconds + " s.");
+                notices.close(channel, "No login within " + loginTimeoutSeconds + " s.");
             }
         }, loginTimeoutSeconds, TimeUnit.SECONDS);
         ctx.fireChannelActive();
@@ -181,7 +183,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
             misses++;
             if (misses >= maxMisses) {
                 LOG.debug("Closing {} after {} missed heartbeats", remoteAddress(), misses);
-                sessions.close(channel, "No heartbeat for too long.");
+                notices.close(channel, "No heartbeat for too long.");
             }
             return;
         }

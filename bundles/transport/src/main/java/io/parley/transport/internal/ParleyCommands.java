@@ -22,11 +22,14 @@ public final class ParleyCommands {
 
     private final ParleyServer server;
     private final SessionRegistry sessions;
+    private final DeviceNotices notices;
 
     @Activate
-    public ParleyCommands(@Reference ParleyServer server, @Reference SessionRegistry sessions) {
+    public ParleyCommands(@Reference ParleyServer server, @Reference SessionRegistry sessions,
+            @Reference DeviceNotices notices) {
         this.server = server;
         this.sessions = sessions;
+        this.notices = notices;
     }
 
     /** Where the server listens, how many connections and sessions it holds, and which requests it answers. */
@@ -61,7 +64,7 @@ public final class ParleyCommands {
 
     /** Ends every session of the user on this node with a KICKED notice. Tokens stay valid: they may RESUME. */
     public String kick(String username) {
-        int n = sessions.endSessionsOf(username, "Disconnected by the server's operator.");
+        int n = notices.endSessionsOf(username, "Disconnected by the server's operator.");
         return n == 0 ? "No session of '" + username + "' on this node."
                 : "Ended " + n + (n == 1 ? " session" : " sessions") + " of '" + username + "'.";
     }

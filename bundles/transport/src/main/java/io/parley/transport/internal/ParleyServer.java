@@ -67,7 +67,7 @@ public final class ParleyServer {
     }
 
     @Activate
-    public ParleyServer(TransportConfiguration config, @Reference SessionRegistry sessions,
+    public ParleyServer(TransportConfiguration config, @Reference SessionRegistry sessions, @Reference DeviceNotices notices,
             @Reference LiveSerializer serializer) throws InterruptedException {
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-accept", true));
         io = new NioEventLoopGroup(ioThreads(config), new DefaultThreadFactory("parley-io", true));
@@ -90,7 +90,7 @@ public final class ParleyServer {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                    .childHandler(new ParleyServerInitializer(config, dispatcher, sessions, workers, connections,
+                    .childHandler(new ParleyServerInitializer(config, dispatcher, sessions, notices, workers, connections,
                             new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress()),
                             tls(config)))
                     .bind(config.host(), config.port())

@@ -24,17 +24,19 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
     private final TransportConfiguration config;
     private final Dispatcher dispatcher;
     private final SessionRegistry sessions;
+    private final DeviceNotices notices;
     private final Executor workers;
     private final ChannelGroup connections;
     private final ConnectionLimits limits;
     private final SslContext tls;
 
     /** {@code tls} null for plain TCP. */
-    ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, SessionRegistry sessions,
+    ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices,
             Executor workers, ChannelGroup connections, ConnectionLimits limits, SslContext tls) {
         this.config = config;
         this.dispatcher = dispatcher;
         this.sessions = sessions;
+        this.notices = notices;
         this.workers = workers;
         this.connections = connections;
         this.limits = limits;
@@ -56,7 +58,7 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
         p.addLast("idle", new IdleStateHandler(config.heartbeatReadIdleSeconds(), 0, 0, TimeUnit.SECONDS));
         p.addLast("decoder", new FrameDecoder(config.maxBody()));
         p.addLast("encoder", FrameEncoder.INSTANCE);
-        p.addLast("connection", new ConnectionHandler(dispatcher, sessions, new RequestQueue(workers),
+        p.addLast("connection", new ConnectionHandler(dispatcher, sessions, notices, new RequestQueue(workers),
                 config.loginTimeoutSeconds(), config.heartbeatMisses(), config.maxPendingPerConnection()));
     }
 }

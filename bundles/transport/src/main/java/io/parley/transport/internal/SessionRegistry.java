@@ -1,16 +1,9 @@
 package io.parley.transport.internal;
 
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
-import io.parley.api.serialization.Serializer;
-import io.parley.api.session.NoticeBus;
-import io.parley.api.session.NoticeSink;
 import io.parley.api.session.PresenceService;
-import io.parley.api.session.PushService;
 import io.parley.api.session.Session;
 import io.parley.api.session.SessionListener;
-import io.parley.protocol.Frame;
-import io.parley.protocol.Types;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -28,42 +21,40 @@ import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
-import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
-import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Which device of which user is on which channel, on this node; on one node that is also who is online. A second login of the same user and device
- * replaces the first: the old channel gets KICKED and is closed. Session listeners are told on one thread
- * of their own, in order, so a slow listener never stalls a network event loop.
+ * Which device of which user is on which channel, on this node: the one table of logged-in sessions. On one
+ * node that is also who is online, so the table answers {@link PresenceService} (a cluster's presence, ranked
+ * above it, shares it across nodes). Writing to the devices is {@link DeviceNotices}' job. Session listeners
+ * are told on one thread of their own, in order, so a slow listener never stalls a network event loop.
  */
-@Component(service = {PushService.class, PresenceService.class, NoticeSink.class, SessionRegistry.class},
-        configurationPid = "io.parley.transport")
-public final class SessionRegistry implements PushService, PresenceService, NoticeSink {
+@Component(service = {SessionRegistry.class, PresenceService.class}, configurationPid = "io.parley.transport")
+public final class SessionRegistry implements PresenceService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
-    private static final String SAME_DEVICE = "Logged in again on the same device.";
-    private static final int KICK_WRITE_SECONDS = 5;
+
+    /** A logged-in device: its session and the channel it is on. */
+    record Bound(Session session, Channel channel) {
+    }
 
     /**
-     * Away while the serialization bundle is updated: notices that fall in that window are dropped (a notice is
-     * a hint) and a kick closes without its KICKED notice.
+     * What a registration did: the channel the same device was on before, if another, which the caller ends;
+     * and whether this is the user's first device on this node.
      */
-    private final ServiceSlot<Serializer> serializer;
-    /** A logged-in device: its session and the channel it is on. */
-    private record Bound(Session session, Channel channel) {
+    record Registered(Channel replaced, boolean firstDevice) {
+    }
+
+    /** What an unregistration did: whether this channel still held the binding, and whether it was the last. */
+    private record Unregistered(boolean removed, boolean lastDevice) {
     }
 
     private final Map<Long, Map<String, Bound>> byUser = new ConcurrentHashMap<>();
 
-    /** Notices for devices on other nodes (Redis pub/sub, say); none on a single node. */
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
-            policyOption = ReferencePolicyOption.GREEDY)
-    private volatile NoticeBus bus;
     /**
      * Listeners' events (presence, pending friend requests) on one thread, in order, with a bounded queue: a
      * client that logs in and out in a loop cannot grow it without end. An event beyond is dropped; what it
@@ -73,39 +64,24 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
     private final AtomicLong droppedEvents = new AtomicLong();
 
     /**
-     * Fetched only when an event fires: listeners (presence) need this registry's PushService, so binding
-     * them while this component activates would be a cycle.
+     * Fetched only when an event fires: listeners (presence) need the transport's PushService, which needs this
+     * registry, so binding them while this component activates would be a cycle.
      */
     private final List<ComponentServiceObjects<SessionListener>> listeners = new CopyOnWriteArrayList<>();
 
-    /** The largest notice body: longer ones are cut ({@link BodyFit}) or, when they cannot be, not sent. */
-    private volatile int maxBody;
-
     @Activate
-    public SessionRegistry(TransportConfiguration config, @Reference LiveSerializer serializer) {
-        this.serializer = serializer;
-        maxBody = config.maxBody();
-        events = eventThread(config.maxQueuedSessionEvents());
+    public SessionRegistry(TransportConfiguration config) {
+        this(config.maxQueuedSessionEvents());
     }
 
-    private static ThreadPoolExecutor eventThread(int maxQueued) {
-        return new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(Math.max(1, maxQueued)), r -> {
-            Thread t = new Thread(r, "parley-session-events");
-            t.setDaemon(true);
-            return t;
-        });
-    }
-
-    @Modified
-    void modified(TransportConfiguration config) {
-        maxBody = config.maxBody();
-    }
-
-    /** For tests, with a serializer that stays. */
-    SessionRegistry(Serializer serializer, int maxBody) {
-        this.serializer = new ServiceSlot<>(serializer);
-        this.maxBody = maxBody;
-        this.events = eventThread(1000);
+    /** For tests. */
+    SessionRegistry(int maxQueuedEvents) {
+        events = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new LinkedBlockingQueue<>(Math.max(1, maxQueuedEvents)),
+                r -> {
+                    Thread t = new Thread(r, "parley-session-events");
+                    t.setDaemon(true);
+                    return t;
+                });
     }
 
     /** A listener that arrives while devices are logged in is told of each of them, as if they had just come. */
@@ -138,55 +114,55 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
         events.awaitTermination(5, TimeUnit.SECONDS);
     }
 
-    /** Binds a session to a channel, kicking a channel that held the same user and device. */
-    void register(Session session, Channel channel) {
-        Bound[] previous = new Bound[1];
-        boolean[] first = new boolean[1];
+    /**
+     * Binds a session to a channel. A channel that held the same user and device is no longer bound; the caller
+     * ends it ({@link DeviceNotices#replaced}).
+     */
+    Registered register(Session session, Channel channel) {
+        Registered[] result = new Registered[1];
         byUser.compute(session.userId(), (id, devices) -> {
             Map<String, Bound> next = devices == null ? new ConcurrentHashMap<>() : devices;
-            first[0] = next.isEmpty();
-            previous[0] = next.put(session.device(), new Bound(session, channel));
+            boolean first = next.isEmpty();
+            Bound previous = next.put(session.device(), new Bound(session, channel));
+            result[0] = new Registered(previous == null || previous.channel() == channel ? null : previous.channel(),
+                    first);
             return next;
         });
-        if (previous[0] != null && previous[0].channel() != channel) {
-            close(previous[0].channel(), SAME_DEVICE);
-        }
-        // The same device may be connected to another node: that connection is the older one.
-        NoticeBus cluster = bus;
-        if (cluster != null) {
-            cluster.publishEndSessions(session.userId(), session.device(), false, SAME_DEVICE);
-        }
-        fire(listeners, l -> l.sessionOpened(session, first[0]));
+        fire(listeners, l -> l.sessionOpened(session, result[0].firstDevice()));
+        return result[0];
     }
 
     /** Removes the binding if this channel still holds it (a kicked channel no longer does). */
     void unregister(Session session, Channel channel) {
-        boolean[] removed = new boolean[1];
-        boolean[] last = new boolean[1];
+        Unregistered[] result = {new Unregistered(false, false)};
         byUser.computeIfPresent(session.userId(), (id, devices) -> {
             Bound bound = devices.get(session.device());
-            removed[0] = bound != null && bound.channel() == channel && devices.remove(session.device(), bound);
-            last[0] = devices.isEmpty();
-            return last[0] ? null : devices;
+            boolean removed = bound != null && bound.channel() == channel && devices.remove(session.device(), bound);
+            result[0] = new Unregistered(removed, devices.isEmpty());
+            return devices.isEmpty() ? null : devices;
         });
-        if (removed[0]) {
-            fire(listeners, l -> l.sessionClosed(session, last[0]));
+        if (result[0].removed()) {
+            boolean last = result[0].lastDevice();
+            fire(listeners, l -> l.sessionClosed(session, last));
         }
     }
 
-    /**
-     * Sends KICKED and closes once it is written; at once when the client is not reading what it is sent,
-     * and after {@link #KICK_WRITE_SECONDS} at most, so a client that stopped reading cannot keep the channel.
-     */
-    void close(Channel channel, String reason) {
-        Serializer s = serializer.now();
-        if (!channel.isWritable() || s == null) {
-            channel.close();
-            return;
+    /** The channels of the user's logged-in devices on this node, by device. */
+    Map<String, Bound> devicesOf(long userId) {
+        Map<String, Bound> devices = byUser.get(userId);
+        return devices == null ? Map.of() : devices;
+    }
+
+    /** The user's id if any device of the username (matched case-insensitively) is logged in on this node. */
+    Long userIdOf(String username) {
+        for (Map<String, Bound> devices : byUser.values()) {
+            for (Bound b : devices.values()) {
+                if (b.session().username().equalsIgnoreCase(username)) {
+                    return b.session().userId();
+                }
+            }
         }
-        channel.writeAndFlush(Frame.notice(Types.KICKED, s.write(null, new KickedNotice(reason))))
-                .addListener(ChannelFutureListener.CLOSE);
-        channel.eventLoop().schedule(() -> channel.close(), KICK_WRITE_SECONDS, TimeUnit.SECONDS);
+        return null;
     }
 
     /** A logged-in device as the operator's console lists it. */
@@ -207,101 +183,14 @@ public final class SessionRegistry implements PushService, PresenceService, Noti
         return out;
     }
 
-    /** Ends every session of the user (usernames match case-insensitively) on this node only. */
-    int endSessionsOf(String username, String reason) {
-        for (Map<String, Bound> devices : byUser.values()) {
-            for (Bound b : devices.values()) {
-                if (b.session().username().equalsIgnoreCase(username)) {
-                    return endSessions(b.session().userId(), null, true, reason);
-                }
-            }
-        }
-        return 0;
-    }
-
-    /** Ends the sessions here and, through the bus when there is one, on the other nodes. */
-    @Override
-    public int kick(long userId, String exceptDevice, String reason) {
-        NoticeBus cluster = bus;
-        if (cluster != null) {
-            cluster.publishEndSessions(userId, exceptDevice, true, reason);
-        }
-        return endSessions(userId, exceptDevice, true, reason);
-    }
-
-    @Override
-    public int endSessions(long userId, String device, boolean allOthers, String reason) {
-        Map<String, Bound> devices = byUser.get(userId);
-        if (devices == null) {
-            return 0;
-        }
-        int kicked = 0;
-        for (Map.Entry<String, Bound> e : devices.entrySet()) {
-            if (e.getKey().equals(device) != allOthers) {
-                // The binding goes when the channel closes, as for any connection that ends.
-                close(e.getValue().channel(), reason);
-                kicked++;
-            }
-        }
-        return kicked;
-    }
-
-    /** Writes to this node's devices and, through the bus when there is one, to the user's devices elsewhere. */
-    @Override
-    public int push(long userId, int type, Object body) {
-        NoticeBus cluster = bus;
-        if (cluster == null && !isOnline(userId)) {
-            return 0; // nobody to write to: not even worth serializing
-        }
-        Serializer s = serializer.now();
-        if (s == null) {
-            LOG.debug("Notice {} to user {} dropped: the serializer is being updated", type, userId);
-            return 0;
-        }
-        byte[] bytes = BodyFit.write(s, null, body, maxBody, 0);
-        if (bytes == null) {
-            LOG.warn("Notice {} to user {} dropped: larger than maxBody ({} bytes)", Types.name(type), userId, maxBody);
-            return 0;
-        }
-        if (cluster != null) {
-            cluster.publish(userId, type, bytes);
-        }
-        return deliver(userId, type, bytes);
-    }
-
-    @Override
-    public int deliver(long userId, int type, byte[] body) {
-        Map<String, Bound> devices = byUser.get(userId);
-        if (devices == null || devices.isEmpty()) {
-            return 0;
-        }
-        Frame notice = Frame.notice(type, body);
-        int written = 0;
-        for (Bound bound : devices.values()) {
-            Channel channel = bound.channel();
-            // A notice is a hint: a device that does not read its socket misses it rather than growing our heap.
-            if (channel.isActive() && channel.isWritable()) {
-                if (Answering.byThisThread(channel)) {
-                    channel.write(notice, channel.voidPromise());
-                } else {
-                    channel.writeAndFlush(notice, channel.voidPromise());
-                }
-                written++;
-            }
-        }
-        return written;
-    }
-
-    @Override
-    public Set<String> devices(long userId) {
-        Map<String, Bound> devices = byUser.get(userId);
-        return devices == null ? Set.of() : Set.copyOf(devices.keySet());
+    /** The devices of the user that are logged in on this node. */
+    Set<String> devices(long userId) {
+        return Set.copyOf(devicesOf(userId).keySet());
     }
 
     @Override
     public boolean isOnline(long userId) {
-        Map<String, Bound> devices = byUser.get(userId);
-        return devices != null && !devices.isEmpty();
+        return !devicesOf(userId).isEmpty();
     }
 
     /** Number of logged-in devices on this node, for the shell and tests. */

@@ -57,7 +57,8 @@ class ConnectionHandlerTest {
     private final Serializer json = new GsonSerializer();
     private final ServiceSlot<Serializer> serializer = new ServiceSlot<>(json);
     private final HandlerRegistry handlers = new HandlerRegistry();
-    private final SessionRegistry sessions = new SessionRegistry(json, Frame.DEFAULT_MAX_BODY);
+    private final SessionRegistry sessions = new SessionRegistry(1000);
+    private final DeviceNotices notices = new DeviceNotices(sessions, new ServiceSlot<>(json), Frame.DEFAULT_MAX_BODY);
     private final ExecutorService workers = Executors.newFixedThreadPool(4);
     private final DefaultEventLoopGroup loops = new DefaultEventLoopGroup(2);
     private final BlockingQueue<Frame> received = new LinkedBlockingQueue<>();
@@ -105,7 +106,7 @@ class ConnectionHandlerTest {
                     protected void initChannel(LocalChannel ch) {
                         server = ch;
                         ch.pipeline().addLast(new FrameDecoder(Frame.DEFAULT_MAX_BODY), FrameEncoder.INSTANCE,
-                                new ConnectionHandler(dispatcher, sessions, new RequestQueue(workers), 30, 3, maxPending));
+                                new ConnectionHandler(dispatcher, sessions, notices, new RequestQueue(workers), 30, 3, maxPending));
                     }
                 }).bind(address).sync();
         client = new Bootstrap().group(loops).channel(LocalChannel.class)

@@ -41,7 +41,8 @@ class PipelineFuzzTest {
     private final Serializer json = new GsonSerializer();
     private final HandlerRegistry handlers = new HandlerRegistry();
     private final Dispatcher dispatcher;
-    private final SessionRegistry sessions = new SessionRegistry(json, MAX_BODY);
+    private final SessionRegistry sessions = new SessionRegistry(1000);
+    private final DeviceNotices notices = new DeviceNotices(sessions, new ServiceSlot<>(json), MAX_BODY);
 
     PipelineFuzzTest() {
         register(Types.LOGIN, request -> {
@@ -83,7 +84,7 @@ class PipelineFuzzTest {
     @FuzzTest(maxDuration = "20s")
     void anyBytesGetAnswersWithinTheProtocol(byte[] input) {
         EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(MAX_BODY),
-                new ConnectionHandler(dispatcher, sessions, new RequestQueue(Runnable::run), 10, 3, 8));
+                new ConnectionHandler(dispatcher, sessions, notices, new RequestQueue(Runnable::run), 10, 3, 8));
         boolean corrupt = false;
         try {
             channel.writeInbound(Unpooled.wrappedBuffer(input));

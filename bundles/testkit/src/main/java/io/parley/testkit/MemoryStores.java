@@ -1,0 +1,501 @@
+package io.parley.testkit;
+
+import io.parley.api.account.Account;
+import io.parley.api.group.GroupMember;
+import io.parley.api.group.GroupView;
+import io.parley.api.message.InboxEntry;
+import io.parley.api.serialization.RawJson;
+import io.parley.api.store.AccountStore;
+import io.parley.api.store.Appended;
+import io.parley.api.store.AttributeStore;
+import io.parley.api.store.Credentials;
+import io.parley.api.store.FriendStore;
+import io.parley.api.store.GroupStore;
+import io.parley.api.store.MessageStore;
+import io.parley.api.store.NewMessage;
+import io.parley.api.store.ProfileChange;
+import io.parley.api.store.StoredToken;
+import io.parley.api.store.TokenStore;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.TreeMap;
+import java.util.TreeSet;
+
+/**
+ * One in-memory database behind every store SPI, for unit tests of components and features without Felix or
+ * a real database. The stores share their accounts as the relational ones share a schema: a friend or a group
+ * member is shown with the username of its account. Each store keeps the contract of its SPI (gapless inbox
+ * seqs, one message per sender and cid, cursors that never move back, case-insensitive usernames), on one lock,
+ * so that it can be called from many threads. Nothing is kept on disk.
+ */
+public final class MemoryStores {
+
+    private final Object lock = new Object();
+
+    private final Map<Long, Account> accountsById = new TreeMap<>();
+    private final Map<String, Long> idsByKey = new HashMap<>();
+    private final Map<Long, String> hashes = new HashMap<>();
+
+    private final Accounts accounts = new Accounts();
+    private final Tokens tokens = new Tokens();
+    private final Friends friends = new Friends();
+    private final Groups groups = new Groups();
+    private final Messages messages = new Messages();
+    private final Attributes attributes = new Attributes();
+
+    public AccountStore accounts() {
+        return accounts;
+    }
+
+    public TokenStore tokens() {
+        return tokens;
+    }
+
+    public FriendStore friends() {
+        return friends;
+    }
+
+    public GroupStore groups() {
+        return groups;
+    }
+
+    public MessageStore messages() {
+        return messages;
+    }
+
+    public AttributeStore attributes() {
+        return attributes;
+    }
+
+    /** Creates an account with this username and returns its id, as REGISTER would (the hash is not checked). */
+    public long account(String username) {
+        return accounts.create(username, "-", username, 0)
+                .orElseThrow(() -> new IllegalArgumentException("taken: " + username));
+    }
+
+    private String usernameOf(long userId) {
+        Account a = accountsById.get(userId);
+        return a == null ? "#" + userId : a.username();
+    }
+
+    private static String key(String username) {
+        return username.toLowerCase(Locale.ROOT);
+    }
+
+    private final class Accounts implements AccountStore {
+
+        @Override
+        public OptionalLong create(String username, String passwordHash, String nickname, long createdAt) {
+            synchronized (lock) {
+                if (idsByKey.containsKey(key(username))) {
+                    return OptionalLong.empty();
+                }
+                long id = accountsById.size() + 1L;
+                accountsById.put(id, new Account(id, username, nickname, "", "", createdAt));
+                idsByKey.put(key(username), id);
+                hashes.put(id, passwordHash);
+                return OptionalLong.of(id);
+            }
+        }
+
+        @Override
+        public Optional<Account> findByUsername(String username) {
+            synchronized (lock) {
+                return Optional.ofNullable(idsByKey.get(key(username))).map(accountsById::get);
+            }
+        }
+
+        @Override
+        public Optional<Account> findById(long userId) {
+            synchronized (lock) {
+                return Optional.ofNullable(accountsById.get(userId));
+            }
+        }
+
+        @Override
+        public Optional<Credentials> credentials(String username) {
+            synchronized (lock) {
+                return findByUsername(username).map(a -> new Credentials(a.id(), a.username(), hashes.get(a.id())));
+            }
+        }
+
+        @Override
+        public void updateProfile(long userId, ProfileChange change) {
+            synchronized (lock) {
+                accountsById.computeIfPresent(userId, (id, a) -> new Account(id, a.username(),
+                        change.nickname() != null ? change.nickname() : a.nickname(),
+                        change.signature() != null ? change.signature() : a.signature(),
+                        change.avatar() != null ? change.avatar() : a.avatar(), a.createdAt()));
+            }
+        }
+
+        @Override
+        public void updatePasswordHash(long userId, String passwordHash) {
+            synchronized (lock) {
+                if (accountsById.containsKey(userId)) {
+                    hashes.put(userId, passwordHash);
+                }
+            }
+        }
+    }
+
+    private final class Tokens implements TokenStore {
+        private final Map<String, StoredToken> byId = new HashMap<>();
+
+        @Override
+        public void save(StoredToken token) {
+            synchronized (lock) {
+                byId.put(token.tokenId(), token);
+            }
+        }
+
+        @Override
+        public Optional<StoredToken> find(String tokenId) {
+            synchronized (lock) {
+                return Optional.ofNullable(byId.get(tokenId));
+            }
+        }
+
+        @Override
+        public void revoke(String tokenId) {
+            synchronized (lock) {
+                byId.remove(tokenId);
+            }
+        }
+
+        @Override
+        public int revokeAllExcept(long userId, String keepTokenId) {
+            synchronized (lock) {
+                int before = byId.size();
+                byId.values().removeIf(t -> t.userId() == userId && !t.tokenId().equals(keepTokenId));
+                return before - byId.size();
+            }
+        }
+
+        @Override
+        public int purgeExpired(long now) {
+            synchronized (lock) {
+                int before = byId.size();
+                byId.values().removeIf(t -> t.expiresAt() < now);
+                return before - byId.size();
+            }
+        }
+    }
+
+    private final class Friends implements FriendStore {
+        /** Both directions of each friendship, as the relational store keeps them. */
+        private final Map<Long, TreeSet<Long>> friendsOf = new HashMap<>();
+        /** Pending requests in the order they were made. */
+        private final Map<List<Long>, Pending> requests = new LinkedHashMap<>();
+
+        @Override
+        public boolean areFriends(long a, long b) {
+            synchronized (lock) {
+                return friendsOf.getOrDefault(a, new TreeSet<>()).contains(b);
+            }
+        }
+
+        @Override
+        public List<Named> friends(long userId) {
+            synchronized (lock) {
+                return friendsOf.getOrDefault(userId, new TreeSet<>()).stream()
+                        .map(accountsById::get)
+                        .map(a -> new Named(a.id(), a.username(), a.nickname()))
+                        .sorted(Comparator.comparing(n -> key(n.username())))
+                        .toList();
+            }
+        }
+
+        @Override
+        public Optional<Pending> request(long fromId, long toId) {
+            synchronized (lock) {
+                return Optional.ofNullable(requests.get(List.of(fromId, toId)));
+            }
+        }
+
+        @Override
+        public boolean addRequest(long fromId, long toId, String note, long ts) {
+            synchronized (lock) {
+                return requests.putIfAbsent(List.of(fromId, toId),
+                        new Pending(fromId, usernameOf(fromId), toId, usernameOf(toId), note, false)) == null;
+            }
+        }
+
+        @Override
+        public boolean removeRequest(long fromId, long toId) {
+            synchronized (lock) {
+                return requests.remove(List.of(fromId, toId)) != null;
+            }
+        }
+
+        @Override
+        public void makeFriends(long a, long b, long ts) {
+            synchronized (lock) {
+                requests.remove(List.of(a, b));
+                requests.remove(List.of(b, a));
+                friendsOf.computeIfAbsent(a, k -> new TreeSet<>()).add(b);
+                friendsOf.computeIfAbsent(b, k -> new TreeSet<>()).add(a);
+            }
+        }
+
+        @Override
+        public boolean removeFriends(long a, long b) {
+            synchronized (lock) {
+                boolean removed = friendsOf.getOrDefault(a, new TreeSet<>()).remove(b);
+                return friendsOf.getOrDefault(b, new TreeSet<>()).remove(a) || removed;
+            }
+        }
+
+        @Override
+        public List<Pending> incoming(long userId) {
+            synchronized (lock) {
+                return requests.values().stream().filter(p -> p.toId() == userId).toList();
+            }
+        }
+
+        @Override
+        public List<Pending> outgoing(long userId) {
+            synchronized (lock) {
+                return requests.values().stream().filter(p -> p.fromId() == userId).toList();
+            }
+        }
+
+        @Override
+        public void markNotified(long fromId, long toId) {
+            synchronized (lock) {
+                requests.computeIfPresent(List.of(fromId, toId), (k, p) -> new Pending(p.fromId(), p.fromName(),
+                        p.toId(), p.toName(), p.note(), true));
+            }
+        }
+    }
+
+    private final class Groups implements GroupStore {
+        private record Group(String name, long ownerId, Map<Long, Long> joinedAt) {
+        }
+
+        private final TreeMap<Long, Group> live = new TreeMap<>();
+        private long lastId;
+
+        @Override
+        public long create(String name, long ownerId, Collection<Long> memberIds, long createdAt) {
+            synchronized (lock) {
+                long id = ++lastId;
+                Group g = new Group(name, ownerId, new LinkedHashMap<>());
+                memberIds.forEach(m -> g.joinedAt().putIfAbsent(m, createdAt));
+                live.put(id, g);
+                return id;
+            }
+        }
+
+        /** Members oldest first, ties by user id, as the relational store orders them. */
+        private GroupView view(long id, Group g) {
+            List<GroupMember> members = new ArrayList<>();
+            g.joinedAt().forEach((user, at) -> members.add(new GroupMember(user, usernameOf(user), at)));
+            members.sort(Comparator.comparingLong(GroupMember::joinedAt).thenComparingLong(GroupMember::userId));
+            return new GroupView(id, g.name(), g.ownerId(), members);
+        }
+
+        @Override
+        public Optional<GroupView> find(long groupId) {
+            synchronized (lock) {
+                Group g = live.get(groupId);
+                return g == null ? Optional.empty() : Optional.of(view(groupId, g));
+            }
+        }
+
+        @Override
+        public void addMembers(long groupId, Collection<Long> userIds, long joinedAt) {
+            synchronized (lock) {
+                Group g = live.get(groupId);
+                if (g != null) {
+                    for (long user : userIds) {
+                        if (g.joinedAt().putIfAbsent(user, joinedAt) != null) {
+                            throw new IllegalStateException("user " + user + " is already in group " + groupId);
+                        }
+                    }
+                }
+            }
+        }
+
+        @Override
+        public void removeMembers(long groupId, Collection<Long> userIds) {
+            synchronized (lock) {
+                Group g = live.get(groupId);
+                if (g != null) {
+                    userIds.forEach(g.joinedAt()::remove);
+                }
+            }
+        }
+
+        @Override
+        public void setOwner(long groupId, long ownerId) {
+            synchronized (lock) {
+                live.computeIfPresent(groupId, (id, g) -> new Group(g.name(), ownerId, g.joinedAt()));
+            }
+        }
+
+        @Override
+        public void dissolve(long groupId) {
+            synchronized (lock) {
+                live.remove(groupId);
+            }
+        }
+
+        @Override
+        public List<GroupView> groupsOf(long userId) {
+            synchronized (lock) {
+                List<GroupView> out = new ArrayList<>();
+                live.forEach((id, g) -> {
+                    if (g.joinedAt().containsKey(userId)) {
+                        out.add(view(id, g));
+                    }
+                });
+                return out;
+            }
+        }
+    }
+
+    private final class Messages implements MessageStore {
+        /** An inbox entry and, for a 1:1 message, the other party from the owner's side. */
+        private record Entry(InboxEntry entry, Long peerId) {
+        }
+
+        private final Map<Long, List<Entry>> inboxes = new HashMap<>();
+        private final Map<String, Appended> byCid = new HashMap<>();
+        private final Map<String, Long> cursors = new HashMap<>();
+        private long lastMsgId;
+
+        @Override
+        public Appended append(NewMessage m, Collection<Long> inboxOwners) {
+            synchronized (lock) {
+                String cidKey = m.cid() == null ? null : m.senderId() + "/" + m.cid();
+                Appended earlier = cidKey == null ? null : byCid.get(cidKey);
+                if (earlier != null) {
+                    return new Appended(earlier.msgId(), earlier.ts(), earlier.seqs(), true);
+                }
+                long msgId = ++lastMsgId;
+                Map<Long, Long> seqs = new TreeMap<>();
+                for (long owner : new TreeSet<>(inboxOwners)) {
+                    List<Entry> inbox = inboxes.computeIfAbsent(owner, k -> new ArrayList<>());
+                    long seq = inbox.size() + 1L;
+                    Long peer = m.recipientId() == null ? null
+                            : owner == m.senderId() ? m.recipientId() : Long.valueOf(m.senderId());
+                    inbox.add(new Entry(new InboxEntry(seq, msgId, m.kind(), m.senderName(), m.recipientName(),
+                            m.groupId(), m.text(), m.eventJson() == null ? null : new RawJson(m.eventJson()), m.ts()),
+                            peer));
+                    seqs.put(owner, seq);
+                }
+                Appended stored = new Appended(msgId, m.ts(), Map.copyOf(seqs), false);
+                if (cidKey != null) {
+                    byCid.put(cidKey, stored);
+                }
+                return stored;
+            }
+        }
+
+        @Override
+        public List<InboxEntry> pull(long userId, long after, int limit) {
+            synchronized (lock) {
+                List<Entry> inbox = inboxes.getOrDefault(userId, List.of());
+                int from = (int) Math.max(0, Math.min(after, inbox.size()));
+                return inbox.subList(from, Math.min(inbox.size(), from + Math.max(0, limit))).stream()
+                        .map(Entry::entry).toList();
+            }
+        }
+
+        @Override
+        public long lastSeq(long userId) {
+            synchronized (lock) {
+                return inboxes.getOrDefault(userId, List.of()).size();
+            }
+        }
+
+        @Override
+        public long acked(long userId, String device) {
+            synchronized (lock) {
+                return cursors.getOrDefault(userId + "/" + device, 0L);
+            }
+        }
+
+        @Override
+        public void ack(long userId, String device, long seq) {
+            synchronized (lock) {
+                cursors.merge(userId + "/" + device, seq, Math::max);
+            }
+        }
+
+        @Override
+        public List<InboxEntry> history(long userId, Long peerId, Long groupId, long beforeSeq, int limit) {
+            if ((peerId == null) == (groupId == null)) {
+                throw new IllegalArgumentException("history needs a peer or a group, not both");
+            }
+            synchronized (lock) {
+                List<Entry> inbox = inboxes.getOrDefault(userId, List.of());
+                List<InboxEntry> out = new ArrayList<>();
+                for (int i = (int) Math.min(inbox.size(), beforeSeq - 1) - 1; i >= 0 && out.size() < limit; i--) {
+                    Entry e = inbox.get(i);
+                    if (peerId != null ? peerId.equals(e.peerId()) : groupId.equals(e.entry().groupId())) {
+                        out.add(e.entry());
+                    }
+                }
+                return out;
+            }
+        }
+
+        @Override
+        public Optional<Appended> findByCid(long senderId, String cid) {
+            synchronized (lock) {
+                return Optional.ofNullable(byCid.get(senderId + "/" + cid));
+            }
+        }
+    }
+
+    private final class Attributes implements AttributeStore {
+        /** namespace, group, user, name: value. */
+        private final Map<String, Map<Long, Map<Long, Map<String, String>>>> values = new HashMap<>();
+
+        @Override
+        public Optional<String> get(String namespace, long groupId, long userId, String name) {
+            synchronized (lock) {
+                return Optional.ofNullable(all(namespace, groupId).getOrDefault(userId, Map.of()).get(name));
+            }
+        }
+
+        @Override
+        public Map<Long, Map<String, String>> all(String namespace, long groupId) {
+            synchronized (lock) {
+                Map<Long, Map<String, String>> copy = new TreeMap<>();
+                values.getOrDefault(namespace, Map.of()).getOrDefault(groupId, Map.of())
+                        .forEach((user, named) -> copy.put(user, Map.copyOf(named)));
+                return copy;
+            }
+        }
+
+        @Override
+        public void put(String namespace, long groupId, long userId, String name, String value) {
+            synchronized (lock) {
+                values.computeIfAbsent(namespace, k -> new HashMap<>()).computeIfAbsent(groupId, k -> new HashMap<>())
+                        .computeIfAbsent(userId, k -> new HashMap<>()).put(name, value);
+            }
+        }
+
+        @Override
+        public void remove(String namespace, long groupId, long userId, String name) {
+            synchronized (lock) {
+                Map<String, String> named = values.getOrDefault(namespace, Map.of())
+                        .getOrDefault(groupId, Map.of()).get(userId);
+                if (named != null) {
+                    named.remove(name);
+                }
+            }
+        }
+    }
+}

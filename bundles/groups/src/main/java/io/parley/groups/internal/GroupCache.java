@@ -4,21 +4,29 @@ import io.parley.api.group.GroupView;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
 /**
- * Active groups in memory (the Jelly design): loaded on first use, kept while used, evicted by
- * {@link #sweep} once idle for longer than {@code idleMs}, and loaded again on the next use.
+ * Active groups in memory: loaded on first use, kept while used, evicted by {@link #sweep} once idle for longer
+ * than {@code idleMs}, and loaded again on the next use. A change on this node invalidates its group at once.
+ * Changes on other nodes of a cluster are not seen here, so there a view is trusted for {@code maxAgeMs} at
+ * most and then loaded again.
+ *
+ * <p>A view loaded while its group was invalidated may be older than the change: it is returned to its caller
+ * but not kept.
  */
 final class GroupCache {
 
     private static final class Entry {
         final GroupView view;
+        final long loadedAt;
         volatile long lastUsed;
 
         Entry(GroupView view, long now) {
             this.view = view;
+            this.loadedAt = now;
             this.lastUsed = now;
         }
     }
@@ -26,6 +34,8 @@ final class GroupCache {
     private final Map<Long, Entry> groups = new ConcurrentHashMap<>();
     private final long idleMs;
     private final LongSupplier clock;
+    /** Moves on at every invalidation: a load that saw it move may hold a view from before the change. */
+    private final AtomicLong invalidations = new AtomicLong();
 
     GroupCache(long idleMs, LongSupplier clock) {
         this.idleMs = idleMs;
@@ -33,19 +43,37 @@ final class GroupCache {
     }
 
     Optional<GroupView> get(long groupId, LongFunction<Optional<GroupView>> loader) {
+        return get(groupId, loader, 0);
+    }
+
+    /**
+     * The cached view, or a fresh one from the loader when there is none or it is older than {@code maxAgeMs}
+     * (0: no limit).
+     */
+    Optional<GroupView> get(long groupId, LongFunction<Optional<GroupView>> loader, long maxAgeMs) {
         long now = clock.getAsLong();
         Entry e = groups.get(groupId);
-        if (e != null) {
+        if (e != null && (maxAgeMs <= 0 || now - e.loadedAt <= maxAgeMs)) {
             e.lastUsed = now;
             return Optional.of(e.view);
         }
+        long seen = invalidations.get();
         Optional<GroupView> loaded = loader.apply(groupId);
-        loaded.ifPresent(v -> groups.put(groupId, new Entry(v, now)));
+        if (loaded.isPresent()) {
+            Entry fresh = new Entry(loaded.get(), now);
+            groups.put(groupId, fresh);
+            if (invalidations.get() != seen) {
+                groups.remove(groupId, fresh); // an invalidation raced the load: do not keep what it read
+            }
+        } else {
+            groups.remove(groupId);
+        }
         return loaded;
     }
 
     /** Drops a group whose members or owner changed; the next use loads it again. */
     void invalidate(long groupId) {
+        invalidations.incrementAndGet();
         groups.remove(groupId);
     }
 

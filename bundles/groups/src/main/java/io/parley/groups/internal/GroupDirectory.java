@@ -14,6 +14,7 @@ import io.parley.api.group.GroupMember;
 import io.parley.api.group.GroupRule;
 import io.parley.api.group.GroupService;
 import io.parley.api.group.GroupView;
+import io.parley.api.session.NoticeBus;
 import io.parley.api.message.Delivery;
 import io.parley.api.message.MessageService;
 import io.parley.api.store.GroupStore;
@@ -72,6 +73,7 @@ public final class GroupDirectory implements GroupService {
             @Reference FriendshipPolicy friendship) {
         this(store, messages, accounts, config.maxMembers(), config.maxNamedPerRequest(), friendship,
                 TimeUnit.SECONDS.toMillis(config.idleEvictSeconds()), config.sweepSeconds(), System::currentTimeMillis);
+        clusterViewMs = Math.max(0, config.clusterViewMs());
     }
 
     GroupDirectory(GroupStore store, MessageService messages, AccountService accounts, int maxMembers, int maxNamed,
@@ -109,6 +111,15 @@ public final class GroupDirectory implements GroupService {
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile FriendService friends;
 
+    /**
+     * Present when this node is one of a cluster: other nodes change groups too, and this node's cache does not
+     * hear of it, so a cached view is trusted for {@link #clusterViewMs} at most.
+     */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile NoticeBus cluster;
+    private long clusterViewMs = 1000;
+
     @Reference(service = GroupRule.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addRule(GroupRule rule) {
@@ -123,7 +134,7 @@ public final class GroupDirectory implements GroupService {
 
     @Override
     public Optional<GroupView> find(long groupId) {
-        return cache.get(groupId, store::find);
+        return cache.get(groupId, store::find, cluster == null ? 0 : Math.max(1, clusterViewMs));
     }
 
     @Override

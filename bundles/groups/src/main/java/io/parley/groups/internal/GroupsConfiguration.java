@@ -21,4 +21,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(description = "How often idle groups are swept out, in seconds")
     long sweepSeconds() default 300;
+
+    @AttributeDefinition(description = "In a cluster (when a notice bus such as Redis is configured), how long a node "
+            + "trusts its cached view of a group's members and owner before it reads them again, in milliseconds: "
+            + "a change on another node holds here within this time")
+    long clusterViewMs() default 1000;
 }

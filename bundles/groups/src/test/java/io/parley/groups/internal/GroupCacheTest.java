@@ -49,4 +49,31 @@ class GroupCacheTest {
         cache.get(1, this::load);
         assertEquals(2, loads.get());
     }
+
+    @Test
+    void inAClusterAViewInUseIsReadAgainOnceOlderThanTheLimit() {
+        cache.get(1, this::load, 1000);
+        now.set(900);
+        cache.get(1, this::load, 1000);
+        assertEquals(1, loads.get(), "younger than the limit: from memory");
+        now.set(1001);
+        cache.get(1, this::load, 1000);
+        assertEquals(2, loads.get(), "used all along, but older than the limit: read again");
+        now.set(1500);
+        cache.get(1, this::load, 1000);
+        assertEquals(2, loads.get(), "the limit counts from the last read");
+    }
+
+    @Test
+    void aViewReadWhileItsGroupChangedIsReturnedButNotKept() {
+        GroupView before = load(1).orElseThrow();
+        Optional<GroupView> got = cache.get(1, id -> {
+            cache.invalidate(1); // the change lands while the old view is being read
+            return Optional.of(before);
+        });
+        assertEquals(before, got.orElseThrow());
+        assertEquals(0, cache.size(), "the view from before the change must not be kept");
+        cache.get(1, this::load);
+        assertEquals(1, cache.size());
+    }
 }

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.ParleyException;
 import io.parley.protocol.Status;
+import io.parley.testkit.MemoryStores;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
@@ -18,8 +19,8 @@ class AccountDirectoryTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final MemoryStores stores = new MemoryStores();
-    private final AccountDirectory directory = new AccountDirectory(stores, stores, 1000, Duration.ofHours(1), 3, 5,
-            Duration.ofMinutes(5), 4, Duration.ofHours(1), now::get);
+    private final AccountDirectory directory = new AccountDirectory(stores.accounts(), stores.tokens(), 1000,
+            Duration.ofHours(1), 3, 5, Duration.ofMinutes(5), 4, Duration.ofHours(1), now::get);
 
     @AfterEach
     void stop() {
@@ -40,9 +41,9 @@ class AccountDirectoryTest {
         assertEquals("alice", login.session().username());
         assertEquals("alice", directory.findById(id).orElseThrow().nickname(), "nickname defaults to the username");
         assertEquals(22, login.token().length(), "128 bits, base64url");
-        assertFalse(stores.tokens.containsKey(login.token()), "only a hash of the token is stored");
-        assertTrue(stores.tokens.containsKey(login.session().tokenId()));
-        assertFalse(stores.credentials("alice").orElseThrow().passwordHash().contains("password1"));
+        assertTrue(stores.tokens().find(login.token()).isEmpty(), "only a hash of the token is stored");
+        assertTrue(stores.tokens().find(login.session().tokenId()).isPresent());
+        assertFalse(stores.accounts().credentials("alice").orElseThrow().passwordHash().contains("password1"));
     }
 
     @Test
@@ -52,7 +53,7 @@ class AccountDirectoryTest {
         }
         ParleyException e = assertStatus(Status.RATE_LIMITED, () -> directory.register("user4", "password1", null, "10.0.0.9"));
         assertTrue(e.retryAfterMs() > 0);
-        assertTrue(stores.findByUsername("user4").isEmpty(), "a refused registration creates nothing");
+        assertTrue(stores.accounts().findByUsername("user4").isEmpty(), "a refused registration creates nothing");
         directory.register("other", "password1", null, "10.0.0.10");
         assertStatus(Status.CONFLICT, () -> directory.register("other", "password1", null, "10.0.0.11"));
         now.addAndGet(Duration.ofHours(1).toMillis());
@@ -167,8 +168,9 @@ class AccountDirectoryTest {
 
     @Test
     void passwordChecksArePerUsernameAndAddressWhateverTheirOutcome() {
-        AccountDirectory limited = new AccountDirectory(stores, stores, 1000, Duration.ofHours(1), 100, 100,
-                Duration.ofMinutes(5), 0, Duration.ofHours(1), 3, 4, Duration.ofMinutes(1), now::get);
+        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), 1000,
+                Duration.ofHours(1), 100, 100, Duration.ofMinutes(5), 0, Duration.ofHours(1), 3, 4,
+                Duration.ofMinutes(1), now::get);
         try {
             limited.register("kim", "password1", null, "10.0.0.30");
             for (int i = 0; i < 3; i++) {
@@ -218,8 +220,9 @@ class AccountDirectoryTest {
 
     @Test
     void aRefusedCheckIsNoFailedLoginAndZeroMeansNoLimit() {
-        AccountDirectory limited = new AccountDirectory(stores, stores, 1000, Duration.ofHours(1), 2, 0,
-                Duration.ofMinutes(5), 0, Duration.ofHours(1), 2, 0, Duration.ofMinutes(1), now::get);
+        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), 1000,
+                Duration.ofHours(1), 2, 0, Duration.ofMinutes(5), 0, Duration.ofHours(1), 2, 0,
+                Duration.ofMinutes(1), now::get);
         try {
             limited.register("nia", "password1", null, "10.0.0.60");
             limited.login("nia", "password1", "pc", "10.0.0.61");

@@ -7,6 +7,7 @@ import static org.junit.Assert.fail;
 import com.google.gson.JsonObject;
 import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
+import io.parley.protocol.Status;
 import io.parley.protocol.Types;
 import java.util.ArrayList;
 import java.util.List;
@@ -137,6 +138,71 @@ public class ClusterIT {
         ben.sendMessage("cl_anna", "and back", cid).get(10, TimeUnit.SECONDS);
         JsonObject back = annaHears.next(Types.MSG_NOTIFY);
         assertTrue(back.toString(), back.toString().contains("and back"));
+        assertNoNodeLoggedAnError();
+    }
+
+    /**
+     * Polls the request every 50 ms (which keeps a node's cached group view in use) until it answers the status,
+     * and returns how long that took; fails after 5 s.
+     */
+    private static long millisUntil(Status expected, java.util.function.Supplier<CompletableFuture<?>> request)
+            throws Exception {
+        long start = System.nanoTime();
+        while (true) {
+            Status got;
+            try {
+                request.get().get(10, TimeUnit.SECONDS);
+                got = Status.OK;
+            } catch (java.util.concurrent.ExecutionException e) {
+                got = ((io.parley.api.ParleyException) e.getCause()).status();
+            }
+            long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
+            if (got == expected) {
+                return ms;
+            }
+            assertTrue("still " + got + " after " + ms + " ms, expected " + expected, ms < 5000);
+            Thread.sleep(50);
+        }
+    }
+
+    @Test
+    public void aGroupChangeOnOneNodeHoldsOnTheOtherWithinASecond() throws Exception {
+        startCluster();
+        ParleyClient owner = user(east, "cl_owner");
+        ParleyClient removed = user(west, "cl_removed");
+        ParleyClient stays = user(west, "cl_stays");
+        long group = owner.createGroup("across", List.of("cl_removed", "cl_stays")).get(10, TimeUnit.SECONDS);
+        // West reads the group and keeps it cached while the member keeps using it.
+        removed.groupInfo(group).get(10, TimeUnit.SECONDS);
+        removed.sendToGroup(group, "before", "b-" + System.nanoTime()).get(10, TimeUnit.SECONDS);
+
+        owner.removeMembers(group, List.of("cl_removed")).get(10, TimeUnit.SECONDS);
+        long ms = millisUntil(Status.FORBIDDEN, () -> removed.sendToGroup(group, "after", "a-" + System.nanoTime()));
+        assertTrue("a removed member kept sending through the other node for " + ms + " ms", ms <= 1500);
+        assertEquals(Status.FORBIDDEN, AccountsIT.statusOf(removed.groupInfo(group)));
+
+        owner.dissolveGroup(group).get(10, TimeUnit.SECONDS);
+        ms = millisUntil(Status.NOT_FOUND, () -> stays.sendToGroup(group, "after dissolve", "d-" + System.nanoTime()));
+        assertTrue("a dissolved group took messages on the other node for " + ms + " ms", ms <= 1500);
+        assertNoNodeLoggedAnError();
+    }
+
+    @Test
+    public void aTokenRevokedOnOneNodeIsRefusedOnEveryNode() throws Exception {
+        startCluster();
+        ParleyClient phone = user(west, "cl_dora");
+        String token = phone.login("cl_dora", "password-1", "phone").get(10, TimeUnit.SECONDS).token();
+        ParleyClient resumed = ParleyClient.connect("127.0.0.1", west.port).get(10, TimeUnit.SECONDS);
+        clients.add(resumed);
+        resumed.resume(token, "phone").get(10, TimeUnit.SECONDS); // cached by west's Redis token store
+
+        ParleyClient pc = login(east, "cl_dora", "pc");
+        pc.changePassword("password-1", "password-2").get(10, TimeUnit.SECONDS);
+        for (Distribution node : nodes) {
+            ParleyClient again = ParleyClient.connect("127.0.0.1", node.port).get(10, TimeUnit.SECONDS);
+            clients.add(again);
+            assertEquals(Status.UNAUTHENTICATED, AccountsIT.statusOf(again.resume(token, "phone")));
+        }
         assertNoNodeLoggedAnError();
     }
 }

@@ -205,4 +205,29 @@ public class ClusterIT {
         }
         assertNoNodeLoggedAnError();
     }
+
+    @Test
+    public void friendsHearOfTheFirstDeviceOnAnyNodeAndTheLastOneOnEvery() throws Exception {
+        startCluster();
+        ParleyClient ben = user(east, "cl_pben");
+        ParleyClient phone = user(east, "cl_panna");
+        phone.addFriend("cl_pben", null).get(10, TimeUnit.SECONDS);
+        ben.acceptFriend("cl_panna").get(10, TimeUnit.SECONDS);
+        NoticeRecorder benHears = new NoticeRecorder();
+        ben.onNotice(benHears);
+        phone.logout().get(10, TimeUnit.SECONDS);
+        assertTrue(benHears.next(Types.PRESENCE).toString().contains("\"online\":false"));
+
+        ParleyClient phoneAgain = login(east, "cl_panna", "phone");
+        JsonObject online = benHears.next(Types.PRESENCE);
+        assertTrue(online.toString(), online.get("online").getAsBoolean());
+        // A second device on the other node, then the first one goes: anna is online throughout.
+        ParleyClient pc = login(west, "cl_panna", "pc");
+        phoneAgain.logout().get(10, TimeUnit.SECONDS);
+        pc.logout().get(10, TimeUnit.SECONDS);
+        JsonObject next = benHears.next(Types.PRESENCE);
+        assertTrue("expected offline from the pc, the last device, got " + next,
+                !next.get("online").getAsBoolean() && next.get("device").getAsString().equals("pc"));
+        assertNoNodeLoggedAnError();
+    }
 }

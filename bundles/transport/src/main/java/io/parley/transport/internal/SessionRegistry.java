@@ -4,6 +4,7 @@ import io.netty.channel.Channel;
 import io.parley.api.session.PresenceService;
 import io.parley.api.session.Session;
 import io.parley.api.session.SessionListener;
+import io.parley.api.session.SharedPresence;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -24,6 +25,7 @@ import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -69,6 +71,9 @@ public final class SessionRegistry implements PresenceService {
      */
     private final List<ComponentServiceObjects<SessionListener>> listeners = new CopyOnWriteArrayList<>();
 
+    /** A cluster's presence, which decides "first device" and "last device" across nodes; none on one node. */
+    private volatile SharedPresence shared;
+
     @Activate
     public SessionRegistry(TransportConfiguration config) {
         this(config.maxQueuedSessionEvents());
@@ -95,17 +100,49 @@ public final class SessionRegistry implements PresenceService {
         if (current.isEmpty()) {
             return;
         }
-        fire(List.of(listener), l -> {
+        onEventThread(() -> tellListeners(List.of(listener), l -> {
             for (List<Session> devices : current) {
                 for (int i = 0; i < devices.size(); i++) {
                     l.sessionOpened(devices.get(i), i == 0);
                 }
             }
-        });
+        }));
     }
 
     void removeListener(ComponentServiceObjects<SessionListener> listener) {
         listeners.remove(listener);
+    }
+
+    /** A shared presence that arrives while devices are logged in here is told of each of them. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindShared(SharedPresence presence) {
+        shared = presence;
+        List<Session> current = byUser.values().stream().flatMap(devices -> devices.values().stream())
+                .map(Bound::session).toList();
+        onEventThread(() -> current.forEach(session -> tell(presence, session, true, false)));
+    }
+
+    void unbindShared(SharedPresence presence) {
+        if (shared == presence) {
+            shared = null;
+        }
+    }
+
+    /**
+     * Tells the shared presence, if any, of a device that came or went, and returns what it says of the whole
+     * cluster; {@code local}, this node's own answer, without one or when it fails.
+     */
+    private static boolean tell(SharedPresence presence, Session session, boolean arrived, boolean local) {
+        if (presence == null) {
+            return local;
+        }
+        try {
+            return arrived ? presence.arrived(session) : presence.left(session);
+        } catch (RuntimeException e) {
+            LOG.warn("Shared presence failed ({}); this node's sessions decide who came online", e.toString());
+            return local;
+        }
     }
 
     @Deactivate
@@ -128,7 +165,11 @@ public final class SessionRegistry implements PresenceService {
                     first);
             return next;
         });
-        fire(listeners, l -> l.sessionOpened(session, result[0].firstDevice()));
+        boolean firstHere = result[0].firstDevice();
+        onEventThread(() -> {
+            boolean first = tell(shared, session, true, firstHere);
+            tellListeners(listeners, l -> l.sessionOpened(session, first));
+        });
         return result[0];
     }
 
@@ -142,8 +183,11 @@ public final class SessionRegistry implements PresenceService {
             return devices.isEmpty() ? null : devices;
         });
         if (result[0].removed()) {
-            boolean last = result[0].lastDevice();
-            fire(listeners, l -> l.sessionClosed(session, last));
+            boolean lastHere = result[0].lastDevice();
+            onEventThread(() -> {
+                boolean last = tell(shared, session, false, lastHere);
+                tellListeners(listeners, l -> l.sessionClosed(session, last));
+            });
         }
     }
 
@@ -198,26 +242,26 @@ public final class SessionRegistry implements PresenceService {
         return byUser.values().stream().mapToInt(Map::size).sum();
     }
 
-    private void fire(List<ComponentServiceObjects<SessionListener>> current, Consumer<SessionListener> event) {
-        if (current.isEmpty()) {
-            return;
+    private static void tellListeners(List<ComponentServiceObjects<SessionListener>> current,
+            Consumer<SessionListener> event) {
+        for (ComponentServiceObjects<SessionListener> objects : current) {
+            SessionListener listener = objects.getService();
+            if (listener == null) {
+                continue; // it went away meanwhile
+            }
+            try {
+                event.accept(listener);
+            } catch (RuntimeException e) {
+                LOG.error("Session listener {} failed", listener, e);
+            } finally {
+                objects.ungetService(listener);
+            }
         }
+    }
+
+    private void onEventThread(Runnable task) {
         try {
-            events.execute(() -> {
-                for (ComponentServiceObjects<SessionListener> objects : current) {
-                    SessionListener listener = objects.getService();
-                    if (listener == null) {
-                        continue; // it went away meanwhile
-                    }
-                    try {
-                        event.accept(listener);
-                    } catch (RuntimeException e) {
-                        LOG.error("Session listener {} failed", listener, e);
-                    } finally {
-                        objects.ungetService(listener);
-                    }
-                }
-            });
+            events.execute(task);
         } catch (RejectedExecutionException e) {
             if (events.isShutdown()) {
                 LOG.debug("Session event dropped while the registry stops");

@@ -1,9 +1,9 @@
 package io.parley.storage.redis.internal;
 
 import io.parley.api.session.PresenceService;
-import io.parley.api.session.PushService;
 import io.parley.api.session.Session;
-import io.parley.api.session.SessionListener;
+import io.parley.api.session.SharedPresence;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -25,16 +25,31 @@ import redis.clients.jedis.exceptions.JedisException;
  * within one TTL. While Redis is unreachable it answers from this node's own sessions.
  */
 // Immediate: it keeps this node's sessions and refreshes them, so it must live while configured, not per use.
-@Component(service = {PresenceService.class, SessionListener.class}, property = "service.ranking:Integer=10",
+@Component(service = {PresenceService.class, SharedPresence.class}, property = "service.ranking:Integer=10",
         immediate = true)
-public final class RedisPresence implements PresenceService, SessionListener {
+public final class RedisPresence implements PresenceService, SharedPresence {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisPresence.class);
 
     private final RedisConnection redis;
-    private final PushService local;
     private final long ttlMs;
     /** This node's sessions: user id -> devices, to refresh and to remove on the way out. */
+    /** KEYS: the user's set. ARGV: now, this entry's expiry, this entry, TTL. Returns the user's other live entries. */
+    private static final String ARRIVE = """
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+            local others = redis.call('ZCARD', KEYS[1])
+            if redis.call('ZSCORE', KEYS[1], ARGV[3]) then others = others - 1 end
+            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
+            redis.call('PEXPIRE', KEYS[1], ARGV[4])
+            return others
+            """;
+    /** KEYS: the user's set. ARGV: now, this entry. Returns the user's live entries left. */
+    private static final String LEAVE = """
+            redis.call('ZREM', KEYS[1], ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
+            return redis.call('ZCARD', KEYS[1])
+            """;
+
     private final Map<Long, Set<String>> mine = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "parley-presence-refresh");
@@ -43,9 +58,8 @@ public final class RedisPresence implements PresenceService, SessionListener {
     });
 
     @Activate
-    public RedisPresence(@Reference RedisConnection redis, @Reference PushService local) {
+    public RedisPresence(@Reference RedisConnection redis) {
         this.redis = redis;
-        this.local = local;
         this.ttlMs = TimeUnit.SECONDS.toMillis(redis.presenceTtlSeconds);
         long period = Math.max(1, ttlMs / 3);
         refresher.scheduleWithFixedDelay(this::refresh, period, period, TimeUnit.MILLISECONDS);
@@ -75,30 +89,43 @@ public final class RedisPresence implements PresenceService, SessionListener {
         try {
             return redis.redis.zcount(key(userId), System.currentTimeMillis(), Double.POSITIVE_INFINITY) > 0;
         } catch (JedisException e) {
-            return local.isOnline(userId);
+            return mine.containsKey(userId); // this node's own sessions
         }
     }
 
+    /** Counts the device in; when Redis fails, true if this node had no other device of the user. */
     @Override
-    public void sessionOpened(Session session, boolean firstDevice) {
-        mine.computeIfAbsent(session.userId(), k -> ConcurrentHashMap.newKeySet()).add(session.device());
+    public boolean arrived(Session session) {
+        Set<String> devices = mine.computeIfAbsent(session.userId(), k -> ConcurrentHashMap.newKeySet());
+        boolean firstHere = devices.isEmpty() || devices.equals(Set.of(session.device()));
+        devices.add(session.device());
+        long now = System.currentTimeMillis();
         try {
-            redis.redis.zadd(key(session.userId()), System.currentTimeMillis() + ttlMs, member(session.device()));
+            Object others = redis.redis.eval(ARRIVE, List.of(key(session.userId())), List.of(Long.toString(now),
+                    Long.toString(now + ttlMs), member(session.device()), Long.toString(ttlMs)));
+            return Long.valueOf(0).equals(others);
         } catch (JedisException e) {
             LOG.warn("Presence not written ({}); the next refresh retries", e.getMessage());
+            return firstHere;
         }
     }
 
+    /** Counts the device out; when Redis fails, true if this node has no device of the user left. */
     @Override
-    public void sessionClosed(Session session, boolean lastDevice) {
+    public boolean left(Session session) {
+        boolean[] lastHere = {true};
         mine.computeIfPresent(session.userId(), (k, devices) -> {
             devices.remove(session.device());
+            lastHere[0] = devices.isEmpty();
             return devices.isEmpty() ? null : devices;
         });
         try {
-            redis.redis.zrem(key(session.userId()), member(session.device()));
+            Object left = redis.redis.eval(LEAVE, List.of(key(session.userId())),
+                    List.of(Long.toString(System.currentTimeMillis()), member(session.device())));
+            return Long.valueOf(0).equals(left);
         } catch (JedisException e) {
             LOG.warn("Presence not removed ({}); it expires within {} s", e.getMessage(), ttlMs / 1000);
+            return lastHere[0];
         }
     }
 

@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.message.InboxEntry;
-import io.parley.api.session.PushService;
 import io.parley.api.session.Session;
 import io.parley.api.store.NewMessage;
 import io.parley.api.store.StoredToken;
@@ -15,7 +14,6 @@ import io.parley.storage.jdbc.internal.JdbcTokenStore;
 import io.parley.storage.jdbc.internal.TestDatabases;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Set;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -141,14 +139,14 @@ class RedisFaultsTest {
     void presenceIsSharedBetweenNodesAndExpires() {
         redis = TestRedis.connect(1000, 60, "n1");
         RedisConnection other = new RedisConnection("127.0.0.1", 6379, TestRedis.DATABASE, "", 2000, 4, 1000, 60, "n2");
-        RedisPresence node1 = new RedisPresence(redis, NOBODY);
-        RedisPresence node2 = new RedisPresence(other, NOBODY);
+        RedisPresence node1 = new RedisPresence(redis);
+        RedisPresence node2 = new RedisPresence(other);
         try {
             Session session = new Session(a, "ann", "pc", "t");
-            node1.sessionOpened(session, true);
+            node1.arrived(session);
             assertTrue(node2.isOnline(a), "another node sees it");
             assertFalse(node2.isOnline(b));
-            node1.sessionClosed(session, true);
+            node1.left(session);
             assertFalse(node2.isOnline(a));
 
             // A crashed node's entry: never refreshed, past its expiry.
@@ -160,21 +158,4 @@ class RedisFaultsTest {
             other.close();
         }
     }
-
-    private static final PushService NOBODY = new PushService() {
-        @Override
-        public int push(long userId, int type, Object body) {
-            return 0;
-        }
-
-        @Override
-        public Set<String> devices(long userId) {
-            return Set.of();
-        }
-
-        @Override
-        public int kick(long userId, String exceptDevice, String reason) {
-            return 0;
-        }
-    };
 }

@@ -5,6 +5,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
+import io.netty.handler.codec.haproxy.HAProxyProtocolException;
 import io.netty.handler.timeout.IdleState;
 import io.netty.handler.timeout.IdleStateEvent;
 import io.parley.api.ParleyException;
@@ -12,7 +13,6 @@ import io.parley.api.serialization.Serializer;
 import io.parley.api.session.Session;
 import io.parley.protocol.Frame;
 import java.io.IOException;
-import java.net.InetSocketAddress;
 import java.util.Optional;
 import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledFuture;
@@ -72,8 +72,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     }
 
     String remoteAddress() {
-        return channel.remoteAddress() instanceof InetSocketAddress a
-                ? a.getAddress().getHostAddress() : String.valueOf(channel.remoteAddress());
+        return ClientAddress.host(channel);
     }
 
     /** Called on a worker thread by a LOGIN or RESUME handler. */
@@ -192,7 +191,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        if (cause instanceof CorruptedFrameException) {
+        if (cause instanceof CorruptedFrameException || cause instanceof HAProxyProtocolException) {
             LOG.info("Closing {}: {}", remoteAddress(), cause.getMessage());
         } else if (cause instanceof DecoderException && cause.getCause() instanceof SSLException) {
             // Not TLS, or a TLS client that does not accept us: the client's problem, not the server's.

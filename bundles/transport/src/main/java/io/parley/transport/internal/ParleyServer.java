@@ -69,6 +69,7 @@ public final class ParleyServer {
     @Activate
     public ParleyServer(TransportConfiguration config, @Reference SessionRegistry sessions, @Reference DeviceNotices notices,
             @Reference LiveSerializer serializer) throws InterruptedException {
+        LoadBalancers balancers = LoadBalancers.parse(config.proxyProtocolFrom());
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-accept", true));
         io = new NioEventLoopGroup(ioThreads(config), new DefaultThreadFactory("parley-io", true));
         UserRates userRates = userRates(config);
@@ -92,7 +93,7 @@ public final class ParleyServer {
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
                     .childHandler(new ParleyServerInitializer(config, dispatcher, sessions, notices, workers, connections,
                             new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress()),
-                            tls(config)))
+                            tls(config), balancers))
                     .bind(config.host(), config.port())
                     .sync()
                     .channel();

@@ -4,6 +4,7 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.parley.protocol.codec.FrameDecoder;
@@ -14,7 +15,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires a connection's pipeline: TLS when configured, read-idle timer, bounded decoder, encoder, then the
+ * Wires a connection's pipeline: the PROXY protocol header from a trusted load balancer, TLS when configured, read-idle timer, bounded decoder, encoder, then the
  * connection handler.
  */
 final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
@@ -29,10 +30,12 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
     private final ChannelGroup connections;
     private final ConnectionLimits limits;
     private final SslContext tls;
+    private final LoadBalancers balancers;
 
     /** {@code tls} null for plain TCP. */
     ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices,
-            Executor workers, ChannelGroup connections, ConnectionLimits limits, SslContext tls) {
+            Executor workers, ChannelGroup connections, ConnectionLimits limits, SslContext tls,
+            LoadBalancers balancers) {
         this.config = config;
         this.dispatcher = dispatcher;
         this.sessions = sessions;
@@ -41,17 +44,24 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
         this.connections = connections;
         this.limits = limits;
         this.tls = tls;
+        this.balancers = balancers;
     }
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        if (!limits.admit(ch)) {
+        boolean proxied = balancers.contains(ch.remoteAddress());
+        if (!(proxied ? limits.admitToTotal(ch) : limits.admit(ch))) {
             LOG.debug("Refused a connection from {}: too many open", ch.remoteAddress());
             ch.close();
             return;
         }
         connections.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (proxied) {
+            // Before TLS: the balancer sends the header in the clear, then the client's own bytes.
+            p.addLast("proxy-decoder", new HAProxyMessageDecoder());
+            p.addLast("proxy-header", new ProxyHeader(client -> limits.admitFrom(ch, client.getAddress())));
+        }
         if (tls != null) {
             p.addLast("tls", tls.newHandler(ch.alloc()));
         }

@@ -219,7 +219,7 @@ public final class SessionRegistry implements PresenceService {
         for (Map<String, Bound> devices : byUser.values()) {
             for (Bound b : devices.values()) {
                 out.add(new SessionView(b.session().username(), b.session().device(),
-                        String.valueOf(b.channel().remoteAddress())));
+                        String.valueOf(ClientAddress.of(b.channel()))));
             }
         }
         out.sort(Comparator.comparing(SessionView::username, String.CASE_INSENSITIVE_ORDER)

@@ -60,6 +60,12 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "when accepted; 0 for no limit")
     int maxConnectionsPerAddress() default 100;
 
+    @AttributeDefinition(description = "Load balancers that begin every connection with a PROXY protocol header "
+            + "(v1 or v2), as IP addresses or CIDR ranges, comma-separated. A connection from one of them must send "
+            + "the header, and the client address it gives counts for every per-address limit, the log and "
+            + "parley:sessions; from any other address a header is refused like any bad frame. Empty: none")
+    String proxyProtocolFrom() default "";
+
     @AttributeDefinition(description = "Requests one user may send, over all its connections on this node: "
             + "TYPE:COUNT/SECONDS, comma-separated (TYPE a name or a code); a burst of COUNT, refilled at COUNT "
             + "per SECONDS; beyond, RATE_LIMITED with retryAfterMs. Empty: no limit")

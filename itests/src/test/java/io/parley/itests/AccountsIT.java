@@ -79,6 +79,18 @@ public class AccountsIT extends ParleyTestSupport {
     }
 
     @Test
+    public void oneNameHasOneAccountHoweverItIsWrittenOrMimicked() throws Exception {
+        String suffix = unique("");
+        ParleyClient c = client();
+        long mary = await(c.register("mary" + suffix, "password-1", null));
+        // Full-width letters are the same name (NFKC); a name that reads alike is refused (security review L7).
+        String fullWidth = "\uFF4D\uFF41\uFF52\uFF59" + suffix;
+        assertEquals(Status.CONFLICT, statusOf(c.register(fullWidth, "password-1", null)));
+        assertEquals(Status.CONFLICT, statusOf(c.register("rnary" + suffix, "password-1", null)));
+        assertEquals(mary, await(c.login(fullWidth.toUpperCase(java.util.Locale.ROOT), "password-1", "pc")).userId());
+    }
+
+    @Test
     public void onlineShowsToFriendsOnly() throws Exception {
         // A stranger's PROFILE_GET used to show whether anyone was online, though PRESENCE goes to friends only (L3).
         String bob = unique("bob");

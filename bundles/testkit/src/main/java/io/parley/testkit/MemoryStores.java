@@ -1,6 +1,7 @@
 package io.parley.testkit;
 
 import io.parley.api.account.Account;
+import io.parley.api.account.Usernames;
 import io.parley.api.group.GroupMember;
 import io.parley.api.group.GroupView;
 import io.parley.api.message.InboxEntry;
@@ -22,7 +23,6 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -87,7 +87,7 @@ public final class MemoryStores {
     }
 
     private static String key(String username) {
-        return username.toLowerCase(Locale.ROOT);
+        return Usernames.key(username);
     }
 
     private final class Accounts implements AccountStore {
@@ -110,6 +110,15 @@ public final class MemoryStores {
         public Optional<Account> findByUsername(String username) {
             synchronized (lock) {
                 return Optional.ofNullable(idsByKey.get(key(username))).map(accountsById::get);
+            }
+        }
+
+        @Override
+        public Optional<String> lookAlike(String username) {
+            String form = Usernames.lookAlike(username);
+            synchronized (lock) {
+                return accountsById.values().stream().map(Account::username)
+                        .filter(name -> Usernames.lookAlike(name).equals(form)).findFirst();
             }
         }
 

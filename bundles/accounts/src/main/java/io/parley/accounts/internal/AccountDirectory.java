@@ -5,6 +5,7 @@ import io.parley.api.account.Account;
 import io.parley.api.account.AccountService;
 import io.parley.api.account.LoginResponse;
 import io.parley.api.account.UserRef;
+import io.parley.api.account.Usernames;
 import io.parley.api.handler.Request;
 import io.parley.api.message.InboxPosition;
 import io.parley.api.message.InboxService;
@@ -21,7 +22,6 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -54,7 +54,6 @@ public final class AccountDirectory implements AccountService {
 
     private static final Logger LOG = LoggerFactory.getLogger(AccountDirectory.class);
 
-    static final Pattern USERNAME = Pattern.compile("[A-Za-z0-9_.-]{3,32}");
     static final Pattern DEVICE = Pattern.compile("[A-Za-z0-9_.-]{1,32}");
     static final int MIN_PASSWORD = 8;
     static final int MAX_PASSWORD = 1024;
@@ -163,8 +162,9 @@ public final class AccountDirectory implements AccountService {
     }
 
     @Override
-    public Optional<Account> findByUsername(String username) {
-        return USERNAME.matcher(username).matches() ? accounts.findByUsername(username) : Optional.empty();
+    public Optional<Account> findByUsername(String raw) {
+        String username = Usernames.canonical(raw);
+        return Usernames.isValid(username) ? accounts.findByUsername(username) : Optional.empty();
     }
 
     /**
@@ -173,8 +173,12 @@ public final class AccountDirectory implements AccountService {
      * ever holds {@value #MAX_REMEMBERED_USERS} names.
      */
     @Override
-    public Optional<UserRef> findUser(String username) {
-        String key = username.toLowerCase(Locale.ROOT);
+    public Optional<UserRef> findUser(String raw) {
+        String username = Usernames.canonical(raw);
+        if (!Usernames.isValid(username)) {
+            return Optional.empty();
+        }
+        String key = Usernames.key(username);
         UserRef known = users.get(key);
         if (known != null) {
             return Optional.of(known);
@@ -199,7 +203,8 @@ public final class AccountDirectory implements AccountService {
      * attempt is counted before anything is looked up or hashed, so a registration that fails later (a taken
      * name, a value the store refuses) still counts.
      */
-    long register(String username, String password, String nickname, String address) {
+    long register(String raw, String password, String nickname, String address) {
+        String username = Usernames.canonical(raw);
         checkUsername(username);
         checkPassword(password);
         String nick = nickname == null ? username : nickname;
@@ -213,16 +218,21 @@ public final class AccountDirectory implements AccountService {
         if (accounts.findByUsername(username).isPresent()) {
             throw ParleyException.conflict("The username '" + username + "' is taken.");
         }
+        if (accounts.lookAlike(username).isPresent()) {
+            throw ParleyException.conflict("The username '" + username + "' looks too much like one that is taken "
+                    + "(0 and o, 1 and l, rn and m ... read alike); choose another.");
+        }
         acquireCheck(null, address);
         return accounts.create(username, hasher.hash(password), nick, clock.getAsLong())
                 .orElseThrow(() -> ParleyException.conflict("The username '" + username + "' is taken."));
     }
 
-    Login login(String username, String password, String device, String address) {
+    Login login(String raw, String password, String device, String address) {
         checkDevice(device);
-        boolean valid = USERNAME.matcher(username).matches();
+        String username = Usernames.canonical(raw);
+        boolean valid = Usernames.isValid(username);
         // Only well-formed names are keys, so the limiters' maps hold nothing an attacker made up at will.
-        String userKey = valid ? username.toLowerCase(Locale.ROOT) : null;
+        String userKey = valid ? Usernames.key(username) : null;
         acquireFailure(userKey, address);
         Optional<Credentials> credentials;
         boolean ok = false;
@@ -337,7 +347,7 @@ public final class AccountDirectory implements AccountService {
     }
 
     void changePassword(Session session, String oldPassword, String newPassword, String address) {
-        String userKey = session.username().toLowerCase(Locale.ROOT);
+        String userKey = Usernames.key(session.username());
         checkPassword(newPassword);
         acquireFailure(userKey, address);
         Credentials c;
@@ -393,7 +403,7 @@ public final class AccountDirectory implements AccountService {
     }
 
     static void checkUsername(String username) {
-        if (!USERNAME.matcher(username).matches()) {
+        if (!Usernames.isValid(username)) {
             throw ParleyException.badRequest(
                     "A username is 3 to 32 characters: letters, digits, '_', '.' or '-'.");
         }

@@ -237,4 +237,33 @@ class AccountDirectoryTest {
             limited.deactivate();
         }
     }
+
+    @Test
+    void aUsernameIsTakenInItsCanonicalFormAndLooksUpTheSameWayWhateverTheCache() {
+        // Full-width letters are the same name in NFKC.
+        long id = directory.register("\uFF41\uFF4C\uFF49\uFF43\uFF45", "password1", null, "10.0.0.1");
+        assertEquals("alice", stores.accounts().findById(id).orElseThrow().username());
+        assertEquals(id, directory.login("ALICE", "password1", "pc", "10.0.0.1").session().userId());
+        assertStatus(Status.CONFLICT, () -> directory.register("alice", "password1", null, "10.0.0.1"));
+        // A Kelvin sign is a K: the answer no longer depends on whether "karl" was looked up before.
+        long karl = directory.register("karl", "password1", null, "10.0.0.1");
+        assertEquals(karl, directory.findUser("\u212Aarl").orElseThrow().id(), "cold");
+        assertEquals(karl, directory.findUser("\u212Aarl").orElseThrow().id(), "warm");
+        assertStatus(Status.BAD_REQUEST, () -> directory.register("al\u200Bice", "password1", null, "10.0.0.1"));
+    }
+
+    @Test
+    void aNameThatLooksLikeATakenOneIsRefused() {
+        directory.register("mary", "password1", null, "10.0.0.1");
+        directory.register("bill.1", "password1", null, "10.0.0.1");
+        int address = 10;
+        for (String lookAlike : new String[] {"rnary", "MARY", "bi1l.l", "biII-1", "bill_i"}) {
+            String from = "10.0.0." + address++;
+            ParleyException e = assertStatus(Status.CONFLICT,
+                    () -> directory.register(lookAlike, "password1", null, from));
+            assertTrue(e.getMessage().contains("looks too much like") || e.getMessage().contains("taken"),
+                    e.getMessage());
+        }
+        directory.register("marty", "password1", null, "10.0.0.1");
+    }
 }

@@ -2,7 +2,7 @@
  * Accounts, profiles and the wire records of the account request types (REGISTER .. PASSWORD_CHANGE).
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.parley.api.account;
 
 import org.osgi.annotation.bundle.Export;

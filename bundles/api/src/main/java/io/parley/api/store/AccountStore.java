@@ -17,6 +17,12 @@ public interface AccountStore {
 
     Optional<Account> findByUsername(String username);
 
+    /**
+     * The username of an existing account that looks like this one (the same
+     * {@link io.parley.api.account.Usernames#lookAlike} form), if any.
+     */
+    Optional<String> lookAlike(String username);
+
     Optional<Account> findById(long userId);
 
     Optional<Credentials> credentials(String username);

@@ -1,6 +1,7 @@
 package io.parley.storage.jdbc.internal;
 
 import io.parley.api.account.Account;
+import io.parley.api.account.Usernames;
 import io.parley.api.store.AccountStore;
 import io.parley.api.store.Credentials;
 import io.parley.api.store.ProfileChange;
@@ -10,7 +11,6 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.osgi.service.component.annotations.Activate;
@@ -31,20 +31,28 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     static String key(String username) {
-        return username.toLowerCase(Locale.ROOT);
+        return Usernames.key(username);
+    }
+
+    @Override
+    public Optional<String> lookAlike(String username) {
+        return db.queryOne("SELECT username FROM accounts WHERE username_look_alike = ? ORDER BY id",
+                rs -> rs.getString(1), Usernames.lookAlike(username));
     }
 
     @Override
     public OptionalLong create(String username, String passwordHash, String nickname, long createdAt) {
         return db.call(c -> {
             try (PreparedStatement p = c.prepareStatement("INSERT INTO accounts (username, username_key, "
-                    + "password_hash, nickname, signature, avatar, created_at) VALUES (?, ?, ?, ?, '', '', ?)",
+                    + "username_look_alike, password_hash, nickname, signature, avatar, created_at) "
+                    + "VALUES (?, ?, ?, ?, ?, '', '', ?)",
                     Statement.RETURN_GENERATED_KEYS)) {
                 p.setString(1, username);
                 p.setString(2, key(username));
-                p.setString(3, passwordHash);
-                p.setString(4, nickname);
-                p.setLong(5, createdAt);
+                p.setString(3, Usernames.lookAlike(username));
+                p.setString(4, passwordHash);
+                p.setString(5, nickname);
+                p.setLong(6, createdAt);
                 p.executeUpdate();
                 try (ResultSet keys = p.getGeneratedKeys()) {
                     keys.next();

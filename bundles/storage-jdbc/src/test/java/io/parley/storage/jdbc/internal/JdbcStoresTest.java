@@ -7,15 +7,21 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.ParleyException;
 import io.parley.api.account.Account;
+import io.parley.api.account.Usernames;
 import io.parley.api.store.ProfileChange;
 import io.parley.api.store.StoredToken;
 import io.parley.protocol.Status;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
 import java.util.OptionalLong;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 class JdbcStoresTest {
 
@@ -119,5 +125,46 @@ class JdbcStoresTest {
     void splitsScriptsIntoStatements() {
         assertEquals(java.util.List.of("CREATE TABLE a (x INT)", "CREATE INDEX i ON a (x)"),
                 SchemaMigrator.statements("-- comment\nCREATE TABLE a (x INT);\n\nCREATE INDEX i ON a (x);\n"));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void aNameThatLooksLikeAnAccountsIsFound(String backend) {
+        open(backend);
+        accounts.create("Mary", "h", "", 1L).orElseThrow();
+        accounts.create("bill.1", "h", "", 1L).orElseThrow();
+        assertEquals("Mary", accounts.lookAlike("rnary").orElseThrow());
+        assertEquals("Mary", accounts.lookAlike("MARY").orElseThrow());
+        assertEquals("bill.1", accounts.lookAlike("biII-l").orElseThrow());
+        assertTrue(accounts.lookAlike("marty").isEmpty());
+    }
+
+    /**
+     * Accounts made before the look-alike column get it from the migration's SQL, which must compute what
+     * {@link Usernames#lookAlike} does on every backend.
+     */
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void theMigrationGivesOlderAccountsTheirLookAlikeForm(String backend) throws Exception {
+        open(backend);
+        List<String> names = List.of("Mary", "rnary", "Bill.1", "O0o-Il1_i", "vvcl.RN-x", "clvvrn", "abc");
+        for (String name : names) {
+            opened.db().update("INSERT INTO accounts (username, username_key, password_hash, nickname, signature, "
+                    + "avatar, created_at) VALUES (?, ?, 'h', '', '', '', 0)", name, name.toLowerCase(Locale.ROOT));
+        }
+        String script;
+        try (InputStream in = getClass().getClassLoader().getResourceAsStream(
+                "db/migration/V5__username_look_alikes.sql")) {
+            script = new String(in.readAllBytes(), StandardCharsets.UTF_8);
+        }
+        String update = Arrays.stream(script.split(";")).map(String::trim)
+                .map(st -> st.replaceAll("(?m)^--.*\\n", "").trim())
+                .filter(st -> st.startsWith("UPDATE")).findFirst().orElseThrow();
+        opened.db().update(update);
+        for (String name : names) {
+            String stored = opened.db().queryOne("SELECT username_look_alike FROM accounts WHERE username = ?",
+                    rs -> rs.getString(1), name).orElseThrow();
+            assertEquals(Usernames.lookAlike(name), stored, name);
+        }
     }
 }

@@ -289,7 +289,9 @@ public abstract class ParleyTestSupport {
     }
 
     protected static String unique(String prefix) {
-        return prefix + Long.toString(System.nanoTime() % 100_000_000L, 36);
+        // Digits only: two of them never look alike (REGISTER refuses a name that reads like a taken one, and
+        // base 36 made names such as ...o and ...0).
+        return prefix + System.nanoTime() % 100_000_000L;
     }
 
     protected static void assertActive(Bundle b) {

@@ -259,6 +259,22 @@ public class QqGroupRulesIT extends ParleyTestSupport {
     }
 
     @Test
+    public void aJoinRequestEndsWhenItsAuthorIsAddedAnotherWay() throws Exception {
+        List<String> u = users("qr", 3);
+        ParleyClient o = as(u.get(0));
+        long id = await(o.createGroup("requests", List.of(u.get(1))));
+        install(o);
+        ParleyClient joiner = as(u.get(2));
+        assertEquals("pending", await(qq(joiner, Types.GROUP_JOIN, "groupId", id)).get("status").getAsString());
+        await(o.addMembers(id, List.of(u.get(2))));
+        // Deciding it now says so, and closes it: it does not wait for ever, nor tell a member "rejected".
+        assertEquals(Status.CONFLICT, status(qq(o, Types.GROUP_JOIN_DECIDE, "groupId", id, "username", u.get(2),
+                "approve", false)));
+        assertEquals(Status.NOT_FOUND, status(qq(o, Types.GROUP_JOIN_DECIDE, "groupId", id, "username", u.get(2),
+                "approve", true)));
+    }
+
+    @Test
     public void aRoleAMuteAndARequestEndWithTheMembership() throws Exception {
         // A removed admin used to be admin again as soon as anyone re-added them (H3).
         List<String> u = users("end", 4);

@@ -150,6 +150,11 @@ public final class QqActions {
         if (!qq.state(groupId).joinRequests().containsKey(target.id())) {
             throw ParleyException.notFound(target.username() + " has not asked to join this group.");
         }
+        if (g.isMember(target.id())) {
+            // Added meanwhile by GROUP_ADD: the request is answered, and nobody is told it was rejected.
+            qq.removeJoinRequest(groupId, target.id());
+            throw ParleyException.conflict(target.username() + " is a member already; the request is closed.");
+        }
         if (approve) {
             groups.addMembers(me, groupId, List.of(target.id()));
         } else {

@@ -25,6 +25,11 @@ public final class AccountsKit extends Kit {
         handler(Types.PROFILE_UPDATE, new ProfileUpdateHandler(directory));
     }
 
+    /** A stored password hash as REGISTER makes it here, to create accounts in a store without a request. */
+    public static String passwordHash(String password) {
+        return new Pbkdf2PasswordHasher(1000).hash(password);
+    }
+
     public AccountService accounts() {
         return directory;
     }

@@ -127,6 +127,11 @@ class ServerFuzzTest {
         public void close() {
             clients.forEach(EmbeddedChannel::finishAndReleaseAll);
             kits.forEach(Kit::close);
+            try {
+                sessions.deactivate(); // its event thread: a long fuzz run ran out of threads without this
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 

@@ -4,7 +4,7 @@ import io.parley.api.group.GroupView;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicLongArray;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 
@@ -34,8 +34,11 @@ final class GroupCache {
     private final Map<Long, Entry> groups = new ConcurrentHashMap<>();
     private final long idleMs;
     private final LongSupplier clock;
-    /** Moves on at every invalidation: a load that saw it move may hold a view from before the change. */
-    private final AtomicLong invalidations = new AtomicLong();
+    /**
+     * Invalidations, counted per stripe of group ids: a load that saw its stripe's count move may hold a view
+     * from before the change. Striped, so a busy group's changes do not keep other groups from being cached.
+     */
+    private final AtomicLongArray invalidations = new AtomicLongArray(64);
 
     GroupCache(long idleMs, LongSupplier clock) {
         this.idleMs = idleMs;
@@ -57,12 +60,13 @@ final class GroupCache {
             e.lastUsed = now;
             return Optional.of(e.view);
         }
-        long seen = invalidations.get();
+        int stripe = stripe(groupId);
+        long seen = invalidations.get(stripe);
         Optional<GroupView> loaded = loader.apply(groupId);
         if (loaded.isPresent()) {
             Entry fresh = new Entry(loaded.get(), now);
             groups.put(groupId, fresh);
-            if (invalidations.get() != seen) {
+            if (invalidations.get(stripe) != seen) {
                 groups.remove(groupId, fresh); // an invalidation raced the load: do not keep what it read
             }
         } else {
@@ -73,8 +77,12 @@ final class GroupCache {
 
     /** Drops a group whose members or owner changed; the next use loads it again. */
     void invalidate(long groupId) {
-        invalidations.incrementAndGet();
+        invalidations.incrementAndGet(stripe(groupId));
         groups.remove(groupId);
+    }
+
+    private int stripe(long groupId) {
+        return (int) Math.floorMod(groupId, (long) invalidations.length());
     }
 
     /** Evicts the groups idle for longer than the limit; returns how many. */

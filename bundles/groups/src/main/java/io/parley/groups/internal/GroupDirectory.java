@@ -413,6 +413,10 @@ public final class GroupDirectory implements GroupService {
         ReentrantLock lock = locks[(int) Math.floorMod(groupId, (long) locks.length)];
         lock.lock();
         try {
+            if (cluster != null) {
+                // Another node may have changed the group within clusterViewMs: a change decides on the store.
+                cache.invalidate(groupId);
+            }
             return action.get();
         } finally {
             lock.unlock();

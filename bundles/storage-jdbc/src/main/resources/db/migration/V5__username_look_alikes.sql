@@ -4,5 +4,5 @@
 ALTER TABLE accounts ADD COLUMN username_look_alike VARCHAR(32);
 UPDATE accounts SET username_look_alike =
     REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(REPLACE(
-        LOWER(username), 'rn', 'm'), 'vv', 'w'), 'cl', 'd'), '0', 'o'), '1', 'l'), 'i', 'l'), '.', '_'), '-', '_');
+        LOWER(username), '0', 'o'), '1', 'l'), 'i', 'l'), '.', '_'), '-', '_'), 'rn', 'm'), 'vv', 'w'), 'cl', 'd');
 CREATE INDEX ix_accounts_look_alike ON accounts (username_look_alike);

@@ -265,5 +265,10 @@ class AccountDirectoryTest {
                     e.getMessage());
         }
         directory.register("marty", "password1", null, "10.0.0.1");
+        directory.register("clark", "password1", null, "10.0.0.1");
+        for (String lookAlike : new String[] {"cIark", "c1ark", "dark"}) {
+            String from = "10.0.0." + address++;
+            assertStatus(Status.CONFLICT, () -> directory.register(lookAlike, "password1", null, from));
+        }
     }
 }

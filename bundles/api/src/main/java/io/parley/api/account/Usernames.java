@@ -13,9 +13,9 @@ import java.util.regex.Pattern;
  * characters of {@code A-Z a-z 0-9 _ . -} ({@link #VALID}).</li>
  * <li>{@link #key}: usernames are unique ignoring case; the key is the canonical form in lower case.</li>
  * <li>{@link #lookAlike}: names that a reader could take for one another share a look-alike form, and REGISTER
- * refuses a name whose look-alike form an existing account has. It is the key with {@code rn}, {@code vv} and
- * {@code cl} read as {@code m}, {@code w} and {@code d}; {@code 0} as {@code o}; {@code 1} and {@code i} as
- * {@code l}; and {@code .} and {@code -} as {@code _}.</li>
+ * refuses a name whose look-alike form an existing account has. It is the key with {@code 0} read as
+ * {@code o}; {@code 1} and {@code i} as {@code l}; {@code .} and {@code -} as {@code _}; and then {@code rn},
+ * {@code vv} and {@code cl} as {@code m}, {@code w} and {@code d}.</li>
  * </ul>
  * Every username registered before this form was defined already was canonical (ASCII is unchanged by NFKC), so
  * old accounts log in as before; names that look alike and were both registered earlier both keep working.
@@ -51,7 +51,8 @@ public final class Usernames {
 
     /** The form names that look alike share. */
     public static String lookAlike(String canonical) {
-        return key(canonical).replace("rn", "m").replace("vv", "w").replace("cl", "d")
-                .replace('0', 'o').replace('1', 'l').replace('i', 'l').replace('.', '_').replace('-', '_');
+        // Single characters first, so that "c1ark" and "cIark" become "clark", and then "dark" as "clark" does.
+        return key(canonical).replace('0', 'o').replace('1', 'l').replace('i', 'l').replace('.', '_')
+                .replace('-', '_').replace("rn", "m").replace("vv", "w").replace("cl", "d");
     }
 }

@@ -147,7 +147,8 @@ class JdbcStoresTest {
     @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
     void theMigrationGivesOlderAccountsTheirLookAlikeForm(String backend) throws Exception {
         open(backend);
-        List<String> names = List.of("Mary", "rnary", "Bill.1", "O0o-Il1_i", "vvcl.RN-x", "clvvrn", "abc");
+        List<String> names = List.of("Mary", "rnary", "Bill.1", "O0o-Il1_i", "vvcl.RN-x", "clvvrn", "abc", "cIark",
+                "c1ark", "r.n");
         for (String name : names) {
             opened.db().update("INSERT INTO accounts (username, username_key, password_hash, nickname, signature, "
                     + "avatar, created_at) VALUES (?, ?, 'h', '', '', '', 0)", name, name.toLowerCase(Locale.ROOT));

@@ -50,6 +50,9 @@ public final class RedisPresence implements PresenceService, SharedPresence {
             return redis.call('ZCARD', KEYS[1])
             """;
 
+    private static final long RETRY_MS = 5000;
+    private volatile long downUntil;
+
     private final Map<Long, Set<String>> mine = new ConcurrentHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "parley-presence-refresh");
@@ -93,43 +96,63 @@ public final class RedisPresence implements PresenceService, SharedPresence {
         }
     }
 
-    /** Counts the device in; when Redis fails, true if this node had no other device of the user. */
+    /**
+     * Counts the device in; while Redis fails, true if this node had no other device of the user. Under the
+     * same lock as {@link #refresh}, so that a refresh cannot put back a device that has just gone.
+     */
     @Override
-    public boolean arrived(Session session) {
+    public synchronized boolean arrived(Session session) {
         Set<String> devices = mine.computeIfAbsent(session.userId(), k -> ConcurrentHashMap.newKeySet());
         boolean firstHere = devices.isEmpty() || devices.equals(Set.of(session.device()));
         devices.add(session.device());
         long now = System.currentTimeMillis();
+        if (now < downUntil) {
+            return firstHere; // the next refresh after Redis is back writes it
+        }
         try {
             Object others = redis.redis.eval(ARRIVE, List.of(key(session.userId())), List.of(Long.toString(now),
                     Long.toString(now + ttlMs), member(session.device()), Long.toString(ttlMs)));
             return Long.valueOf(0).equals(others);
         } catch (JedisException e) {
-            LOG.warn("Presence not written ({}); the next refresh retries", e.getMessage());
+            failed(e, "Presence not written");
             return firstHere;
         }
     }
 
-    /** Counts the device out; when Redis fails, true if this node has no device of the user left. */
+    /** Counts the device out; while Redis fails, true if this node has no device of the user left. */
     @Override
-    public boolean left(Session session) {
+    public synchronized boolean left(Session session) {
         boolean[] lastHere = {true};
         mine.computeIfPresent(session.userId(), (k, devices) -> {
             devices.remove(session.device());
             lastHere[0] = devices.isEmpty();
             return devices.isEmpty() ? null : devices;
         });
+        long now = System.currentTimeMillis();
+        if (now < downUntil) {
+            return lastHere[0]; // its entry is no longer refreshed and expires within the TTL
+        }
         try {
             Object left = redis.redis.eval(LEAVE, List.of(key(session.userId())),
-                    List.of(Long.toString(System.currentTimeMillis()), member(session.device())));
+                    List.of(Long.toString(now), member(session.device())));
             return Long.valueOf(0).equals(left);
         } catch (JedisException e) {
-            LOG.warn("Presence not removed ({}); it expires within {} s", e.getMessage(), ttlMs / 1000);
+            failed(e, "Presence not removed");
             return lastHere[0];
         }
     }
 
-    private void refresh() {
+    /**
+     * After a failure, logins and logouts do not wait for Redis for {@link #RETRY_MS}: they are answered from this
+     * node's own sessions, so a hanging Redis does not hold up every presence notice behind its timeouts.
+     */
+    private void failed(JedisException e, String what) {
+        downUntil = System.currentTimeMillis() + RETRY_MS;
+        LOG.warn("{} ({}); this node's own sessions decide for {} s, and the next refresh writes them", what,
+                e.getMessage(), RETRY_MS / 1000);
+    }
+
+    private synchronized void refresh() {
         long now = System.currentTimeMillis();
         try (AbstractPipeline p = redis.redis.pipelined()) {
             mine.forEach((user, devices) -> {
@@ -139,6 +162,7 @@ public final class RedisPresence implements PresenceService, SharedPresence {
                 p.pexpire(key, ttlMs);
             });
             p.sync();
+            downUntil = 0;
         } catch (JedisException e) {
             LOG.debug("Presence refresh failed: {}", e.getMessage());
         }

@@ -31,17 +31,24 @@ public final class RedisTokenStore implements TokenStore {
     private static final Logger LOG = LoggerFactory.getLogger(RedisTokenStore.class);
     /** How long a tombstone stays: far longer than one lookup can take, GC pauses and slow databases included. */
     static final long TOMBSTONE_MS = TimeUnit.MINUTES.toMillis(10);
+    /**
+     * A user's tombstone holds the revoking node's time; a token's creation time is its issuing node's. A token
+     * made up to this long after the revocation, by that node's clock, counts as revoked too: nodes' clocks may
+     * differ by that much. A token made then for a new login is in Redis already (save caches it), so only a
+     * lookup Redis cannot answer refuses it, for the tombstone's ten minutes at most.
+     */
+    static final long CLOCK_SKEW_MS = 5000;
 
     /**
      * KEYS: token, token tombstone, user tombstone, user's token set. ARGV: cached value, expiry (ms), token id,
-     * created at (ms). Returns 1 when cached, 0 when a tombstone says the token is revoked.
+     * created at (ms), clock skew (ms). Returns 1 when cached, 0 when a tombstone says the token is revoked.
      */
     private static final String CACHE_UNLESS_REVOKED = """
             if redis.call('EXISTS', KEYS[2]) == 1 then return 0 end
             local all = redis.call('GET', KEYS[3])
             if all then
               local at, keep = string.match(all, '^(%d+)|(.*)$')
-              if tonumber(ARGV[4]) <= tonumber(at) and ARGV[3] ~= keep then return 0 end
+              if tonumber(ARGV[4]) <= tonumber(at) + tonumber(ARGV[5]) and ARGV[3] ~= keep then return 0 end
             end
             redis.call('SET', KEYS[1], ARGV[1], 'PXAT', ARGV[2])
             redis.call('SADD', KEYS[4], ARGV[3])
@@ -110,7 +117,8 @@ public final class RedisTokenStore implements TokenStore {
         try {
             Object cached = redis.redis.eval(CACHE_UNLESS_REVOKED,
                     List.of(key(tokenId), revoked(tokenId), userRevoked(t.userId()), userTokens(t.userId())),
-                    List.of(value(t), Long.toString(t.expiresAt()), tokenId, Long.toString(t.createdAt())));
+                    List.of(value(t), Long.toString(t.expiresAt()), tokenId, Long.toString(t.createdAt()),
+                            Long.toString(CLOCK_SKEW_MS)));
             if (Long.valueOf(0).equals(cached)) {
                 return Optional.empty(); // revoked while we read it
             }

@@ -112,9 +112,19 @@ class RedisTokenStoreTest {
     @Test
     void aTokenIssuedAfterThePasswordChangeIsCachedAsUsual() {
         tokens.revokeAllExcept(7, "kept");
-        long later = System.currentTimeMillis() + 1000;
+        long later = System.currentTimeMillis() + RedisTokenStore.CLOCK_SKEW_MS + 1000;
         database.save(new StoredToken("new", 7, "tablet", later, later + HOUR));
         assertTrue(tokens.find("new").isPresent());
         assertTrue(redis.redis.exists(RedisTokenStore.key("new")));
+    }
+
+    @Test
+    void aTokenFromANodeWhoseClockIsBehindIsRevokedToo() {
+        tokens.revokeAllExcept(7, "kept");
+        // Issued before the password change, by a node whose clock runs 3 s behind the revoking node's.
+        long skewed = System.currentTimeMillis() + 3000;
+        database.save(new StoredToken("skewed", 7, "tablet", skewed, skewed + HOUR));
+        assertFalse(tokens.find("skewed").isPresent());
+        assertFalse(redis.redis.exists(RedisTokenStore.key("skewed")));
     }
 }

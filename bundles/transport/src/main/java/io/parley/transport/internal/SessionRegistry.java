@@ -22,6 +22,7 @@ import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -77,6 +78,15 @@ public final class SessionRegistry implements PresenceService {
     @Activate
     public SessionRegistry(TransportConfiguration config) {
         this(config.maxQueuedSessionEvents());
+    }
+
+    /**
+     * Another transport setting changed: nothing here follows it ({@code maxQueuedSessionEvents} applies at the
+     * next start). Without this method DS would restart the registry, and with it every session and every
+     * component that pushes notices.
+     */
+    @Modified
+    void modified(TransportConfiguration config) {
     }
 
     /** For tests. */
@@ -153,7 +163,7 @@ public final class SessionRegistry implements PresenceService {
 
     /**
      * Binds a session to a channel. A channel that held the same user and device is no longer bound; the caller
-     * ends it ({@link DeviceNotices#replaced}).
+     * ends it ({@link DeviceNotices#loggedIn}).
      */
     Registered register(Session session, Channel channel) {
         Registered[] result = new Registered[1];

@@ -81,6 +81,21 @@ class ProxyHeaderTest {
     }
 
     @Test
+    void aClientOnAUnixSocketKeepsTheBalancersAddressAndIsNotLookedUp() {
+        EmbeddedChannel ch = channel(c -> true);
+        ByteBuf b = Unpooled.buffer().writeBytes(new byte[] {0x0D, 0x0A, 0x0D, 0x0A, 0x00, 0x0D, 0x0A, 0x51, 0x55,
+            0x49, 0x54, 0x0A});
+        byte[] path = new byte[108];
+        byte[] name = "localhost".getBytes(StandardCharsets.US_ASCII); // a path that a lookup would resolve
+        System.arraycopy(name, 0, path, 0, name.length);
+        b.writeByte(0x21).writeByte(0x31).writeShort(216).writeBytes(path).writeBytes(new byte[108]);
+        ch.writeInbound(b, ping());
+        assertNull(ch.attr(ClientAddress.PROXIED).get());
+        assertTrue(admitted.isEmpty());
+        assertPingPassesThrough(ch);
+    }
+
+    @Test
     void aConnectionFromABalancerWithoutAHeaderIsRefused() {
         EmbeddedChannel ch = channel(c -> true);
         ByteBuf requests = Unpooled.buffer();

@@ -9,6 +9,7 @@ import io.parley.api.group.GroupService;
 import io.parley.api.group.GroupView;
 import io.parley.api.message.MessageService;
 import io.parley.feature.qqgroup.JoinResponse;
+import io.parley.protocol.Status;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.LongSupplier;
@@ -156,7 +157,15 @@ public final class QqActions {
             throw ParleyException.conflict(target.username() + " is a member already; the request is closed.");
         }
         if (approve) {
-            groups.addMembers(me, groupId, List.of(target.id()));
+            try {
+                groups.addMembers(me, groupId, List.of(target.id()));
+            } catch (ParleyException e) {
+                if (e.status() == Status.CONFLICT) {
+                    // A member already, which this node's view of the group did not show yet.
+                    qq.removeJoinRequest(groupId, target.id());
+                }
+                throw e;
+            }
         } else {
             messages.postGroupEvent(me, groupId, List.of(target.id()), QqEvent.of("joinRejected", target.username()));
         }

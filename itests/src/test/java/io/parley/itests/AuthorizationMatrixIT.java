@@ -250,14 +250,7 @@ public class AuthorizationMatrixIT {
         Distribution east = node();
         Distribution west = node();
         for (Distribution node : nodes) {
-            node.removeConfig("io.parley.storage.log");
-            node.setConfig("io.parley.storage", "messages", "jdbc");
-            node.setConfig("io.parley.storage", "cache", "redis");
-            node.setConfig("io.parley.storage.jdbc", "url", mariaDb);
-            node.setConfig("io.parley.storage.jdbc", "user", "root");
-            node.setConfig("io.parley.storage.jdbc", "password", "");
-            node.setConfig("io.parley.storage.redis", "database", Integer.toString(REDIS_DATABASE));
-            node.setConfig("io.parley.storage.redis", "nodeId", node == east ? "east" : "west");
+            node.joinCluster(mariaDb, REDIS_DATABASE, node == east ? "east" : "west");
             node.start();
         }
         run(east, west);

@@ -47,15 +47,7 @@ public class ClusterIT {
         nodes.add(node);
         node.setConfig("io.parley.messaging", "requireFriendship", "false");
         node.setConfig("io.parley.accounts", "pbkdf2Iterations", "10000");
-        // Messages in the shared database, not in a log of each node's own (README: MySQL/MariaDB and Redis).
-        node.removeConfig("io.parley.storage.log");
-        node.setConfig("io.parley.storage", "messages", "jdbc");
-        node.setConfig("io.parley.storage", "cache", "redis");
-        node.setConfig("io.parley.storage.jdbc", "url", url);
-        node.setConfig("io.parley.storage.jdbc", "user", "root");
-        node.setConfig("io.parley.storage.jdbc", "password", "");
-        node.setConfig("io.parley.storage.redis", "database", Integer.toString(REDIS_DATABASE));
-        node.setConfig("io.parley.storage.redis", "nodeId", name);
+        node.joinCluster(url, REDIS_DATABASE, name);
         return node;
     }
 

@@ -71,6 +71,22 @@ final class Distribution implements AutoCloseable {
         }
     }
 
+    /**
+     * Makes this a node of a cluster, as README says: messages and everything else in the MariaDB database at
+     * {@code url}, Redis (this database index) as the cache and the bus between nodes.
+     */
+    void joinCluster(String url, int redisDatabase, String nodeId) throws IOException {
+        // Messages in the shared database, not in a log of each node's own.
+        removeConfig("io.parley.storage.log");
+        setConfig("io.parley.storage", "messages", "jdbc");
+        setConfig("io.parley.storage", "cache", "redis");
+        setConfig("io.parley.storage.jdbc", "url", url);
+        setConfig("io.parley.storage.jdbc", "user", "root");
+        setConfig("io.parley.storage.jdbc", "password", "");
+        setConfig("io.parley.storage.redis", "database", Integer.toString(redisDatabase));
+        setConfig("io.parley.storage.redis", "nodeId", nodeId);
+    }
+
     /** Sets one key of etc/&lt;pid&gt;.cfg, replacing the file in one move as an editor would. */
     void setConfig(String pid, String key, String value) throws IOException {
         Path cfg = home.resolve("etc/" + pid + ".cfg");

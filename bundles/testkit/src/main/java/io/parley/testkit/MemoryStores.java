@@ -1,6 +1,8 @@
 package io.parley.testkit;
 
 import io.parley.api.account.Account;
+import io.parley.api.account.AccountService;
+import io.parley.api.account.UserRef;
 import io.parley.api.account.Usernames;
 import io.parley.api.group.GroupMember;
 import io.parley.api.group.GroupView;
@@ -73,6 +75,30 @@ public final class MemoryStores {
 
     public AttributeStore attributes() {
         return attributes;
+    }
+
+    /**
+     * What other bundles ask of the accounts bundle (its AccountDirectory), answered from these accounts, for
+     * tests of friends, groups or features without the accounts bundle. Names are looked up in their canonical
+     * form, as the real service does.
+     */
+    public AccountService accountService() {
+        return new AccountService() {
+            @Override
+            public Optional<Account> findByUsername(String username) {
+                return accounts.findByUsername(Usernames.canonical(username));
+            }
+
+            @Override
+            public Optional<UserRef> findUser(String username) {
+                return findByUsername(username).map(a -> new UserRef(a.id(), a.username()));
+            }
+
+            @Override
+            public Optional<Account> findById(long userId) {
+                return accounts.findById(userId);
+            }
+        };
     }
 
     /** Creates an account with this username and returns its id, as REGISTER would (the hash is not checked). */

@@ -6,47 +6,24 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.ParleyException;
-import io.parley.api.account.Account;
-import io.parley.api.account.AccountService;
-import io.parley.api.account.UserRef;
 import io.parley.api.friend.FriendAddResponse;
 import io.parley.api.friend.FriendEvent;
 import io.parley.api.friend.FriendList;
 import io.parley.api.friend.Presence;
 import io.parley.api.session.PushService;
 import io.parley.api.session.Session;
-import io.parley.api.store.AccountStore;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
 import io.parley.testkit.MemoryStores;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.function.Executable;
 
 class FriendBookTest {
-
-    /** What FriendBook needs of the accounts bundle's AccountDirectory, over the same store. */
-    private record StoreAccounts(AccountStore store) implements AccountService {
-        @Override
-        public Optional<Account> findByUsername(String username) {
-            return store.findByUsername(username);
-        }
-
-        @Override
-        public Optional<UserRef> findUser(String username) {
-            return store.findByUsername(username).map(a -> new UserRef(a.id(), a.username()));
-        }
-
-        @Override
-        public Optional<Account> findById(long userId) {
-            return store.findById(userId);
-        }
-    }
 
     private record Pushed(long userId, int type, Object body) {
     }
@@ -84,7 +61,7 @@ class FriendBookTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final MemoryStores stores = new MemoryStores();
     private final RecordingPush push = new RecordingPush();
-    private final FriendBook book = new FriendBook(stores.friends(), new StoreAccounts(stores.accounts()), push,
+    private final FriendBook book = new FriendBook(stores.friends(), stores.accountService(), push,
             push.online::contains, now::get);
 
     private final Session alice = session(stores.account("alice"), "alice", "pc");

@@ -6,8 +6,6 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.ParleyException;
-import io.parley.api.account.Account;
-import io.parley.api.account.AccountService;
 import io.parley.api.account.UserRef;
 import io.parley.api.friend.FriendService;
 import io.parley.api.group.Decision;
@@ -19,7 +17,6 @@ import io.parley.api.group.GroupView;
 import io.parley.api.message.Delivery;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.message.MessageService;
-import io.parley.api.store.AccountStore;
 import io.parley.api.store.Appended;
 import io.parley.api.store.FriendStore;
 import io.parley.api.store.GroupStore;
@@ -51,24 +48,6 @@ class GroupDirectoryTest {
 
     private static final int MAX_MEMBERS = 4;
     private static final int MAX_NAMED = 4;
-
-    /** What the directory needs of the accounts bundle's AccountDirectory, over the same store. */
-    private record StoreAccounts(AccountStore store) implements AccountService {
-        @Override
-        public Optional<Account> findByUsername(String username) {
-            return store.findByUsername(username);
-        }
-
-        @Override
-        public Optional<UserRef> findUser(String username) {
-            return store.findByUsername(username).map(a -> new UserRef(a.id(), a.username()));
-        }
-
-        @Override
-        public Optional<Account> findById(long userId) {
-            return store.findById(userId);
-        }
-    }
 
     /** What the directory needs of the friends bundle's FriendBook, over the same store. */
     private record StoreFriends(FriendStore store) implements FriendService {
@@ -177,7 +156,7 @@ class GroupDirectoryTest {
 
     private GroupDirectory directory(GroupStore store, FriendshipPolicy.Configuration config,
             boolean withFriendService) {
-        GroupDirectory d = new GroupDirectory(store, messages, new StoreAccounts(stores.accounts()),
+        GroupDirectory d = new GroupDirectory(store, messages, stores.accountService(),
                 MAX_MEMBERS, MAX_NAMED, new FriendshipPolicy(config), 600_000, 3600, now::get);
         started.add(d);
         return withFriendService ? Components.bind(d, new StoreFriends(stores.friends())) : d;

@@ -10,6 +10,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.store.AccountStore;
 import io.parley.api.store.Appended;
+import io.parley.api.store.Conversation;
 import io.parley.api.store.AttributeStore;
 import io.parley.api.store.Credentials;
 import io.parley.api.store.FriendStore;
@@ -468,16 +469,16 @@ public final class MemoryStores {
         }
 
         @Override
-        public List<InboxEntry> history(long userId, Long peerId, Long groupId, long beforeSeq, int limit) {
-            if ((peerId == null) == (groupId == null)) {
-                throw new IllegalArgumentException("history needs a peer or a group, not both");
-            }
+        public List<InboxEntry> history(long userId, Conversation conversation, long beforeSeq, int limit) {
             synchronized (lock) {
                 List<Entry> inbox = inboxes.getOrDefault(userId, List.of());
                 List<InboxEntry> out = new ArrayList<>();
                 for (int i = (int) Math.min(inbox.size(), beforeSeq - 1) - 1; i >= 0 && out.size() < limit; i--) {
                     Entry e = inbox.get(i);
-                    if (peerId != null ? peerId.equals(e.peerId()) : groupId.equals(e.entry().groupId())) {
+                    boolean in = conversation instanceof Conversation.Peer peer
+                            ? Long.valueOf(peer.userId()).equals(e.peerId())
+                            : Long.valueOf(((Conversation.Group) conversation).groupId()).equals(e.entry().groupId());
+                    if (in) {
                         out.add(e.entry());
                     }
                 }

@@ -32,10 +32,23 @@ public interface MessageStore {
     void ack(long userId, String device, long seq);
 
     /**
-     * The user's entries of one conversation, newest first, with seq below {@code beforeSeq}: with
-     * {@code peerId} the 1:1 conversation with that user, with {@code groupId} that group's.
+     * The user's entries of one conversation, newest first, with seq below {@code beforeSeq}.
      */
-    List<InboxEntry> history(long userId, Long peerId, Long groupId, long beforeSeq, int limit);
+    List<InboxEntry> history(long userId, Conversation conversation, long beforeSeq, int limit);
+
+    /**
+     * The same with the conversation as two ids, exactly one of them set.
+     *
+     * @deprecated since 1.4: use {@link #history(long, Conversation, long, int)}
+     */
+    @Deprecated
+    default List<InboxEntry> history(long userId, Long peerId, Long groupId, long beforeSeq, int limit) {
+        if ((peerId == null) == (groupId == null)) {
+            throw new IllegalArgumentException("history needs a peer or a group, not both");
+        }
+        return history(userId, peerId != null ? new Conversation.Peer(peerId) : new Conversation.Group(groupId),
+                beforeSeq, limit);
+    }
 
     /** The message a sender stored under a cid, if any. */
     Optional<Appended> findByCid(long senderId, String cid);

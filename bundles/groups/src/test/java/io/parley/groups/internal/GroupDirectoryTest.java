@@ -17,6 +17,7 @@ import io.parley.api.group.GroupView;
 import io.parley.api.message.Delivery;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.message.MessageService;
+import io.parley.api.store.Conversation;
 import io.parley.api.store.Appended;
 import io.parley.api.store.FriendStore;
 import io.parley.api.store.GroupStore;
@@ -358,7 +359,7 @@ class GroupDirectoryTest {
 
         directory.send(alice, g, "bob is gone", "c3");
         assertEquals(bobsSeq, stores.messages().lastSeq(bob.id()), "nothing more reaches bob's inbox");
-        InboxEntry last = stores.messages().history(bob.id(), null, g, Long.MAX_VALUE, 1).get(0);
+        InboxEntry last = stores.messages().history(bob.id(), new Conversation.Group(g), Long.MAX_VALUE, 1).get(0);
         assertEquals(InboxEntry.EVENT, last.kind(), "the removed event is bob's last entry of the group");
         assertEquals(GroupEvent.of("removed", List.of("bob")), lastEvent());
         assertTrue(lastPosted().to().contains(bob.id()));
@@ -433,7 +434,8 @@ class GroupDirectoryTest {
         long g = team(bob, carol);
         Delivery d = directory.send(carol, g, "hello all", "c1");
         for (UserRef member : List.of(alice, bob, carol)) {
-            InboxEntry newest = stores.messages().history(member.id(), null, g, Long.MAX_VALUE, 1).get(0);
+            InboxEntry newest = stores.messages().history(member.id(), new Conversation.Group(g), Long.MAX_VALUE, 1)
+                    .get(0);
             assertEquals(d.msgId(), newest.msgId());
             assertEquals("hello all", newest.text());
         }

@@ -3,6 +3,7 @@ package io.parley.messaging.internal;
 import io.parley.api.ParleyException;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.store.Appended;
+import io.parley.api.store.Conversation;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import java.util.Collection;
@@ -188,8 +189,8 @@ public final class ChosenMessageStore implements MessageStore {
     }
 
     @Override
-    public List<InboxEntry> history(long userId, Long peerId, Long groupId, long beforeSeq, int limit) {
-        return current().history(userId, peerId, groupId, beforeSeq, limit);
+    public List<InboxEntry> history(long userId, Conversation conversation, long beforeSeq, int limit) {
+        return current().history(userId, conversation, beforeSeq, limit);
     }
 
     @Override

@@ -11,6 +11,7 @@ import io.parley.api.handler.RequestHandler;
 import io.parley.api.message.HistoryRequest;
 import io.parley.api.message.HistoryResponse;
 import io.parley.api.message.InboxEntry;
+import io.parley.api.store.Conversation;
 import java.util.List;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
@@ -68,11 +69,11 @@ public final class HistoryHandler implements RequestHandler {
             if (!g.isMember(userId)) {
                 throw ParleyException.forbidden("Only members read a group's history.");
             }
-            return page(store.history(userId, null, g.groupId(), before, limit + 1), limit);
+            return page(store.history(userId, new Conversation.Group(g.groupId()), before, limit + 1), limit);
         }
         Account peer = accounts.findByUsername(body.with())
                 .orElseThrow(() -> ParleyException.notFound("No user is called '" + body.with() + "'."));
-        return page(store.history(userId, peer.id(), null, before, limit + 1), limit);
+        return page(store.history(userId, new Conversation.Peer(peer.id()), before, limit + 1), limit);
     }
 
     /** One row more than asked tells whether older entries wait, without a second query. */

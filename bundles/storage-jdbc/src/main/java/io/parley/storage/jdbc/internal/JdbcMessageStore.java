@@ -3,6 +3,7 @@ package io.parley.storage.jdbc.internal;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.store.Appended;
+import io.parley.api.store.Conversation;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import java.sql.Connection;
@@ -228,13 +229,18 @@ public final class JdbcMessageStore implements MessageStore {
     }
 
     @Override
-    public List<InboxEntry> history(long userId, Long peerId, Long groupId, long beforeSeq, int limit) {
-        if ((peerId == null) == (groupId == null)) {
-            throw new IllegalArgumentException("history needs a peer or a group, not both");
+    public List<InboxEntry> history(long userId, Conversation conversation, long beforeSeq, int limit) {
+        String column;
+        long id;
+        if (conversation instanceof Conversation.Peer peer) {
+            column = "i.peer_id";
+            id = peer.userId();
+        } else {
+            column = "i.group_id";
+            id = ((Conversation.Group) conversation).groupId();
         }
-        String column = peerId != null ? "i.peer_id" : "i.group_id";
         return entries(ENTRY + "WHERE i.user_id = ? AND " + column + " = ? AND i.seq < ? ORDER BY i.seq DESC LIMIT ?",
-                userId, peerId != null ? peerId : groupId, beforeSeq, limit);
+                userId, id, beforeSeq, limit);
     }
 
     private List<InboxEntry> entries(String sql, Object... params) {

@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.message.InboxEntry;
+import io.parley.api.store.Conversation;
 import io.parley.api.store.Appended;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
@@ -156,8 +157,8 @@ public abstract class MessageStoreContract {
         Appended event = store.append(new NewMessage(alice, "alice", null, null, 42L, "event", null, "{\"type\":\"left\"}", null, 6),
                 List.of(bob, carol));
         assertEquals("{\"type\":\"left\"}", store.pull(carol, 1, 10).get(0).event().json());
-        assertEquals(2, store.history(bob, null, 42L, Long.MAX_VALUE, 10).size());
-        assertEquals(event.msgId(), store.history(bob, null, 42L, Long.MAX_VALUE, 10).get(0).msgId());
+        assertEquals(2, store.history(bob, new Conversation.Group(42L), Long.MAX_VALUE, 10).size());
+        assertEquals(event.msgId(), store.history(bob, new Conversation.Group(42L), Long.MAX_VALUE, 10).get(0).msgId());
     }
 
     @ParameterizedTest(name = "{0}")
@@ -168,11 +169,12 @@ public abstract class MessageStoreContract {
         direct(bob, alice, "b1", "2");
         direct(alice, carol, "to carol", "3");
         direct(alice, bob, "a2", "4");
-        List<InboxEntry> h = store.history(alice, bob, null, Long.MAX_VALUE, 10);
+        List<InboxEntry> h = store.history(alice, new Conversation.Peer(bob), Long.MAX_VALUE, 10);
         assertEquals(List.of("a2", "b1", "a1"), h.stream().map(InboxEntry::text).toList());
-        assertEquals(List.of("b1"), store.history(alice, bob, null, h.get(0).seq(), 1).stream()
+        assertEquals(List.of("b1"), store.history(alice, new Conversation.Peer(bob), h.get(0).seq(), 1).stream()
                 .map(InboxEntry::text).toList());
-        assertEquals(List.of("to carol"), store.history(carol, alice, null, Long.MAX_VALUE, 10).stream()
+        assertEquals(List.of("to carol"), store.history(carol, new Conversation.Peer(alice), Long.MAX_VALUE, 10)
+                .stream()
                 .map(InboxEntry::text).toList());
     }
 

@@ -1,5 +1,6 @@
 package io.parley.storage.log.internal;
 
+import io.parley.api.store.Conversation;
 import java.util.Arrays;
 
 /**
@@ -16,6 +17,11 @@ final class Inbox {
     /** The conversation key of an entry: the peer's id for 1:1 messages, minus the group's id for groups. */
     static long conversation(Long peerId, Long groupId) {
         return peerId != null ? peerId : groupId != null ? -groupId : 0;
+    }
+
+    static long conversation(Conversation conversation) {
+        return conversation instanceof Conversation.Peer peer ? peer.userId()
+                : -((Conversation.Group) conversation).groupId();
     }
 
     /** Appends the entry with seq {@code size() + 1}. */

@@ -4,6 +4,7 @@ import io.parley.api.ParleyException;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.store.Appended;
+import io.parley.api.store.Conversation;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import io.parley.storage.log.internal.Codec.Stored;
@@ -481,16 +482,13 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     }
 
     @Override
-    public List<InboxEntry> history(long userId, Long peerId, Long groupId, long beforeSeq, int limit) {
-        if ((peerId == null) == (groupId == null)) {
-            throw new IllegalArgumentException("history needs a peer or a group, not both");
-        }
+    public List<InboxEntry> history(long userId, Conversation conversation, long beforeSeq, int limit) {
         checkOpen();
         Inbox inbox = inboxes.get(userId);
         if (inbox == null) {
             return List.of();
         }
-        long[] seqs = inbox.history(Inbox.conversation(peerId, groupId), beforeSeq, limit);
+        long[] seqs = inbox.history(Inbox.conversation(conversation), beforeSeq, limit);
         List<InboxEntry> entries = new ArrayList<>(seqs.length);
         for (long seq : seqs) {
             entries.add(entry(seq, read(inbox.record(seq))));

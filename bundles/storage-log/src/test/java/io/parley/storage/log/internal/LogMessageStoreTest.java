@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.ParleyException;
 import io.parley.api.message.InboxEntry;
+import io.parley.api.store.Conversation;
 import io.parley.api.store.Appended;
 import io.parley.api.store.NewMessage;
 import io.parley.protocol.Status;
@@ -105,12 +106,12 @@ class LogMessageStoreTest {
         assertEquals(1, second.acked(3, "ios"));
         assertEquals(a.msgId(), second.findByCid(1, "c1").orElseThrow().msgId());
         assertTrue(direct(second, 1, 2, "one", "c1").duplicate(), "a retry after the restart is still a retry");
-        assertEquals(List.of("all"), second.history(3, null, 9L, Long.MAX_VALUE, 10).stream()
+        assertEquals(List.of("all"), second.history(3, new Conversation.Group(9L), Long.MAX_VALUE, 10).stream()
                 .filter(e -> e.text() != null).map(InboxEntry::text).toList());
-        assertEquals(List.of("two ✓", "one"), second.history(1, 2L, null, Long.MAX_VALUE, 10).stream()
+        assertEquals(List.of("two ✓", "one"), second.history(1, new Conversation.Peer(2L), Long.MAX_VALUE, 10).stream()
                 .map(InboxEntry::text).toList());
-        assertTrue(second.history(1, 2L, null, 1, 10).isEmpty());
-        assertTrue(second.history(1, 2L, null, Long.MIN_VALUE, 10).isEmpty());
+        assertTrue(second.history(1, new Conversation.Peer(2L), 1, 10).isEmpty());
+        assertTrue(second.history(1, new Conversation.Peer(2L), Long.MIN_VALUE, 10).isEmpty());
         Appended next = direct(second, 1, 2, "after", "c3");
         assertTrue(next.msgId() > group.msgId(), "message ids go on from the last one");
         assertEquals(5L, next.seqs().get(2L));

@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.store.Appended;
+import io.parley.api.store.Conversation;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import io.parley.serialization.ParleyGson;
@@ -199,8 +200,8 @@ public final class RedisMessageStore implements MessageStore {
     }
 
     @Override
-    public List<InboxEntry> history(long userId, Long peerId, Long groupId, long beforeSeq, int limit) {
-        return durable.history(userId, peerId, groupId, beforeSeq, limit);
+    public List<InboxEntry> history(long userId, Conversation conversation, long beforeSeq, int limit) {
+        return durable.history(userId, conversation, beforeSeq, limit);
     }
 
     @Override

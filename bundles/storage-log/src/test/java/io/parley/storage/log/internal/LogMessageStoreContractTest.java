@@ -1,27 +1,19 @@
 package io.parley.storage.log.internal;
 
-import io.parley.api.store.MessageStore;
-import io.parley.storage.jdbc.internal.MessageStoreContract;
-import org.junit.jupiter.api.AfterEach;
+import io.parley.testkit.contract.MessageStoreContract;
+import java.nio.file.Path;
+import java.util.List;
 
-/**
- * The message store contract on the message log. The contract opens a database for the accounts the
- * messages refer to; the log itself needs none, so each backend runs the same log once more.
- */
+/** The message store contract on the message log, which keeps everything in its own files. */
 class LogMessageStoreContractTest extends MessageStoreContract {
 
-    private LogMessageStore log;
-
-    @Override
-    protected MessageStore decorate(MessageStore jdbc) {
-        log = new LogMessageStore(dir.resolve("log"), true);
-        return log;
+    static List<String> backends() {
+        return List.of("log");
     }
 
-    @AfterEach
-    void closeLog() {
-        if (log != null) {
-            log.close();
-        }
+    @Override
+    protected Subject open(String backend, Path dir) {
+        LogMessageStore log = new LogMessageStore(dir.resolve("log"), true);
+        return new Subject(log, 1, 2, 3, log::close);
     }
 }

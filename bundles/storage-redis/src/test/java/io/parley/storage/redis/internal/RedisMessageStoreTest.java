@@ -1,24 +1,29 @@
 package io.parley.storage.redis.internal;
 
-import io.parley.api.store.MessageStore;
-import io.parley.storage.jdbc.internal.MessageStoreContract;
-import org.junit.jupiter.api.AfterEach;
+import io.parley.storage.jdbc.internal.JdbcAccountStore;
+import io.parley.storage.jdbc.internal.JdbcMessageStore;
+import io.parley.storage.jdbc.internal.TestDatabases;
+import io.parley.testkit.contract.MessageStoreContract;
+import java.nio.file.Path;
+import java.util.stream.Stream;
 
 /** The message store contract through the Redis fast inbox, in front of H2 and of MariaDB. */
 class RedisMessageStoreTest extends MessageStoreContract {
 
-    private RedisConnection redis;
-
-    @Override
-    protected MessageStore decorate(MessageStore jdbc) {
-        redis = TestRedis.connect(1000, 60, "test");
-        return new RedisMessageStore(jdbc, redis);
+    static Stream<String> backends() {
+        return TestDatabases.all();
     }
 
-    @AfterEach
-    void closeRedis() {
-        if (redis != null) {
-            redis.close();
-        }
+    @Override
+    protected Subject open(String backend, Path dir) {
+        TestDatabases.Opened opened = TestDatabases.open(backend, dir);
+        JdbcAccountStore accounts = new JdbcAccountStore(opened.db());
+        RedisConnection redis = TestRedis.connect(1000, 60, "test");
+        return new Subject(new RedisMessageStore(new JdbcMessageStore(opened.db()), redis),
+                accounts.create("alice", "h", "", 1).orElseThrow(), accounts.create("bob", "h", "", 1).orElseThrow(),
+                accounts.create("carol", "h", "", 1).orElseThrow(), () -> {
+                    redis.close();
+                    opened.close();
+                });
     }
 }

@@ -1,4 +1,4 @@
-package io.parley.storage.jdbc.internal;
+package io.parley.testkit.contract;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.message.InboxEntry;
-import io.parley.api.store.Conversation;
 import io.parley.api.store.Appended;
+import io.parley.api.store.Conversation;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import java.nio.file.Path;
@@ -20,42 +20,49 @@ import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.LongStream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
- * What every {@link MessageStore} must do, on every database. Subclasses run it on a store of their own
- * ({@link #decorate}): the JDBC store itself, or a cache in front of it.
+ * What every {@link MessageStore} must do. A store's tests extend it with {@link #open}, which makes a fresh
+ * store on one backend, and a static {@code backends()} naming the backends to run on (JUnit finds it in the
+ * test class): the message log, JDBC on H2 and MariaDB, Redis in front of JDBC, the memory store. Nothing
+ * here needs another store's driver.
  */
 public abstract class MessageStoreContract {
 
-    /** The store under test, given the JDBC store on a fresh database. */
-    protected abstract MessageStore decorate(MessageStore jdbc);
+    /**
+     * What {@link #open} made: the store under test, the ids of three users it knows (alice, bob and carol),
+     * and what closes it all.
+     */
+    public record Subject(MessageStore store, long alice, long bob, long carol, AutoCloseable closer) {
+    }
 
+    /** A fresh, empty store on the backend, in {@code dir} if it keeps files. */
+    protected abstract Subject open(String backend, Path dir) throws Exception;
 
     @TempDir
     protected Path dir;
 
-    private TestDatabases.Opened opened;
+    private Subject subject;
     private MessageStore store;
     private long alice;
     private long bob;
     private long carol;
 
-    private void open(String backend) {
-        opened = TestDatabases.open(backend, dir);
-        store = decorate(new JdbcMessageStore(opened.db()));
-        JdbcAccountStore accounts = new JdbcAccountStore(opened.db());
-        alice = accounts.create("alice", "h", "", 1).orElseThrow();
-        bob = accounts.create("bob", "h", "", 1).orElseThrow();
-        carol = accounts.create("carol", "h", "", 1).orElseThrow();
+    private void open(String backend) throws Exception {
+        subject = open(backend, dir);
+        store = subject.store();
+        alice = subject.alice();
+        bob = subject.bob();
+        carol = subject.carol();
     }
 
     @AfterEach
-    public void closeDatabase() {
-        if (opened != null) {
-            opened.close();
+    public void closeSubject() throws Exception {
+        if (subject != null) {
+            subject.closer().close();
         }
     }
 
@@ -69,8 +76,8 @@ public abstract class MessageStoreContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
-    public void aDirectMessageLandsInBothInboxesWithUsernames(String backend) {
+    @MethodSource("backends")
+    public void aDirectMessageLandsInBothInboxesWithUsernames(String backend) throws Exception {
         open(backend);
         Appended a = direct(alice, bob, "hi 😀", "c1");
         assertFalse(a.duplicate());
@@ -84,8 +91,8 @@ public abstract class MessageStoreContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
-    public void theSameCidIsStoredOnce(String backend) {
+    @MethodSource("backends")
+    public void theSameCidIsStoredOnce(String backend) throws Exception {
         open(backend);
         Appended first = direct(alice, bob, "once", "same");
         Appended again = direct(alice, bob, "once", "same");
@@ -97,7 +104,7 @@ public abstract class MessageStoreContract {
 
     /** Retries of one send racing each other (they may share one commit): one message, one answer for all. */
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    @MethodSource("backends")
     public void racingRetriesOfOneCidStoreOneMessage(String backend) throws Exception {
         open(backend);
         int retries = 8;
@@ -118,8 +125,8 @@ public abstract class MessageStoreContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
-    public void pullPagesInSeqOrder(String backend) {
+    @MethodSource("backends")
+    public void pullPagesInSeqOrder(String backend) throws Exception {
         open(backend);
         for (int i = 1; i <= 7; i++) {
             direct(alice, bob, "m" + i, "c" + i);
@@ -131,8 +138,8 @@ public abstract class MessageStoreContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
-    public void cursorsAreKeptPerDeviceAndNeverMoveBack(String backend) {
+    @MethodSource("backends")
+    public void cursorsAreKeptPerDeviceAndNeverMoveBack(String backend) throws Exception {
         open(backend);
         store.ack(bob, "pc", 5);
         store.ack(bob, "pc", 3);
@@ -143,8 +150,8 @@ public abstract class MessageStoreContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
-    public void aGroupMessageIsStoredOnceWithAnEntryPerMember(String backend) {
+    @MethodSource("backends")
+    public void aGroupMessageIsStoredOnceWithAnEntryPerMember(String backend) throws Exception {
         open(backend);
         Appended g = store.append(new NewMessage(alice, "alice", null, null, 42L, "msg", "to all", null, "g1", 5),
                 List.of(alice, bob, carol));
@@ -162,8 +169,8 @@ public abstract class MessageStoreContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
-    public void historyIsOneConversationNewestFirst(String backend) {
+    @MethodSource("backends")
+    public void historyIsOneConversationNewestFirst(String backend) throws Exception {
         open(backend);
         direct(alice, bob, "a1", "1");
         direct(bob, alice, "b1", "2");
@@ -179,7 +186,7 @@ public abstract class MessageStoreContract {
     }
 
     @ParameterizedTest(name = "{0}")
-    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    @MethodSource("backends")
     public void concurrentSendersToOneReceiverGetGaplessSeqs(String backend) throws Exception {
         open(backend);
         int senders = 8;

@@ -1,0 +1,21 @@
+package io.parley.storage.jdbc.internal;
+
+import io.parley.testkit.contract.TokenStoreContract;
+import java.nio.file.Path;
+import java.util.stream.Stream;
+
+/** The token store contract on the JDBC store, on H2 and on MariaDB. */
+class JdbcTokenStoreTest extends TokenStoreContract {
+
+    static Stream<String> backends() {
+        return TestDatabases.all();
+    }
+
+    @Override
+    protected Subject open(String backend, Path dir) {
+        TestDatabases.Opened opened = TestDatabases.open(backend, dir);
+        JdbcAccountStore accounts = new JdbcAccountStore(opened.db());
+        return new Subject(new JdbcTokenStore(opened.db()), accounts.create("alice", "h", "", 1).orElseThrow(),
+                accounts.create("bob", "h", "", 1).orElseThrow(), opened);
+    }
+}

@@ -242,14 +242,14 @@ public final class LoadGenerator {
     /** Loops of connect, LOGIN, close; latency is the LOGIN round trip. */
     private JsonObject logins(int connections, int seconds) throws Exception {
         for (int i = 0; i < connections; i++) {
-            user("bench_l" + i).close();
+            user("bench_login" + i).close();
         }
         long end = System.nanoTime() + TimeUnit.SECONDS.toNanos(seconds);
         List<CompletableFuture<Void>> loops = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             loops.add(done);
-            loginLoop("bench_l" + i, end, done);
+            loginLoop("bench_login" + i, end, done);
         }
         JsonObject result = measure(seconds, "logins");
         CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);

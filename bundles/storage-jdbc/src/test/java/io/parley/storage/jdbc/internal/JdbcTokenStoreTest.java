@@ -14,8 +14,7 @@ class JdbcTokenStoreTest extends TokenStoreContract {
     @Override
     protected Subject open(String backend, Path dir) {
         TestDatabases.Opened opened = TestDatabases.open(backend, dir);
-        JdbcAccountStore accounts = new JdbcAccountStore(opened.db());
-        return new Subject(new JdbcTokenStore(opened.db()), accounts.create("alice", "h", "", 1).orElseThrow(),
-                accounts.create("bob", "h", "", 1).orElseThrow(), opened);
+        return new Subject(new JdbcTokenStore(opened.db()), opened.account("alice"), opened.account("bob"),
+                opened);
     }
 }

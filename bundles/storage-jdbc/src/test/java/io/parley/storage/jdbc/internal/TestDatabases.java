@@ -51,6 +51,11 @@ public final class TestDatabases {
             return db;
         }
 
+        /** Creates an account of this name (messages and tokens refer to accounts) and returns its id. */
+        public long account(String username) {
+            return new JdbcAccountStore(db).create(username, "h", "", 1).orElseThrow();
+        }
+
         /** Reopens the same database, as a restarted server would. */
         public Opened reopen(Path dir) {
             db.close();

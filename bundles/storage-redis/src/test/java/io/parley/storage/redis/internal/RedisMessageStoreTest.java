@@ -1,6 +1,5 @@
 package io.parley.storage.redis.internal;
 
-import io.parley.storage.jdbc.internal.JdbcAccountStore;
 import io.parley.storage.jdbc.internal.JdbcMessageStore;
 import io.parley.storage.jdbc.internal.TestDatabases;
 import io.parley.testkit.contract.MessageStoreContract;
@@ -17,11 +16,9 @@ class RedisMessageStoreTest extends MessageStoreContract {
     @Override
     protected Subject open(String backend, Path dir) {
         TestDatabases.Opened opened = TestDatabases.open(backend, dir);
-        JdbcAccountStore accounts = new JdbcAccountStore(opened.db());
         RedisConnection redis = TestRedis.connect(1000, 60, "test");
-        return new Subject(new RedisMessageStore(new JdbcMessageStore(opened.db()), redis),
-                accounts.create("alice", "h", "", 1).orElseThrow(), accounts.create("bob", "h", "", 1).orElseThrow(),
-                accounts.create("carol", "h", "", 1).orElseThrow(), () -> {
+        return new Subject(new RedisMessageStore(new JdbcMessageStore(opened.db()), redis), opened.account("alice"),
+                opened.account("bob"), opened.account("carol"), () -> {
                     redis.close();
                     opened.close();
                 });

@@ -1,6 +1,5 @@
 package io.parley.storage.redis.internal;
 
-import io.parley.storage.jdbc.internal.JdbcAccountStore;
 import io.parley.storage.jdbc.internal.JdbcTokenStore;
 import io.parley.storage.jdbc.internal.TestDatabases;
 import io.parley.testkit.contract.TokenStoreContract;
@@ -17,11 +16,9 @@ class RedisTokenStoreContractTest extends TokenStoreContract {
     @Override
     protected Subject open(String backend, Path dir) {
         TestDatabases.Opened opened = TestDatabases.open(backend, dir);
-        JdbcAccountStore accounts = new JdbcAccountStore(opened.db());
         RedisConnection redis = TestRedis.connect(1000, 60, "test");
-        return new Subject(new RedisTokenStore(new JdbcTokenStore(opened.db()), redis),
-                accounts.create("alice", "h", "", 1).orElseThrow(), accounts.create("bob", "h", "", 1).orElseThrow(),
-                () -> {
+        return new Subject(new RedisTokenStore(new JdbcTokenStore(opened.db()), redis), opened.account("alice"),
+                opened.account("bob"), () -> {
                     redis.close();
                     opened.close();
                 });

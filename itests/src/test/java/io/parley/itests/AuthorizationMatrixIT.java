@@ -8,10 +8,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.parley.api.ParleyException;
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleyClientOptions;
-import io.parley.protocol.Status;
 import io.parley.protocol.Types;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
@@ -26,7 +24,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.stream.Collectors;
@@ -343,15 +340,7 @@ public class AuthorizationMatrixIT {
     }
 
     private static String status(CompletableFuture<?> answer) throws Exception {
-        try {
-            answer.get(10, TimeUnit.SECONDS);
-            return "ok";
-        } catch (ExecutionException e) {
-            if (e.getCause() instanceof ParleyException p) {
-                return p.status().name().toLowerCase();
-            }
-            throw e;
-        }
+        return ParleyTestSupport.answer(answer).name().toLowerCase();
     }
 
     /**

@@ -141,13 +141,7 @@ public class ClusterIT {
             throws Exception {
         long start = System.nanoTime();
         while (true) {
-            Status got;
-            try {
-                request.get().get(10, TimeUnit.SECONDS);
-                got = Status.OK;
-            } catch (java.util.concurrent.ExecutionException e) {
-                got = ((io.parley.api.ParleyException) e.getCause()).status();
-            }
+            Status got = ParleyTestSupport.answer(request.get());
             long ms = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - start);
             if (got == expected) {
                 return ms;

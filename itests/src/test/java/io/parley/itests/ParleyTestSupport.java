@@ -243,6 +243,19 @@ public abstract class ParleyTestSupport {
         return future.get(15, TimeUnit.SECONDS);
     }
 
+    /** The status a call was answered with: OK when it succeeded, else the error's. */
+    static Status answer(CompletableFuture<?> call) throws Exception {
+        try {
+            await(call);
+            return Status.OK;
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof ParleyException p) {
+                return p.status();
+            }
+            throw e;
+        }
+    }
+
     /**
      * Makes a call, again while it answers UNSUPPORTED or UNAVAILABLE: the answers a client gets while a bundle
      * or service on the path is being restarted or rebound. Other failures fail at once.

@@ -18,7 +18,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
 import org.junit.After;
 import org.junit.Before;
 import org.junit.Test;
@@ -73,12 +72,7 @@ public class QqGroupRulesIT extends ParleyTestSupport {
     }
 
     private static Status status(CompletableFuture<?> call) throws Exception {
-        try {
-            await(call);
-            return Status.OK;
-        } catch (ExecutionException e) {
-            return ((ParleyException) e.getCause()).status();
-        }
+        return answer(call);
     }
 
     /** Installs the feature from its built jar and waits until its types answer. */

@@ -41,6 +41,11 @@ public final class Types {
     public static final int GROUP_LIST = 36;
     public static final int GROUP_SEND = 37;
 
+    /** SCRAM-SHA-256 login, step one: the server's nonce, salt and iterations. */
+    public static final int AUTH_START = 40;
+    /** SCRAM-SHA-256 login, step two: the client's proof; answered as LOGIN, plus the server's signature. */
+    public static final int AUTH_FINISH = 41;
+
     // Feature types of qq-group-rules (64..70); answered only while that bundle is installed.
     public static final int GROUP_SET_ROLE = 64;
     public static final int GROUP_TRANSFER = 65;
@@ -67,7 +72,8 @@ public final class Types {
 
     /** True for the types a connection may send before it has logged in. */
     public static boolean allowedBeforeLogin(int type) {
-        return type == PING || type == REGISTER || type == LOGIN || type == RESUME;
+        return type == PING || type == REGISTER || type == LOGIN || type == RESUME || type == AUTH_START
+                || type == AUTH_FINISH;
     }
 
     /** A readable name for logs: the constant's name, or the number for types this class does not know. */

@@ -181,6 +181,13 @@ public final class MemoryStores {
                 }
             }
         }
+
+        @Override
+        public boolean replacePasswordHash(long userId, String expected, String passwordHash) {
+            synchronized (lock) {
+                return accountsById.containsKey(userId) && hashes.replace(userId, expected, passwordHash);
+            }
+        }
     }
 
     private final class Tokens implements TokenStore {

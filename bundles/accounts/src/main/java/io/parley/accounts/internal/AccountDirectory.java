@@ -2,6 +2,7 @@ package io.parley.accounts.internal;
 
 import io.parley.api.ParleyException;
 import io.parley.api.account.Account;
+import io.parley.api.account.AuthStartResponse;
 import io.parley.api.account.AccountService;
 import io.parley.api.account.LoginResponse;
 import io.parley.api.account.UserRef;
@@ -12,10 +13,13 @@ import io.parley.api.message.InboxService;
 import io.parley.api.session.PushService;
 import io.parley.api.session.Session;
 import io.parley.api.store.AccountStore;
+import io.parley.api.store.AttributeStore;
 import io.parley.api.store.Credentials;
 import io.parley.api.store.ProfileChange;
 import io.parley.api.store.StoredToken;
 import io.parley.api.store.TokenStore;
+import io.parley.protocol.Scram;
+import io.parley.protocol.Status;
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -69,7 +73,11 @@ public final class AccountDirectory implements AccountService {
 
     private final AccountStore accounts;
     private final TokenStore tokens;
-    private final Pbkdf2PasswordHasher hasher;
+    private final Passwords hasher;
+    /** The secret behind made-up salts, shared by every node through the attribute store; see {@link #secret}. */
+    private final AttributeStore attributes;
+    private volatile byte[] secret;
+    private volatile boolean plainLogin = true;
     private final long tokenTtlMs;
     private final WindowLimiter byUsername;
     private final WindowLimiter byAddress;
@@ -96,30 +104,34 @@ public final class AccountDirectory implements AccountService {
 
     @Activate
     public AccountDirectory(AccountsConfiguration config, @Reference AccountStore accounts,
-            @Reference(policyOption = ReferencePolicyOption.GREEDY) TokenStore tokens) {
-        this(accounts, tokens, config.pbkdf2Iterations(), Duration.ofHours(config.tokenTtlHours()),
+            @Reference(policyOption = ReferencePolicyOption.GREEDY) TokenStore tokens,
+            @Reference AttributeStore attributes) {
+        this(accounts, tokens, attributes, config.pbkdf2Iterations(), Duration.ofHours(config.tokenTtlHours()),
                 config.maxFailuresPerUsername(), config.maxFailuresPerAddress(),
                 Duration.ofSeconds(config.failureWindowSeconds()), config.maxRegistrationsPerAddress(),
                 Duration.ofSeconds(config.registrationWindowSeconds()), config.maxPasswordChecksPerUsername(),
                 config.maxPasswordChecksPerAddress(), Duration.ofSeconds(config.passwordCheckWindowSeconds()),
                 System::currentTimeMillis);
         maxDevices = config.maxDevicesPerUser();
+        plainLogin = config.plainLogin();
     }
 
     AccountDirectory(AccountStore accounts, TokenStore tokens, int iterations, Duration tokenTtl,
             int maxFailuresPerUsername, int maxFailuresPerAddress, Duration failureWindow,
             int maxRegistrationsPerAddress, Duration registrationWindow, LongSupplier clock) {
-        this(accounts, tokens, iterations, tokenTtl, maxFailuresPerUsername, maxFailuresPerAddress, failureWindow,
+        this(accounts, tokens, null, iterations, tokenTtl, maxFailuresPerUsername, maxFailuresPerAddress, failureWindow,
                 maxRegistrationsPerAddress, registrationWindow, 0, 0, Duration.ofMinutes(1), clock);
     }
 
-    AccountDirectory(AccountStore accounts, TokenStore tokens, int iterations, Duration tokenTtl,
-            int maxFailuresPerUsername, int maxFailuresPerAddress, Duration failureWindow,
+    /** {@code attributes} null: the made-up salts' secret lives in this instance only (tests). */
+    AccountDirectory(AccountStore accounts, TokenStore tokens, AttributeStore attributes, int iterations,
+            Duration tokenTtl, int maxFailuresPerUsername, int maxFailuresPerAddress, Duration failureWindow,
             int maxRegistrationsPerAddress, Duration registrationWindow, int maxChecksPerUsername,
             int maxChecksPerAddress, Duration checkWindow, LongSupplier clock) {
         this.accounts = accounts;
         this.tokens = tokens;
-        this.hasher = new Pbkdf2PasswordHasher(iterations);
+        this.attributes = attributes;
+        this.hasher = new Passwords(iterations);
         this.tokenTtlMs = tokenTtl.toMillis();
         this.byUsername = new WindowLimiter(maxFailuresPerUsername, failureWindow.toMillis(), clock);
         this.byAddress = new WindowLimiter(maxFailuresPerAddress, failureWindow.toMillis(), clock);
@@ -228,22 +240,38 @@ public final class AccountDirectory implements AccountService {
     }
 
     Login login(String raw, String password, String device, String address) {
+        return login(raw, password, device, address, Optional.empty());
+    }
+
+    Login login(String raw, String password, String device, String address, Optional<FailedProof> failedScram) {
+        if (!plainLogin) {
+            throw new ParleyException(Status.UNSUPPORTED, "This server logs in with SCRAM only (AUTH_START, AUTH_FINISH); "
+                    + "LOGIN with the password is turned off.");
+        }
         checkDevice(device);
         String username = Usernames.canonical(raw);
         boolean valid = Usernames.isValid(username);
         // Only well-formed names are keys, so the limiters' maps hold nothing an attacker made up at will.
         String userKey = valid ? Usernames.key(username) : null;
-        acquireFailure(userKey, address);
+        acquireCheck(userKey, address);
+        // An SDK whose SCRAM proof was refused tries LOGIN once (the account may be from before SCRAM): with the
+        // same password that is the same attempt, already counted as a failure by AUTH_FINISH.
+        boolean counted = valid && failedScram.filter(f -> f.userKey().equals(userKey))
+                .filter(f -> f.isFrom(password)).isPresent();
+        if (!counted) {
+            acquireFailure(userKey, address);
+        }
         Optional<Credentials> credentials;
         boolean ok = false;
         try {
-            acquireCheck(userKey, address);
             credentials = valid ? accounts.credentials(username) : Optional.empty();
             ok = credentials.isPresent()
                     ? hasher.verify(password, credentials.get().passwordHash())
                     : verifyNothing(password);
         } catch (RuntimeException e) {
-            releaseFailure(userKey, address); // refused or failed before any password was found wrong
+            if (!counted) {
+                releaseFailure(userKey, address); // refused or failed before any password was found wrong
+            }
             throw e;
         }
         if (!ok) {
@@ -252,9 +280,170 @@ public final class AccountDirectory implements AccountService {
         byUsername.clear(userKey);
         byAddress.release(address);
         Credentials c = credentials.get();
+        moveToScram(c, password);
         refuseOneDeviceTooMany(c.userId(), device);
         return issueToken(c.userId(), c.username(), device);
     }
+
+    /**
+     * An account from before SCRAM gets its SCRAM keys at its first plain LOGIN, the one moment the server
+     * has the password; unless a PASSWORD_CHANGE got there first. A failure here does not fail the login.
+     */
+    private void moveToScram(Credentials c, String password) {
+        if (Passwords.isCurrent(c.passwordHash())) {
+            return;
+        }
+        try {
+            if (accounts.replacePasswordHash(c.userId(), c.passwordHash(), hasher.hash(password))) {
+                LOG.info("User {} moved to SCRAM credentials at this login", c.userId());
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("Could not store SCRAM credentials of user {}; the next LOGIN tries again: {}", c.userId(),
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * AUTH_START: the salt and iterations of the user's SCRAM keys, and the nonce the proof must sign. A name
+     * with no keys (unknown, or an account from before SCRAM) gets a made-up salt that stays the same for it,
+     * and the configured iterations, so that the answer looks the same. The exchange is kept on the
+     * connection for one AUTH_FINISH.
+     */
+    AuthStartResponse authStart(Request request, String raw, String device, String clientNonce) {
+        checkDevice(device);
+        checkNonce(clientNonce);
+        String username = Usernames.canonical(raw);
+        boolean valid = Usernames.isValid(username);
+        String userKey = valid ? Usernames.key(username) : null;
+        Optional<Credentials> credentials = valid ? accounts.credentials(username) : Optional.empty();
+        ScramCredentials keys = credentials.flatMap(c -> ScramCredentials.parse(c.passwordHash())).orElse(null);
+        byte[] salt = keys != null ? keys.salt() : Passwords.madeUpSalt(secret(), valid ? userKey : "\0" + raw);
+        int iterations = keys != null ? keys.iterations() : hasher.iterations();
+        byte[] own = new byte[Scram.MIN_NONCE_BYTES];
+        random.nextBytes(own);
+        String nonce = clientNonce + Scram.base64(own);
+        String saltText = Scram.base64(salt);
+        String authMessage = Scram.authMessage(raw, clientNonce, nonce, saltText, iterations);
+        request.keep(new ScramExchange(userKey, device, nonce, authMessage, salt, iterations,
+                keys == null ? null : credentials.get()));
+        return new AuthStartResponse(nonce, saltText, iterations);
+    }
+
+    /**
+     * AUTH_FINISH: checks the proof against the exchange AUTH_START kept on this connection. A wrong proof
+     * counts as a failed login, as a wrong LOGIN password does.
+     */
+    AuthFinished authFinish(Request request, String nonce, String proof) {
+        ScramExchange exchange = request.take(ScramExchange.class).orElseThrow(() -> ParleyException.badRequest(
+                "AUTH_FINISH answers an AUTH_START on this connection, once: send AUTH_START first."));
+        if (!exchange.nonce().equals(nonce)) {
+            throw ParleyException.badRequest("The nonce is not the one AUTH_START answered on this connection.");
+        }
+        byte[] proofBytes;
+        try {
+            proofBytes = Scram.fromBase64(proof);
+        } catch (IllegalArgumentException e) {
+            throw ParleyException.badRequest("The proof is not base64.");
+        }
+        String address = request.remoteAddress();
+        acquireFailure(exchange.userKey(), address);
+        boolean ok;
+        Credentials c;
+        try {
+            // The keys again, as they are now: a password changed since AUTH_START must not let the old one in.
+            c = exchange.credentials() == null ? null : accounts.credentials(exchange.credentials().username())
+                    .filter(now -> now.passwordHash().equals(exchange.credentials().passwordHash())).orElse(null);
+            ScramCredentials keys = c == null ? null : ScramCredentials.parse(c.passwordHash()).orElseThrow();
+            // The same HMACs whether or not there are keys, so that timing does not tell.
+            ok = Scram.verify(keys == null ? NO_KEY : keys.storedKey(), exchange.authMessage(), proofBytes) && keys != null;
+            if (ok) {
+                byUsername.clear(exchange.userKey());
+                byAddress.release(address);
+                refuseOneDeviceTooMany(c.userId(), exchange.device());
+                Login login = issueToken(c.userId(), c.username(), exchange.device());
+                return new AuthFinished(login, Scram.base64(Scram.serverSignature(keys.serverKey(), exchange.authMessage())));
+            }
+        } catch (RuntimeException e) {
+            releaseFailure(exchange.userKey(), address); // refused or failed before the proof was found wrong
+            throw e;
+        }
+        request.keep(new FailedProof(exchange.userKey(), exchange.salt(), exchange.iterations(), exchange.authMessage(),
+                proofBytes));
+        throw ParleyException.unauthenticated("Wrong username or password.");
+    }
+
+    private static final byte[] NO_KEY = new byte[32];
+
+    /** A SCRAM login between its two steps, kept on its connection. {@code credentials} null: no SCRAM keys. */
+    record ScramExchange(String userKey, String device, String nonce, String authMessage, byte[] salt, int iterations,
+            Credentials credentials) {
+    }
+
+    /** A successful AUTH_FINISH: the login, and the server's signature for the client to check. */
+    record AuthFinished(Login login, String serverSignature) {
+    }
+
+    /**
+     * A proof AUTH_FINISH refused, kept on the connection: a LOGIN that follows with the password the proof
+     * was made from is the same attempt (an SDK trying LOGIN for an account from before SCRAM).
+     */
+    record FailedProof(String userKey, byte[] salt, int iterations, String authMessage, byte[] proof) {
+
+        boolean isFrom(String password) {
+            byte[] salted = Scram.saltedPassword(password, salt, iterations);
+            return MessageDigest.isEqual(proof, Scram.proof(Scram.clientKey(salted), authMessage));
+        }
+    }
+
+    static void checkNonce(String clientNonce) {
+        byte[] bytes;
+        try {
+            bytes = clientNonce.length() > Scram.MAX_NONCE_CHARS ? new byte[0] : Scram.fromBase64(clientNonce);
+        } catch (IllegalArgumentException e) {
+            bytes = new byte[0];
+        }
+        if (bytes.length < Scram.MIN_NONCE_BYTES) {
+            throw ParleyException.badRequest("clientNonce is " + Scram.MIN_NONCE_BYTES + " or more random bytes in "
+                    + "base64, at most " + Scram.MAX_NONCE_CHARS + " characters.");
+        }
+    }
+
+    /**
+     * The secret behind made-up salts: random, made once and kept in the attribute store, so that every node
+     * and every restart makes the same salt for the same name.
+     */
+    private byte[] secret() {
+        byte[] known = secret;
+        if (known != null) {
+            return known;
+        }
+        synchronized (this) {
+            if (secret == null) {
+                secret = loadSecret();
+            }
+            return secret;
+        }
+    }
+
+    private byte[] loadSecret() {
+        byte[] made = new byte[32];
+        random.nextBytes(made);
+        if (attributes == null) {
+            return made;
+        }
+        Optional<String> stored = attributes.get(SECRET_NAMESPACE, 0, 0, SECRET_NAME);
+        if (stored.isEmpty()) {
+            attributes.put(SECRET_NAMESPACE, 0, 0, SECRET_NAME, Scram.base64(made));
+            // Read back what is stored. Two nodes making the first AUTH_START of a new database in the same
+            // instant could each keep their own until restarted; after that every node reads the stored one.
+            stored = attributes.get(SECRET_NAMESPACE, 0, 0, SECRET_NAME);
+        }
+        return Scram.fromBase64(stored.orElseThrow());
+    }
+
+    /** Where the secret is kept: group 0 and user 0 belong to no group and no user. */
+    static final String SECRET_NAMESPACE = "parley.accounts";
+    static final String SECRET_NAME = "scramSaltSecret";
 
     /**
      * Counts a failed attempt before the hash runs, so that concurrent attempts cannot all pass a check made

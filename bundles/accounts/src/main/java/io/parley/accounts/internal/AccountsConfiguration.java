@@ -9,8 +9,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "How long a login token stays valid, in hours")
     long tokenTtlHours() default 168;
 
-    @AttributeDefinition(description = "PBKDF2-HMAC-SHA512 iterations for new password hashes")
-    int pbkdf2Iterations() default 210000;
+    @AttributeDefinition(description = "PBKDF2-HMAC-SHA-256 iterations of new passwords' SCRAM keys (the client "
+            + "runs them at each SCRAM login, the server at REGISTER, PASSWORD_CHANGE and a plain LOGIN)")
+    int pbkdf2Iterations() default 600000;
+
+    @AttributeDefinition(description = "Whether LOGIN with the password is answered; false: only SCRAM (AUTH_START, "
+            + "AUTH_FINISH) logs in, and accounts that have not logged in since SCRAM came cannot log in until "
+            + "their password is set again")
+    boolean plainLogin() default true;
 
     @AttributeDefinition(description = "Failed logins per username within the window before RATE_LIMITED; 0 for no limit")
     int maxFailuresPerUsername() default 5;

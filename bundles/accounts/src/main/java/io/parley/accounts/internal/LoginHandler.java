@@ -25,6 +25,7 @@ public final class LoginHandler implements RequestHandler {
     public Object handle(Request request) {
         LoginRequest body = request.body(LoginRequest.class);
         return directory.startSession(request,
-                directory.login(body.username(), body.password(), body.device(), request.remoteAddress()));
+                directory.login(body.username(), body.password(), body.device(), request.remoteAddress(),
+                        request.take(AccountDirectory.FailedProof.class)));
     }
 }

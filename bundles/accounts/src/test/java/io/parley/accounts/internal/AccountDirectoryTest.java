@@ -168,7 +168,7 @@ class AccountDirectoryTest {
 
     @Test
     void passwordChecksArePerUsernameAndAddressWhateverTheirOutcome() {
-        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), 1000,
+        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), null, 1000,
                 Duration.ofHours(1), 100, 100, Duration.ofMinutes(5), 0, Duration.ofHours(1), 3, 4,
                 Duration.ofMinutes(1), now::get);
         try {
@@ -220,7 +220,7 @@ class AccountDirectoryTest {
 
     @Test
     void aRefusedCheckIsNoFailedLoginAndZeroMeansNoLimit() {
-        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), 1000,
+        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), null, 1000,
                 Duration.ofHours(1), 2, 0, Duration.ofMinutes(5), 0, Duration.ofHours(1), 2, 0,
                 Duration.ofMinutes(1), now::get);
         try {

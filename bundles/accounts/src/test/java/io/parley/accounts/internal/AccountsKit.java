@@ -15,10 +15,12 @@ public final class AccountsKit extends Kit {
 
     public AccountsKit(MemoryStores stores, PresenceService presence) {
         directory = component(new AccountDirectory(Configs.of(AccountsConfiguration.class,
-                Map.of("pbkdf2Iterations", 1000)), stores.accounts(), stores.tokens()));
+                Map.of("pbkdf2Iterations", 1000)), stores.accounts(), stores.tokens(), stores.attributes()));
         handler(Types.REGISTER, new RegisterHandler(directory));
         handler(Types.LOGIN, new LoginHandler(directory));
         handler(Types.RESUME, new ResumeHandler(directory));
+        handler(Types.AUTH_START, new AuthStartHandler(directory));
+        handler(Types.AUTH_FINISH, new AuthFinishHandler(directory));
         handler(Types.LOGOUT, new LogoutHandler(directory));
         handler(Types.PASSWORD_CHANGE, new PasswordChangeHandler(directory));
         handler(Types.PROFILE_GET, new ProfileGetHandler(directory, presence));
@@ -27,7 +29,7 @@ public final class AccountsKit extends Kit {
 
     /** A stored password hash as REGISTER makes it here, to create accounts in a store without a request. */
     public static String passwordHash(String password) {
-        return new Pbkdf2PasswordHasher(1000).hash(password);
+        return new Passwords(1000).hash(password);
     }
 
     public AccountService accounts() {

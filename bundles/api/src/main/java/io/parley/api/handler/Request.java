@@ -39,6 +39,18 @@ public interface Request {
      */
     void login(Session session);
 
+    /**
+     * Keeps a value on this connection for a later request of the same connection, such as a login exchange
+     * between its two steps; it replaces whatever was kept before, and goes with the connection.
+     */
+    void keep(Object value);
+
+    /**
+     * Takes the value {@link #keep} left on this connection, if it is of this type: once taken it is gone, so
+     * each is used by one request at most.
+     */
+    <T> Optional<T> take(Class<T> type);
+
     /** Closes the connection once the response to this request has been written (LOGOUT). */
     void closeAfterResponse();
 }

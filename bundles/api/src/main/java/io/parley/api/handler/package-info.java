@@ -6,7 +6,7 @@
  * registry; a type with no handler answers UNSUPPORTED.
  */
 @Export
-@Version("1.2.0")
+@Version("1.3.0")
 package io.parley.api.handler;
 
 import org.osgi.annotation.bundle.Export;

@@ -31,4 +31,10 @@ public interface AccountStore {
     void updateProfile(long userId, ProfileChange change);
 
     void updatePasswordHash(long userId, String passwordHash);
+
+    /**
+     * Sets the password hash only if it is still {@code expected}: a stored form moving to a newer one must not
+     * undo a password change made meanwhile. False when it had changed (or the account is gone).
+     */
+    boolean replacePasswordHash(long userId, String expected, String passwordHash);
 }

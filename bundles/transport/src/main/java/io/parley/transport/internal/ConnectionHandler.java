@@ -51,6 +51,12 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
      */
     private int unanswered;
     private volatile Session session;
+    /**
+     * What a handler keeps between two requests of this connection (a login exchange); see Request#keep. A
+     * plain field, not an AtomicReference, to keep idle connections small: this connection's requests are
+     * answered one at a time.
+     */
+    private volatile Object kept;
 
     ConnectionHandler(Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices, RequestQueue queue, int loginTimeoutSeconds,
             int maxMisses, int maxPending) {
@@ -69,6 +75,16 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
 
     Optional<Session> session() {
         return Optional.ofNullable(session);
+    }
+
+    void keep(Object value) {
+        kept = value;
+    }
+
+    <T> Optional<T> take(Class<T> type) {
+        Object value = kept;
+        kept = null;
+        return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
     }
 
     String remoteAddress() {

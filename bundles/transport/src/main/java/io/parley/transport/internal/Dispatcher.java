@@ -126,8 +126,8 @@ final class Dispatcher {
             id = payload.id();
             Session session = connection.session().orElse(null);
             if (session == null && !Types.allowedBeforeLogin(frame.type())) {
-                throw ParleyException.unauthenticated("Log in first: only PING, REGISTER, LOGIN and RESUME "
-                        + "are allowed before login.");
+                throw ParleyException.unauthenticated("Log in first: only PING, REGISTER, LOGIN, RESUME, "
+                        + "AUTH_START and AUTH_FINISH are allowed before login.");
             }
             long wait = session == null ? 0 : userRates.take(session.userId(), frame.type());
             if (wait > 0) {

@@ -52,6 +52,16 @@ final class TransportRequest implements Request {
     }
 
     @Override
+    public void keep(Object value) {
+        connection.keep(value);
+    }
+
+    @Override
+    public <T> Optional<T> take(Class<T> kept) {
+        return connection.take(kept);
+    }
+
+    @Override
     public void closeAfterResponse() {
         closeRequested = true;
     }

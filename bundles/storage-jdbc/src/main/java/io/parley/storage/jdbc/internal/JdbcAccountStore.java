@@ -116,4 +116,10 @@ public final class JdbcAccountStore implements AccountStore {
     public void updatePasswordHash(long userId, String passwordHash) {
         db.update("UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, userId);
     }
+
+    @Override
+    public boolean replacePasswordHash(long userId, String expected, String passwordHash) {
+        return db.update("UPDATE accounts SET password_hash = ? WHERE id = ? AND password_hash = ?", passwordHash,
+                userId, expected) == 1;
+    }
 }

@@ -92,6 +92,11 @@ class JdbcStoresTest {
         long id = accounts.create("carol", "old", "", 1L).orElseThrow();
         accounts.updatePasswordHash(id, "new");
         assertEquals("new", accounts.credentials("carol").orElseThrow().passwordHash());
+        // Moving a hash to a newer form must not undo a change made meanwhile.
+        assertFalse(accounts.replacePasswordHash(id, "old", "newer form of old"));
+        assertTrue(accounts.replacePasswordHash(id, "new", "newer form of new"));
+        assertEquals("newer form of new", accounts.credentials("carol").orElseThrow().passwordHash());
+        assertFalse(accounts.replacePasswordHash(id + 1000, "newer form of new", "x"), "no such account");
     }
 
     @ParameterizedTest(name = "{0}")

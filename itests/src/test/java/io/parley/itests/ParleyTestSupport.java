@@ -86,7 +86,13 @@ public abstract class ParleyTestSupport {
                         // AccountDirectoryTest.
                         .put("maxRegistrationsPerAddress", "0")
                         .put("maxPasswordChecksPerAddress", "0")
+                        .putAll(new HashMap<>(accountsExtras()))
                         .asOption());
+    }
+
+    /** Account settings a test class adds to the common ones (plain LOGIN off, say). */
+    protected Map<String, String> accountsExtras() {
+        return Map.of();
     }
 
     /**

@@ -23,6 +23,10 @@ import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.parley.api.ParleyException;
+import io.parley.api.account.AuthFinishRequest;
+import io.parley.api.account.AuthFinishResponse;
+import io.parley.api.account.AuthStartRequest;
+import io.parley.api.account.AuthStartResponse;
 import io.parley.api.account.LoginRequest;
 import io.parley.api.account.LoginResponse;
 import io.parley.api.account.PasswordChangeRequest;
@@ -56,6 +60,7 @@ import io.parley.api.message.PullResponse;
 import io.parley.api.message.SendRequest;
 import io.parley.api.message.SendResponse;
 import io.parley.protocol.Frame;
+import io.parley.protocol.Scram;
 import io.parley.protocol.Sign;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
@@ -63,10 +68,14 @@ import io.parley.protocol.codec.FrameDecoder;
 import io.parley.protocol.codec.FrameEncoder;
 import io.parley.serialization.ParleyGson;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.SecureRandom;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -201,9 +210,100 @@ public final class ParleyClient implements AutoCloseable {
                 .thenApply(RegisterResponse::userId);
     }
 
-    /** LOGIN; keep the token to {@link #resume} later without the password. */
+    /**
+     * Logs in without sending the password: SCRAM-SHA-256 ({@link #loginScram}). When the server has no SCRAM
+     * (AUTH_START answers UNSUPPORTED), or refuses the proof and {@link ParleyClientOptions#plainFallback} is on
+     * (an account from before SCRAM, which moves over at that LOGIN), it logs in with {@link #loginPlain}.
+     * Keep the token to {@link #resume} later without the password.
+     */
     public CompletableFuture<LoginResponse> login(String username, String password, String device) {
+        return loginScram(username, password, device).handle((login, e) -> {
+            Status status = e == null ? null : statusOf(e);
+            boolean fallback = status == Status.UNSUPPORTED
+                    || status == Status.UNAUTHENTICATED && options.plainFallback() && !(rootOf(e) instanceof ForgedServer);
+            if (e == null) {
+                return CompletableFuture.completedFuture(login);
+            }
+            if (!fallback) {
+                return CompletableFuture.<LoginResponse>failedFuture(rootOf(e));
+            }
+            // A server that refused the proof and has LOGIN turned off: the proof's answer is the one that counts.
+            return loginPlain(username, password, device).exceptionallyCompose(plain ->
+                    statusOf(plain) == Status.UNSUPPORTED && status == Status.UNAUTHENTICATED
+                            ? CompletableFuture.failedFuture(rootOf(e)) : CompletableFuture.failedFuture(rootOf(plain)));
+        }).thenCompose(f -> f);
+    }
+
+    /** LOGIN: sends the password itself (use TLS off loopback); the server may have turned it off. */
+    public CompletableFuture<LoginResponse> loginPlain(String username, String password, String device) {
         return call(Types.LOGIN, new LoginRequest(username, password, device), LoginResponse.class);
+    }
+
+    /**
+     * SCRAM-SHA-256 login (AUTH_START, AUTH_FINISH): the password stays here; PBKDF2 runs off the event loop,
+     * or not at all when the options' {@link LoginCache} holds the keys. Fails UNAUTHENTICATED, and drops the
+     * connection, when the server's signature is wrong: that server does not hold the account's keys.
+     */
+    public CompletableFuture<LoginResponse> loginScram(String username, String password, String device) {
+        byte[] random = new byte[24];
+        NONCES.nextBytes(random);
+        String clientNonce = Scram.base64(random);
+        return call(Types.AUTH_START, new AuthStartRequest(username, device, clientNonce), AuthStartResponse.class)
+                .thenApplyAsync(start -> {
+                    if (!start.nonce().startsWith(clientNonce) || start.nonce().length() <= clientNonce.length()) {
+                        throw new ParleyException(Status.BAD_REQUEST, "The server's nonce does not extend ours.");
+                    }
+                    LoginCache cache = options.loginCache();
+                    LoginCache.Keys keys = cache == null ? LoginCache.derive(password, start.salt(), start.iterations())
+                            : cache.keys(server(), username, password, start.salt(), start.iterations());
+                    return new Object[] {start, keys};
+                }, ForkJoinPool.commonPool())
+                .thenCompose(step -> {
+                    AuthStartResponse start = (AuthStartResponse) step[0];
+                    LoginCache.Keys keys = (LoginCache.Keys) step[1];
+                    String authMessage = Scram.authMessage(username, clientNonce, start.nonce(), start.salt(),
+                            start.iterations());
+                    String proof = Scram.base64(Scram.proof(keys.clientKey(), authMessage));
+                    return call(Types.AUTH_FINISH, new AuthFinishRequest(start.nonce(), proof), AuthFinishResponse.class)
+                            .thenApply(finished -> {
+                                byte[] expected = Scram.serverSignature(keys.serverKey(), authMessage);
+                                byte[] signature;
+                                try {
+                                    signature = Scram.fromBase64(finished.serverSignature());
+                                } catch (IllegalArgumentException e) {
+                                    signature = new byte[0];
+                                }
+                                if (!MessageDigest.isEqual(expected, signature)) {
+                                    channel.close();
+                                    throw new ForgedServer();
+                                }
+                                return new LoginResponse(finished.userId(), finished.token(), finished.seq(),
+                                        finished.acked());
+                            });
+                });
+    }
+
+    /** The server answered AUTH_FINISH with a signature that does not come from the account's keys. */
+    private static final class ForgedServer extends ParleyException {
+        ForgedServer() {
+            super(Status.UNAUTHENTICATED, "The server's SCRAM signature is wrong: it does not hold this account's "
+                    + "keys. The connection was dropped.");
+        }
+    }
+
+    private static final SecureRandom NONCES = new SecureRandom();
+
+    private static Throwable rootOf(Throwable e) {
+        return e instanceof CompletionException && e.getCause() != null ? e.getCause() : e;
+    }
+
+    private static Status statusOf(Throwable e) {
+        return rootOf(e) instanceof ParleyException p ? p.status() : null;
+    }
+
+    /** Which server this is, for the login cache: the address connected to. */
+    private String server() {
+        return String.valueOf(channel.remoteAddress());
     }
 
     public CompletableFuture<LoginResponse> resume(String token, String device) {

@@ -18,24 +18,46 @@ import javax.net.ssl.SSLException;
  * @param eventLoop      a Netty event loop group to share between many clients, or null for one of its own
  * @param tls            TLS to the server, or null for plain TCP; the server's certificate must match the host
  *                       name or address connected to
+ * @param loginCache     where SCRAM logins keep the keys they derived, to skip PBKDF2 next time; null for none
+ * @param plainFallback  whether {@link ParleyClient#login} sends LOGIN with the password after the server refused
+ *                       a SCRAM proof (an account from before SCRAM moves over at that LOGIN) or has no SCRAM
  */
 public record ParleyClientOptions(Duration requestTimeout, Duration heartbeat, int maxBody, EventLoopGroup eventLoop,
-        SslContext tls) {
+        SslContext tls, LoginCache loginCache, boolean plainFallback) {
+
+    /** The options of SDK 2.1, with no login cache and the fallback to LOGIN on. */
+    public ParleyClientOptions(Duration requestTimeout, Duration heartbeat, int maxBody, EventLoopGroup eventLoop,
+            SslContext tls) {
+        this(requestTimeout, heartbeat, maxBody, eventLoop, tls, null, true);
+    }
 
     public static ParleyClientOptions defaults() {
         return new ParleyClientOptions(Duration.ofSeconds(10), Duration.ofSeconds(5), Frame.DEFAULT_MAX_BODY, null, null);
     }
 
+    /** Shares a cache of SCRAM keys between the clients given these options; null for none. */
+    public ParleyClientOptions withLoginCache(LoginCache cache) {
+        return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, eventLoop, tls, cache, plainFallback);
+    }
+
+    /**
+     * Whether a refused SCRAM proof is followed by LOGIN with the password (true by default, so that accounts
+     * from before SCRAM keep logging in and move over). False: the password never leaves this process.
+     */
+    public ParleyClientOptions withPlainFallback(boolean fallback) {
+        return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, eventLoop, tls, loginCache, fallback);
+    }
+
     public ParleyClientOptions withRequestTimeout(Duration timeout) {
-        return new ParleyClientOptions(timeout, heartbeat, maxBody, eventLoop, tls);
+        return new ParleyClientOptions(timeout, heartbeat, maxBody, eventLoop, tls, loginCache, plainFallback);
     }
 
     public ParleyClientOptions withHeartbeat(Duration interval) {
-        return new ParleyClientOptions(requestTimeout, interval, maxBody, eventLoop, tls);
+        return new ParleyClientOptions(requestTimeout, interval, maxBody, eventLoop, tls, loginCache, plainFallback);
     }
 
     public ParleyClientOptions withEventLoop(EventLoopGroup group) {
-        return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, group, tls);
+        return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, group, tls, loginCache, plainFallback);
     }
 
     /** TLS, trusting the certificate authorities the JVM trusts (a server with a certificate from a public CA). */
@@ -50,7 +72,7 @@ public record ParleyClientOptions(Duration requestTimeout, Duration heartbeat, i
 
     /** TLS with a context of the caller's own (client certificates, pinned keys, ...). */
     public ParleyClientOptions withTls(SslContext context) {
-        return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, eventLoop, context);
+        return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, eventLoop, context, loginCache, plainFallback);
     }
 
     private static SslContext build(SslContextBuilder builder) {

@@ -334,8 +334,16 @@ public final class AccountDirectory implements AccountService {
      * counts as a failed login, as a wrong LOGIN password does.
      */
     AuthFinished authFinish(Request request, String nonce, String proof) {
-        ScramExchange exchange = request.take(ScramExchange.class).orElseThrow(() -> ParleyException.badRequest(
-                "AUTH_FINISH answers an AUTH_START on this connection, once: send AUTH_START first."));
+        Object kept = request.take().orElse(null);
+        if (kept != null && !(kept instanceof ScramExchange) && kept.getClass().getName().equals(ScramExchange.class.getName())) {
+            // Kept by this bundle before it was updated: the login was cut by the update, not by the client.
+            throw ParleyException.unavailable("The server was updated during this login; start again with AUTH_START.",
+                    null);
+        }
+        if (!(kept instanceof ScramExchange exchange)) {
+            throw ParleyException.badRequest(
+                    "AUTH_FINISH answers an AUTH_START on this connection, once: send AUTH_START first.");
+        }
         if (!exchange.nonce().equals(nonce)) {
             throw ParleyException.badRequest("The nonce is not the one AUTH_START answered on this connection.");
         }
@@ -381,6 +389,11 @@ public final class AccountDirectory implements AccountService {
 
     /** A successful AUTH_FINISH: the login, and the server's signature for the client to check. */
     record AuthFinished(Login login, String serverSignature) {
+    }
+
+    /** The proof AUTH_FINISH refused just before on this connection, if that is what the connection kept. */
+    static Optional<FailedProof> failedProof(Request request) {
+        return request.take().filter(FailedProof.class::isInstance).map(FailedProof.class::cast);
     }
 
     /**

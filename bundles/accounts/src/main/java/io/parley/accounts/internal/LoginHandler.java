@@ -26,6 +26,6 @@ public final class LoginHandler implements RequestHandler {
         LoginRequest body = request.body(LoginRequest.class);
         return directory.startSession(request,
                 directory.login(body.username(), body.password(), body.device(), request.remoteAddress(),
-                        request.take(AccountDirectory.FailedProof.class)));
+                        AccountDirectory.failedProof(request)));
     }
 }

@@ -46,10 +46,10 @@ public interface Request {
     void keep(Object value);
 
     /**
-     * Takes the value {@link #keep} left on this connection, if it is of this type: once taken it is gone, so
-     * each is used by one request at most.
+     * Takes the value {@link #keep} left on this connection, if any: once taken it is gone, so each is used by
+     * one request at most. After the keeping bundle was updated it may be an instance of the old bundle's class.
      */
-    <T> Optional<T> take(Class<T> type);
+    Optional<Object> take();
 
     /** Closes the connection once the response to this request has been written (LOGOUT). */
     void closeAfterResponse();

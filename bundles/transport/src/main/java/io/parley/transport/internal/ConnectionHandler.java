@@ -81,10 +81,10 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         kept = value;
     }
 
-    <T> Optional<T> take(Class<T> type) {
+    Optional<Object> take() {
         Object value = kept;
         kept = null;
-        return type.isInstance(value) ? Optional.of(type.cast(value)) : Optional.empty();
+        return Optional.ofNullable(value);
     }
 
     String remoteAddress() {

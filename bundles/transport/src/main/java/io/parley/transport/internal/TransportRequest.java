@@ -57,8 +57,8 @@ final class TransportRequest implements Request {
     }
 
     @Override
-    public <T> Optional<T> take(Class<T> kept) {
-        return connection.take(kept);
+    public Optional<Object> take() {
+        return connection.take();
     }
 
     @Override

@@ -5,6 +5,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
+import io.parley.client.LoginCache;
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleyClientOptions;
 import io.parley.protocol.Types;
@@ -32,7 +33,11 @@ import org.HdrHistogram.Recorder;
  *             rate    open loop at rate= messages/s in total over pairs= pairs (latency corrected for
  *                     coordinated omission: measured from each message's intended send time)
  *             fanout  one sender, members= online members, rate= group messages/s
- *             logins  connections= loops of connect + LOGIN + close
+ *             logins  connections= loops of connect + LOGIN (the password sent, hashed by the server) + close
+ *             scram-logins  the same with SCRAM (AUTH_START + AUTH_FINISH); each user's keys are derived once and
+ *                     cached, as a real client would
+ *             reconnect  connections= logged-in connections, all dropped at once after seconds, then all back
+ *                     with RESUME (up to 1,024 at a time): how long until every one is back, and the server's CPU
  *             idle    connections= logged-in connections that only send heartbeats; prints "IDLE READY"
  *                     once all are up, so bench/run.sh can measure the server's memory meanwhile
  * </pre>
@@ -59,7 +64,8 @@ public final class LoadGenerator {
         this.target = target;
         this.port = port;
         this.options = options;
-        this.clientOptions = ParleyClientOptions.defaults().withEventLoop(loop).withRequestTimeout(Duration.ofSeconds(30));
+        this.clientOptions = ParleyClientOptions.defaults().withEventLoop(loop).withRequestTimeout(Duration.ofSeconds(30))
+                .withLoginCache(new LoginCache(100_000));
     }
 
     public static void main(String[] args) throws Exception {
@@ -90,8 +96,10 @@ public final class LoadGenerator {
             case "peak" -> pairs(option("pairs", 20), 0, option("window", 8), seconds);
             case "rate" -> pairs(option("pairs", 20), option("rate", 1000), 1, seconds);
             case "fanout" -> fanout(option("members", 50), option("rate", 20), seconds);
-            case "logins" -> logins(option("connections", 16), seconds);
+            case "logins" -> logins(option("connections", 16), seconds, false);
+            case "scram-logins" -> logins(option("connections", 16), seconds, true);
             case "idle" -> idle(option("connections", 1000), seconds);
+            case "reconnect" -> reconnect(option("connections", 1000), seconds);
             default -> throw new IllegalArgumentException("unknown workload " + workload);
         };
         result.addProperty("target", target);
@@ -239,8 +247,8 @@ public final class LoadGenerator {
         }, Math.max(0, intended - System.nanoTime()), TimeUnit.NANOSECONDS);
     }
 
-    /** Loops of connect, LOGIN, close; latency is the LOGIN round trip. */
-    private JsonObject logins(int connections, int seconds) throws Exception {
+    /** Loops of connect, login, close; latency is the login's round trips. */
+    private JsonObject logins(int connections, int seconds, boolean scram) throws Exception {
         for (int i = 0; i < connections; i++) {
             user("bench_login" + i).close();
         }
@@ -249,21 +257,22 @@ public final class LoadGenerator {
         for (int i = 0; i < connections; i++) {
             CompletableFuture<Void> done = new CompletableFuture<>();
             loops.add(done);
-            loginLoop("bench_login" + i, end, done);
+            loginLoop("bench_login" + i, scram, end, done);
         }
         JsonObject result = measure(seconds, "logins");
         CompletableFuture.allOf(loops.toArray(CompletableFuture[]::new)).get(60, TimeUnit.SECONDS);
         return result;
     }
 
-    private void loginLoop(String name, long end, CompletableFuture<Void> done) {
+    private void loginLoop(String name, boolean scram, long end, CompletableFuture<Void> done) {
         if (System.nanoTime() > end) {
             done.complete(null);
             return;
         }
         long start = System.nanoTime();
         ParleyClient.connect("127.0.0.1", port, clientOptions)
-                .thenCompose(c -> c.login(name, PASSWORD, "storm").whenComplete((r, e) -> c.close()))
+                .thenCompose(c -> (scram ? c.loginScram(name, PASSWORD, "storm") : c.loginPlain(name, PASSWORD, "storm"))
+                        .whenComplete((r, e) -> c.close()))
                 .whenComplete((r, e) -> {
                     if (e != null) {
                         errors.incrementAndGet();
@@ -271,34 +280,46 @@ public final class LoadGenerator {
                         latency.recordValue(Math.min(MAX_LATENCY_NS, System.nanoTime() - start));
                         delivered.incrementAndGet();
                     }
-                    loginLoop(name, end, done);
+                    loginLoop(name, scram, end, done);
                 });
     }
 
-    /** Opens and logs in many connections, 64 at a time, then holds them with heartbeats only. */
-    private JsonObject idle(int connections, int seconds) throws Exception {
+    /** A logged-in idle connection and the token it can RESUME with. */
+    private record Held(ParleyClient client, String token) {
+    }
+
+    /** Opens and logs in many connections of the users bench_i0.., 64 at a time; failures count as errors. */
+    private List<Held> openIdle(int connections) throws Exception {
         java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(64);
-        List<CompletableFuture<ParleyClient>> opened = new ArrayList<>();
+        List<CompletableFuture<Held>> opened = new ArrayList<>();
         for (int i = 0; i < connections; i++) {
             inFlight.acquire();
             String name = "bench_i" + i;
-            CompletableFuture<ParleyClient> c = ParleyClient.connect("127.0.0.1", port, clientOptions)
+            CompletableFuture<Held> c = ParleyClient.connect("127.0.0.1", port, clientOptions)
                     .thenCompose(client -> client.register(name, PASSWORD, null).exceptionally(e -> null)
-                            .thenCompose(r -> client.login(name, PASSWORD, "idle")).thenApply(r -> client))
+                            .thenCompose(r -> client.login(name, PASSWORD, "idle"))
+                            .thenApply(r -> new Held(client, r.token())))
                     .whenComplete((r, e) -> inFlight.release());
             opened.add(c);
         }
-        int up = 0;
-        for (CompletableFuture<ParleyClient> c : opened) {
+        List<Held> held = new ArrayList<>();
+        for (CompletableFuture<Held> c : opened) {
             try {
+                Held h = c.get(120, TimeUnit.SECONDS);
                 synchronized (clients) {
-                    clients.add(c.get(120, TimeUnit.SECONDS));
+                    clients.add(h.client());
                 }
-                up++;
+                held.add(h);
             } catch (java.util.concurrent.ExecutionException e) {
                 errors.incrementAndGet();
             }
         }
+        return held;
+    }
+
+    /** Opens and logs in many connections, then holds them with heartbeats only. */
+    private JsonObject idle(int connections, int seconds) throws Exception {
+        int up = openIdle(connections).size();
         System.out.println("IDLE READY " + up);
         System.out.flush();
         Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
@@ -307,6 +328,66 @@ public final class LoadGenerator {
         result.addProperty("throughput", alive);
         result.addProperty("unit", "connections held");
         result.addProperty("opened", up);
+        return result;
+    }
+
+    /**
+     * A reconnect storm: every connection dropped at once (a network blip, a restarted balancer), then every
+     * device back with RESUME, up to 1,024 at a time. Reports how long until all were back and what that cost
+     * the server in CPU per connection, the drop included.
+     */
+    private JsonObject reconnect(int connections, int seconds) throws Exception {
+        List<Held> held = openIdle(connections);
+        Thread.sleep(TimeUnit.SECONDS.toMillis(seconds));
+        long cpuAtStart = serverCpuMicros();
+        long start = System.nanoTime();
+        for (Held h : held) {
+            h.client().close();
+        }
+        java.util.concurrent.Semaphore inFlight = new java.util.concurrent.Semaphore(1024);
+        List<CompletableFuture<ParleyClient>> back = new ArrayList<>();
+        for (Held h : held) {
+            inFlight.acquire();
+            long begun = System.nanoTime();
+            back.add(ParleyClient.connect("127.0.0.1", port, clientOptions)
+                    .thenCompose(c -> c.resume(h.token(), "idle").thenApply(r -> c))
+                    .whenComplete((c, e) -> {
+                        inFlight.release();
+                        if (e == null) {
+                            latency.recordValue(Math.min(MAX_LATENCY_NS, System.nanoTime() - begun));
+                        }
+                    }));
+        }
+        int resumed = 0;
+        for (CompletableFuture<ParleyClient> c : back) {
+            try {
+                ParleyClient client = c.get(120, TimeUnit.SECONDS);
+                synchronized (clients) {
+                    clients.add(client);
+                }
+                resumed++;
+            } catch (java.util.concurrent.ExecutionException e) {
+                errors.incrementAndGet();
+            }
+        }
+        long allBackNs = System.nanoTime() - start;
+        long cpu = serverCpuMicros() - cpuAtStart;
+        org.HdrHistogram.Histogram total = latency.getIntervalHistogram();
+        JsonObject result = new JsonObject();
+        result.addProperty("throughput", Math.round(resumed / (allBackNs / 1e9)));
+        result.addProperty("unit", "resumes/s");
+        result.addProperty("connections", held.size());
+        result.addProperty("resumed", resumed);
+        result.addProperty("allBackMs", allBackNs / 1_000_000);
+        if (cpuAtStart >= 0 && resumed > 0) {
+            result.addProperty("serverCpuUsPerItem", (double) cpu / resumed);
+        }
+        result.addProperty("p50ms", total.getValueAtPercentile(50) / 1e6);
+        result.addProperty("p99ms", total.getValueAtPercentile(99) / 1e6);
+        result.addProperty("p999ms", total.getValueAtPercentile(99.9) / 1e6);
+        result.addProperty("samples", total.getTotalCount());
+        result.add("percentiles", percentiles(total));
+        System.out.printf(Locale.ROOT, "  %d of %d back with RESUME in %d ms%n", resumed, held.size(), allBackNs / 1_000_000);
         return result;
     }
 

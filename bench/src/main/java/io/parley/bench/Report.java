@@ -54,7 +54,8 @@ public final class Report {
             memoryChart(memory, out.resolve(name).toFile());
             charts.append("\n![idle memory](").append(name).append(")\n");
         }
-        Files.writeString(out.resolve(base + ".md"), header + table(byWorkload) + memoryTable(memory) + charts);
+        Files.writeString(out.resolve(base + ".md"), header + table(byWorkload) + memoryTable(memory) + stormTable(results)
+                + charts);
         System.out.println("wrote " + out.resolve(base + ".md") + " and its charts");
     }
 
@@ -110,6 +111,26 @@ public final class Report {
             md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %d |%n", m.get("target").getAsString(),
                     m.get("connections").getAsInt(), m.get("heapKiBPerConnection").getAsString(),
                     m.get("rssKiBPerConnection").getAsString(), m.get("heapMiB").getAsInt()));
+        }
+        return md.toString();
+    }
+
+    /** The reconnect storms of the run: how many connections, how long until all were back, at what CPU. */
+    static String stormTable(List<JsonObject> results) {
+        StringBuilder md = new StringBuilder();
+        for (JsonObject r : results) {
+            if (!r.has("allBackMs")) {
+                continue;
+            }
+            if (md.length() == 0) {
+                md.append("\nReconnect storms: every logged-in connection dropped at once, then each device back with "
+                        + "RESUME (up to 1,024 reconnecting at a time):\n\n"
+                        + "| connections | back with RESUME | all back in | server CPU µs per resume (drop included) |\n"
+                        + "|---|---|---|---|\n");
+            }
+            md.append(String.format(Locale.ROOT, "| %d | %d | %.2f s | %s |%n", r.get("connections").getAsInt(),
+                    r.get("resumed").getAsInt(), r.get("allBackMs").getAsLong() / 1000.0,
+                    r.has("serverCpuUsPerItem") ? String.format(Locale.ROOT, "%.0f", r.get("serverCpuUsPerItem").getAsDouble()) : "n/a"));
         }
         return md.toString();
     }

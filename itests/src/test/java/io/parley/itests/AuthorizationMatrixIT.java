@@ -92,6 +92,10 @@ public class AuthorizationMatrixIT {
         row(Types.LOGIN, "LOGIN", "{'username':'$ACTOR','password':'password-1','device':'tablet'}",
                 "ok ok - - - - -"),
         row(Types.RESUME, "RESUME the actor's token", "{'token':'$TOKEN','device':'pc'}", "ok ok - - - - -"),
+        row(Types.AUTH_START, "AUTH_START", "{'username':'$ACTOR','device':'tablet','clientNonce':'"
+                + "AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA'}", "ok ok - - - - -"),
+        row(Types.AUTH_FINISH, "AUTH_FINISH with no AUTH_START before it", "{'nonce':'AAAAAAAA','proof':'AAAA'}",
+                "bad_request bad_request - - - - -"),
         row(Types.LOGOUT, "LOGOUT", "{}", "unauthenticated ok - - - - -"),
         row(Types.PROFILE_GET, "PROFILE_GET the peer", "{'username':'$PEER'}", "unauthenticated ok ok - - - -"),
         row(Types.PROFILE_UPDATE, "PROFILE_UPDATE", "{'nickname':'N'}", "unauthenticated ok - - - - -"),

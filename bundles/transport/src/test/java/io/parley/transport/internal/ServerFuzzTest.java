@@ -50,11 +50,11 @@ class ServerFuzzTest {
         Types.PROFILE_GET, Types.PROFILE_UPDATE, Types.PASSWORD_CHANGE, Types.FRIEND_ADD, Types.FRIEND_ACCEPT,
         Types.FRIEND_REJECT, Types.FRIEND_REMOVE, Types.FRIEND_LIST, Types.MSG_SEND, Types.MSG_PULL, Types.MSG_ACK,
         Types.HISTORY, Types.GROUP_CREATE, Types.GROUP_DISSOLVE, Types.GROUP_ADD, Types.GROUP_REMOVE,
-        Types.GROUP_LEAVE, Types.GROUP_INFO, Types.GROUP_LIST, Types.GROUP_SEND};
+        Types.GROUP_LEAVE, Types.GROUP_INFO, Types.GROUP_LIST, Types.GROUP_SEND, Types.AUTH_START, Types.AUTH_FINISH};
     /** Every field name a core request has, so that built bodies reach the handlers' own checks. */
     private static final String[] FIELDS = {"username", "password", "nickname", "device", "token", "signature",
         "avatar", "old", "new", "note", "after", "to", "text", "cid", "seq", "limit", "with", "group", "before",
-        "groupId", "name", "members"};
+        "groupId", "name", "members", "clientNonce", "nonce", "proof"};
 
     /** Each user's password hash, made once: hashing is most of what building a world costs. */
     private static final Map<String, String> HASHES = java.util.Arrays.stream(USERS)

@@ -250,9 +250,7 @@ public final class ParleyClient implements AutoCloseable {
         String clientNonce = Scram.base64(random);
         return call(Types.AUTH_START, new AuthStartRequest(username, device, clientNonce), AuthStartResponse.class)
                 .thenApplyAsync(start -> {
-                    if (!start.nonce().startsWith(clientNonce) || start.nonce().length() <= clientNonce.length()) {
-                        throw new ParleyException(Status.BAD_REQUEST, "The server's nonce does not extend ours.");
-                    }
+                    checkStart(start, clientNonce);
                     LoginCache cache = options.loginCache();
                     LoginCache.Keys keys = cache == null ? LoginCache.derive(password, start.salt(), start.iterations())
                             : cache.keys(server(), username, password, start.salt(), start.iterations());
@@ -281,6 +279,30 @@ public final class ParleyClient implements AutoCloseable {
                                         finished.acked());
                             });
                 });
+    }
+
+    /** Most PBKDF2 iterations a server may ask of this client: more would let a server stall it. */
+    static final int MAX_ITERATIONS = 10_000_000;
+
+    /** An AUTH_START answer this client can work with, or a ParleyException saying what is wrong with it. */
+    private static void checkStart(AuthStartResponse start, String clientNonce) {
+        String problem = null;
+        if (start.nonce() == null || start.salt() == null) {
+            problem = "lacks its nonce or salt";
+        } else if (!start.nonce().startsWith(clientNonce) || start.nonce().length() <= clientNonce.length()) {
+            problem = "has a nonce that does not extend ours";
+        } else if (start.iterations() < 1 || start.iterations() > MAX_ITERATIONS) {
+            problem = "asks for " + start.iterations() + " iterations (1 to " + MAX_ITERATIONS + " are accepted)";
+        } else {
+            try {
+                Scram.fromBase64(start.salt());
+            } catch (IllegalArgumentException e) {
+                problem = "has a salt that is not base64";
+            }
+        }
+        if (problem != null) {
+            throw new ParleyException(Status.BAD_REQUEST, "The server's AUTH_START answer " + problem + ".");
+        }
     }
 
     /** The server answered AUTH_FINISH with a signature that does not come from the account's keys. */

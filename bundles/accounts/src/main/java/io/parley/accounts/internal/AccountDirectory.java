@@ -355,25 +355,26 @@ public final class AccountDirectory implements AccountService {
         }
         String address = request.remoteAddress();
         acquireFailure(exchange.userKey(), address);
-        boolean ok;
         Credentials c;
+        ScramCredentials keys;
+        boolean ok;
         try {
             // The keys again, as they are now: a password changed since AUTH_START must not let the old one in.
             c = exchange.credentials() == null ? null : accounts.credentials(exchange.credentials().username())
                     .filter(now -> now.passwordHash().equals(exchange.credentials().passwordHash())).orElse(null);
-            ScramCredentials keys = c == null ? null : ScramCredentials.parse(c.passwordHash()).orElseThrow();
+            keys = c == null ? null : ScramCredentials.parse(c.passwordHash()).orElseThrow();
             // The same HMACs whether or not there are keys, so that timing does not tell.
             ok = Scram.verify(keys == null ? NO_KEY : keys.storedKey(), exchange.authMessage(), proofBytes) && keys != null;
-            if (ok) {
-                byUsername.clear(exchange.userKey());
-                byAddress.release(address);
-                refuseOneDeviceTooMany(c.userId(), exchange.device());
-                Login login = issueToken(c.userId(), c.username(), exchange.device());
-                return new AuthFinished(login, Scram.base64(Scram.serverSignature(keys.serverKey(), exchange.authMessage())));
-            }
         } catch (RuntimeException e) {
             releaseFailure(exchange.userKey(), address); // refused or failed before the proof was found wrong
             throw e;
+        }
+        if (ok) {
+            byUsername.clear(exchange.userKey());
+            byAddress.release(address);
+            refuseOneDeviceTooMany(c.userId(), exchange.device());
+            Login login = issueToken(c.userId(), c.username(), exchange.device());
+            return new AuthFinished(login, Scram.base64(Scram.serverSignature(keys.serverKey(), exchange.authMessage())));
         }
         request.keep(new FailedProof(exchange.userKey(), exchange.salt(), exchange.iterations(), exchange.authMessage(),
                 proofBytes));

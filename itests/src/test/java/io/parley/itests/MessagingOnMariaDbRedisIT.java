@@ -3,8 +3,6 @@ package io.parley.itests;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
-import io.parley.api.session.PresenceService;
-import io.parley.api.store.TokenStore;
 import java.io.File;
 import java.sql.SQLException;
 import java.time.Duration;
@@ -33,8 +31,8 @@ public class MessagingOnMariaDbRedisIT extends MessagingIT {
     @Test
     public void theRedisAndMariaDbStoresAreTheOnesServing() throws Exception {
         awaitTrue("the Redis message store to serve", Duration.ofSeconds(10), () -> "redis".equals(store()));
-        assertEquals("redis", context.getServiceReference(TokenStore.class).getProperty("parley.store"));
-        assertEquals(10, context.getServiceReference(PresenceService.class).getProperty("service.ranking"));
+        awaitTrue("tokens to be kept in Redis", Duration.ofSeconds(10), () -> "redis".equals(tokenStore()));
+        awaitTrue("presence to be shared through Redis", Duration.ofSeconds(10), this::presenceShared);
         assertTrue(String.valueOf(configurationAdmin.getConfiguration("io.parley.storage.jdbc", "?")
                 .getProperties().get("url")).startsWith("jdbc:mysql:"));
     }

@@ -148,6 +148,34 @@ public abstract class ParleyTestSupport {
         }
     }
 
+    /**
+     * The {@code parley.store} name of the token store serving now, as the storage switch's {@code cache}
+     * chooses it (redis, else jdbc), or "none" while that store is not registered.
+     */
+    protected String tokenStore() {
+        var chosen = context.getServiceReference("io.parley.accounts.internal.ChosenTokenStore");
+        if (chosen == null) {
+            return "none";
+        }
+        String name = "redis".equals(chosen.getProperty("cache")) ? "redis" : "jdbc";
+        try {
+            var stores = context.getServiceReferences(io.parley.api.store.TokenStore.class, "(parley.store=" + name + ")");
+            return stores.isEmpty() ? "none" : name;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** True when presence is shared between nodes (Redis), behind the one PresenceService the transport offers. */
+    protected boolean presenceShared() {
+        try {
+            return context.getServiceReference(io.parley.api.session.SharedPresence.class) != null
+                    && context.getServiceReferences(io.parley.api.session.PresenceService.class, null).size() == 1;
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
     /** Options a test class adds, such as configuration of its own. */
     protected Option[] extraOptions() {
         return new Option[0];

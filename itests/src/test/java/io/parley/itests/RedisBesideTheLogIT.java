@@ -5,7 +5,6 @@ import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import io.parley.api.message.InboxEntry;
-import io.parley.api.session.PresenceService;
 import io.parley.client.ParleyClient;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -54,11 +53,9 @@ public class RedisBesideTheLogIT extends ParleyTestSupport {
         Hashtable<String, Object> redis = new Hashtable<>();
         redis.put("database", Integer.toString(REDIS_DATABASE));
         configurationAdmin.getConfiguration("io.parley.storage.redis", "?").update(redis);
-        awaitTrue("Redis presence to take over", Duration.ofSeconds(30), () -> {
-            var presence = context.getServiceReference(PresenceService.class);
-            return presence != null && Integer.valueOf(10).equals(presence.getProperty("service.ranking"));
-        });
+        awaitTrue("presence to be shared through Redis", Duration.ofSeconds(30), this::presenceShared);
         assertEquals("log", store());
+        assertEquals("cache=none: tokens stay in the database, whatever else Redis does", "jdbc", tokenStore());
 
         long after = whenReady(() -> a.sendMessage(to, "after", "a1")).msgId();
         assertTrue("msgIds go on from the log's: " + after + " after " + msgIds, after > msgIds.get(19));

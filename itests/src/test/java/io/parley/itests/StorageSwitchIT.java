@@ -6,8 +6,6 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import io.parley.api.message.InboxEntry;
-import io.parley.api.session.PresenceService;
-import io.parley.api.store.TokenStore;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
 import java.time.Duration;
@@ -52,11 +50,6 @@ public class StorageSwitchIT extends ParleyTestSupport {
         return h2(data);
     }
 
-    private Object property(Class<?> service, String name) {
-        var reference = context.getServiceReference(service);
-        return reference == null ? null : reference.getProperty(name);
-    }
-
     @Test
     public void switchesToMariaDbAndRedisAndBackWhileRunning() throws Exception {
         awaitServer();
@@ -81,8 +74,7 @@ public class StorageSwitchIT extends ParleyTestSupport {
         storage.update(cached);
 
         awaitTrue("the Redis stores and presence to take over", Duration.ofSeconds(30), () -> "redis".equals(store())
-                && "redis".equals(property(TokenStore.class, "parley.store"))
-                && Integer.valueOf(10).equals(property(PresenceService.class, "service.ranking")));
+                && "redis".equals(tokenStore()) && presenceShared());
         whenReady(() -> c.register("on_mariadb", PASSWORD, null));
         whenReady(() -> c.register("on_mariadb2", PASSWORD, null));
         ParleyClient a = client();
@@ -101,7 +93,8 @@ public class StorageSwitchIT extends ParleyTestSupport {
         uncached.put("cache", "none");
         storage.update(uncached);
         redis.delete();
-        awaitTrue("the database store to serve alone", Duration.ofSeconds(30), () -> "jdbc".equals(store()));
+        awaitTrue("the database store to serve alone", Duration.ofSeconds(30), () -> "jdbc".equals(store())
+                && "jdbc".equals(tokenStore()) && !presenceShared());
         ParleyClient again = client();
         loginWhenReady(again, "on_mariadb2", PASSWORD, "ios");
         assertEquals("the messages are in the database", "via redis 😀", await(again.pull(0, null)).messages().get(0).text());

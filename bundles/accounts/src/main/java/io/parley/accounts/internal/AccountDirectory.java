@@ -104,7 +104,7 @@ public final class AccountDirectory implements AccountService {
 
     @Activate
     public AccountDirectory(AccountsConfiguration config, @Reference AccountStore accounts,
-            @Reference(policyOption = ReferencePolicyOption.GREEDY) TokenStore tokens,
+            @Reference(service = ChosenTokenStore.class) TokenStore tokens,
             @Reference AttributeStore attributes) {
         this(accounts, tokens, attributes, config.pbkdf2Iterations(), Duration.ofHours(config.tokenTtlHours()),
                 config.maxFailuresPerUsername(), config.maxFailuresPerAddress(),

@@ -17,4 +17,10 @@ public interface SharedPresence {
 
     /** Counts the device out; true when no device of the user is online on any node any more. */
     boolean left(Session session);
+
+    /**
+     * Whether any device of the user is online on any node. The transport's {@link PresenceService} asks this
+     * for users with no device on its own node, so that there is one PresenceService, whatever the cluster.
+     */
+    boolean isOnline(long userId);
 }

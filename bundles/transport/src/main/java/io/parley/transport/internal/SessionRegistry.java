@@ -242,9 +242,22 @@ public final class SessionRegistry implements PresenceService {
         return Set.copyOf(devicesOf(userId).keySet());
     }
 
+    /** Online on this node, or, in a cluster, on any node as the shared presence says. */
     @Override
     public boolean isOnline(long userId) {
-        return !devicesOf(userId).isEmpty();
+        if (!devicesOf(userId).isEmpty()) {
+            return true;
+        }
+        SharedPresence presence = shared;
+        if (presence == null) {
+            return false;
+        }
+        try {
+            return presence.isOnline(userId);
+        } catch (RuntimeException e) {
+            LOG.debug("The shared presence failed ({}); answering from this node's sessions", e.toString());
+            return false;
+        }
     }
 
     /** Number of logged-in devices on this node, for the shell and tests. */

@@ -1,6 +1,8 @@
 package io.parley.transport.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.parley.api.session.Session;
@@ -89,11 +91,19 @@ class SessionRegistryTest {
             public boolean left(Session session) {
                 return false;
             }
+
+            @Override
+            public boolean isOnline(long userId) {
+                return userId == 7;
+            }
         });
         EmbeddedChannel phone = new EmbeddedChannel();
         registry.register(device("phone"), phone);
         registry.unregister(device("phone"), phone);
         assertEquals(List.of("opened phone", "closed phone"), List.of(next(), next()));
+        // The one PresenceService answers for every node: user 7 is online elsewhere, user 8 nowhere.
+        assertTrue(registry.isOnline(7));
+        assertFalse(registry.isOnline(8));
     }
 
     @Test
@@ -108,10 +118,16 @@ class SessionRegistryTest {
             public boolean left(Session session) {
                 throw new IllegalStateException("Redis is down");
             }
+
+            @Override
+            public boolean isOnline(long userId) {
+                throw new IllegalStateException("Redis is down");
+            }
         });
         EmbeddedChannel phone = new EmbeddedChannel();
         registry.register(device("phone"), phone);
         registry.unregister(device("phone"), phone);
         assertEquals(List.of("opened phone first", "closed phone last"), List.of(next(), next()));
+        assertFalse(registry.isOnline(8), "this node's own sessions answer");
     }
 }

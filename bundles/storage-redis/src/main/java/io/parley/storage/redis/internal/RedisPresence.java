@@ -1,6 +1,5 @@
 package io.parley.storage.redis.internal;
 
-import io.parley.api.session.PresenceService;
 import io.parley.api.session.Session;
 import io.parley.api.session.SharedPresence;
 import java.util.List;
@@ -25,9 +24,8 @@ import redis.clients.jedis.exceptions.JedisException;
  * within one TTL. While Redis is unreachable it answers from this node's own sessions.
  */
 // Immediate: it keeps this node's sessions and refreshes them, so it must live while configured, not per use.
-@Component(service = {PresenceService.class, SharedPresence.class}, property = "service.ranking:Integer=10",
-        immediate = true)
-public final class RedisPresence implements PresenceService, SharedPresence {
+@Component(service = SharedPresence.class, immediate = true)
+public final class RedisPresence implements SharedPresence {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisPresence.class);
 

@@ -25,7 +25,7 @@ import redis.clients.jedis.params.SetParams;
  * in one script that checks for tombstones; when it finds one it answers that the token is gone. A tombstone
  * outlives any lookup that could have raced it ({@link #TOMBSTONE_MS}).
  */
-@Component(service = TokenStore.class, property = {"parley.store=redis", "service.ranking:Integer=10"})
+@Component(service = TokenStore.class, property = "parley.store=redis")
 public final class RedisTokenStore implements TokenStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisTokenStore.class);

@@ -24,11 +24,13 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
 
@@ -411,7 +413,14 @@ public final class MemoryStores {
         private record Entry(InboxEntry entry, Long peerId) {
         }
 
-        private final Map<Long, List<Entry>> inboxes = new HashMap<>();
+        /** What deletion needs of a stored message. */
+        private record Stored(long senderId, Long recipientId, long ts, String cidKey) {
+        }
+
+        /** Each inbox by seq; entries may be deleted, seqs are never reused. */
+        private final Map<Long, TreeMap<Long, Entry>> inboxes = new HashMap<>();
+        private final Map<Long, Long> heads = new HashMap<>();
+        private final TreeMap<Long, Stored> stored = new TreeMap<>();
         private final Map<String, Appended> byCid = new HashMap<>();
         private final Map<String, Long> cursors = new HashMap<>();
         private long lastMsgId;
@@ -427,29 +436,31 @@ public final class MemoryStores {
                 long msgId = ++lastMsgId;
                 Map<Long, Long> seqs = new TreeMap<>();
                 for (long owner : new TreeSet<>(inboxOwners)) {
-                    List<Entry> inbox = inboxes.computeIfAbsent(owner, k -> new ArrayList<>());
-                    long seq = inbox.size() + 1L;
+                    long seq = heads.merge(owner, 1L, Long::sum);
                     Long peer = m.recipientId() == null ? null
                             : owner == m.senderId() ? m.recipientId() : Long.valueOf(m.senderId());
-                    inbox.add(new Entry(new InboxEntry(seq, msgId, m.kind(), m.senderName(), m.recipientName(),
-                            m.groupId(), m.text(), m.eventJson() == null ? null : new RawJson(m.eventJson()), m.ts()),
-                            peer));
+                    inboxes.computeIfAbsent(owner, k -> new TreeMap<>()).put(seq, new Entry(new InboxEntry(seq, msgId,
+                            m.kind(), m.senderName(), m.recipientName(), m.groupId(), m.text(),
+                            m.eventJson() == null ? null : new RawJson(m.eventJson()), m.ts()), peer));
                     seqs.put(owner, seq);
                 }
-                Appended stored = new Appended(msgId, m.ts(), Map.copyOf(seqs), false);
+                stored.put(msgId, new Stored(m.senderId(), m.recipientId(), m.ts(), cidKey));
+                Appended result = new Appended(msgId, m.ts(), Map.copyOf(seqs), false);
                 if (cidKey != null) {
-                    byCid.put(cidKey, stored);
+                    byCid.put(cidKey, result);
                 }
-                return stored;
+                return result;
             }
+        }
+
+        private TreeMap<Long, Entry> inbox(long userId) {
+            return inboxes.getOrDefault(userId, new TreeMap<>());
         }
 
         @Override
         public List<InboxEntry> pull(long userId, long after, int limit) {
             synchronized (lock) {
-                List<Entry> inbox = inboxes.getOrDefault(userId, List.of());
-                int from = (int) Math.max(0, Math.min(after, inbox.size()));
-                return inbox.subList(from, Math.min(inbox.size(), from + Math.max(0, limit))).stream()
+                return inbox(userId).tailMap(after, false).values().stream().limit(Math.max(0, limit))
                         .map(Entry::entry).toList();
             }
         }
@@ -457,7 +468,7 @@ public final class MemoryStores {
         @Override
         public long lastSeq(long userId) {
             synchronized (lock) {
-                return inboxes.getOrDefault(userId, List.of()).size();
+                return heads.getOrDefault(userId, 0L);
             }
         }
 
@@ -478,10 +489,11 @@ public final class MemoryStores {
         @Override
         public List<InboxEntry> history(long userId, Conversation conversation, long beforeSeq, int limit) {
             synchronized (lock) {
-                List<Entry> inbox = inboxes.getOrDefault(userId, List.of());
                 List<InboxEntry> out = new ArrayList<>();
-                for (int i = (int) Math.min(inbox.size(), beforeSeq - 1) - 1; i >= 0 && out.size() < limit; i--) {
-                    Entry e = inbox.get(i);
+                for (Entry e : inbox(userId).headMap(beforeSeq, false).descendingMap().values()) {
+                    if (out.size() >= limit) {
+                        break;
+                    }
                     boolean in = conversation instanceof Conversation.Peer peer
                             ? Long.valueOf(peer.userId()).equals(e.peerId())
                             : Long.valueOf(((Conversation.Group) conversation).groupId()).equals(e.entry().groupId());
@@ -490,6 +502,40 @@ public final class MemoryStores {
                     }
                 }
                 return out;
+            }
+        }
+
+        @Override
+        public int deleteBefore(long cutoffMs, int limit) {
+            synchronized (lock) {
+                List<Long> old = stored.entrySet().stream().filter(e -> e.getValue().ts() < cutoffMs)
+                        .map(Map.Entry::getKey).limit(Math.max(1, limit)).toList();
+                Set<Long> gone = new HashSet<>(old);
+                inboxes.values().forEach(inbox -> inbox.values().removeIf(e -> gone.contains(e.entry().msgId())));
+                old.forEach(this::forget);
+                return old.size();
+            }
+        }
+
+        @Override
+        public long erase(long userId) {
+            synchronized (lock) {
+                TreeMap<Long, Entry> inbox = inboxes.remove(userId);
+                cursors.keySet().removeIf(key -> key.startsWith(userId + "/"));
+                Set<Long> held = new HashSet<>();
+                inboxes.values().forEach(other -> other.values().forEach(e -> held.add(e.entry().msgId())));
+                List<Long> orphans = stored.entrySet().stream()
+                        .filter(e -> e.getValue().senderId() == userId || Long.valueOf(userId).equals(e.getValue().recipientId()))
+                        .map(Map.Entry::getKey).filter(id -> !held.contains(id)).toList();
+                orphans.forEach(this::forget);
+                return inbox == null ? 0 : inbox.size();
+            }
+        }
+
+        private void forget(long msgId) {
+            Stored s = stored.remove(msgId);
+            if (s != null && s.cidKey() != null) {
+                byCid.remove(s.cidKey());
             }
         }
 

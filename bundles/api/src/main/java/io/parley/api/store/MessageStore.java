@@ -50,6 +50,25 @@ public interface MessageStore {
                 beforeSeq, limit);
     }
 
+    /**
+     * Retention: deletes up to {@code limit} of the oldest messages stored before {@code cutoffMs} (epoch ms),
+     * with every inbox entry that points at them, and returns how many messages went; a sweep calls it until it
+     * returns less than {@code limit}. Inbox heads and device cursors stay, so a seq is never handed out twice.
+     *
+     * @throws io.parley.api.ParleyException UNSUPPORTED when this store cannot delete, with a sentence saying why
+     */
+    int deleteBefore(long cutoffMs, int limit);
+
+    /**
+     * Erasure: deletes every entry of the user's inbox and the user's device cursors, then the messages the user
+     * sent or was sent that no inbox holds any more. A message the user sent that others still hold stays in
+     * their inboxes (their copy, as in mail). The inbox head stays, so seqs never repeat. Returns how many inbox
+     * entries went.
+     *
+     * @throws io.parley.api.ParleyException UNSUPPORTED when this store cannot delete, with a sentence saying why
+     */
+    long erase(long userId);
+
     /** The message a sender stored under a cid, if any. */
     Optional<Appended> findByCid(long senderId, String cid);
 

@@ -198,6 +198,16 @@ public final class ChosenMessageStore implements MessageStore {
         return current().findByCid(senderId, cid);
     }
 
+    @Override
+    public int deleteBefore(long cutoffMs, int limit) {
+        return current().deleteBefore(cutoffMs, limit);
+    }
+
+    @Override
+    public long erase(long userId) {
+        return current().erase(userId);
+    }
+
     /** False while the store is away: the request then goes to a worker, which answers UNAVAILABLE. */
     @Override
     public boolean cursorsInMemory() {

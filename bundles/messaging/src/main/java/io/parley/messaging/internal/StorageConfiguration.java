@@ -17,4 +17,12 @@ import org.osgi.service.metatype.annotations.Option;
             + "(io.parley.storage.redis.cfg says where); only with messages=jdbc",
             options = {@Option(value = "none"), @Option(value = "redis")})
     String cache() default "none";
+
+    @AttributeDefinition(description = "Retention: messages older than this many days are deleted, with their inbox "
+            + "entries, by a sweep in the background; 0 keeps every message forever (the default: many "
+            + "jurisdictions require stored messages for audit)")
+    int retentionDays() default 0;
+
+    @AttributeDefinition(description = "Minutes between two retention sweeps (the first runs a minute after start)")
+    int retentionSweepMinutes() default 60;
 }

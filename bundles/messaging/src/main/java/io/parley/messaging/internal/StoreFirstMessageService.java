@@ -93,4 +93,9 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
     public InboxPosition position(long userId, String device) {
         return new InboxPosition(store.lastSeq(userId), store.acked(userId, device));
     }
+
+    @Override
+    public long erase(long userId) {
+        return store.erase(userId);
+    }
 }

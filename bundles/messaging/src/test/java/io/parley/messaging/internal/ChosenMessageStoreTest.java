@@ -8,7 +8,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.parley.api.ParleyException;
 import io.parley.api.store.MessageStore;
 import io.parley.protocol.Status;
-import java.lang.annotation.Annotation;
 import java.lang.reflect.Proxy;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -29,22 +28,7 @@ class ChosenMessageStoreTest {
     }
 
     private static StorageConfiguration config(String messages, String cache) {
-        return new StorageConfiguration() {
-            @Override
-            public Class<? extends Annotation> annotationType() {
-                return StorageConfiguration.class;
-            }
-
-            @Override
-            public String messages() {
-                return messages;
-            }
-
-            @Override
-            public String cache() {
-                return cache;
-            }
-        };
+        return io.parley.testkit.Configs.of(StorageConfiguration.class, Map.of("messages", messages, "cache", cache));
     }
 
     private static Map<String, Object> named(String name) {

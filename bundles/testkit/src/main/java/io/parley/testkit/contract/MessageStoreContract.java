@@ -3,13 +3,16 @@ package io.parley.testkit.contract;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.parley.api.ParleyException;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.store.Appended;
 import io.parley.api.store.Conversation;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
+import io.parley.protocol.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -69,6 +72,82 @@ public abstract class MessageStoreContract {
     private Appended direct(long from, long to, String text, String cid) {
         return store.append(new NewMessage(from, name(from), to, name(to), null, InboxEntry.MSG, text, null, cid, 100),
                 List.of(from, to));
+    }
+
+    private Appended directAt(long from, long to, String text, String cid, long ts) {
+        return store.append(new NewMessage(from, name(from), to, name(to), null, InboxEntry.MSG, text, null, cid, ts),
+                List.of(from, to));
+    }
+
+    /**
+     * Whether the store deletes (retention and erasure). A store that cannot yet says so: both calls answer
+     * UNSUPPORTED with a sentence, and the store keeps everything.
+     */
+    protected boolean deletes() {
+        return true;
+    }
+
+    private List<Long> seqsOf(List<InboxEntry> entries) {
+        return entries.stream().map(InboxEntry::seq).toList();
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    public void retentionDeletesOldMessagesInStepsAndSeqsNeverRepeat(String backend) throws Exception {
+        open(backend);
+        for (int i = 0; i < 3; i++) {
+            directAt(alice, bob, "old " + i, "old" + i, 100 + i);
+        }
+        directAt(alice, bob, "new 0", "new0", 5000);
+        directAt(bob, alice, "new 1", "new1", 5001);
+        store.ack(bob, "pc", 2);
+        if (!deletes()) {
+            ParleyException refused = assertThrows(ParleyException.class, () -> store.deleteBefore(1000, 10));
+            assertEquals(Status.UNSUPPORTED, refused.status());
+            assertEquals(5, store.pull(bob, 0, 10).size(), "it keeps everything");
+            return;
+        }
+        assertEquals(2, store.deleteBefore(1000, 2));
+        assertEquals(1, store.deleteBefore(1000, 2));
+        assertEquals(0, store.deleteBefore(1000, 2));
+        assertEquals(List.of(4L, 5L), seqsOf(store.pull(bob, 0, 10)));
+        assertEquals(List.of(4L, 5L), seqsOf(store.pull(alice, 0, 10)));
+        assertEquals(List.of(5L, 4L), seqsOf(store.history(bob, new Conversation.Peer(alice), Long.MAX_VALUE, 10)));
+        assertEquals(5, store.lastSeq(bob), "the head stays");
+        assertEquals(2, store.acked(bob, "pc"), "and the cursors");
+        assertTrue(store.findByCid(alice, "old0").isEmpty());
+        assertTrue(store.findByCid(alice, "new0").isPresent());
+        assertEquals(6L, direct(alice, bob, "after", "after").seqs().get(bob), "a seq is never handed out twice");
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    public void erasureTakesTheUsersInboxCursorsAndWhatNobodyElseHolds(String backend) throws Exception {
+        open(backend);
+        direct(alice, bob, "a1", "a1");
+        direct(bob, alice, "b1", "b1");
+        direct(carol, bob, "c1", "c1");
+        // A message only bob holds (an event in his inbox alone).
+        store.append(new NewMessage(bob, "bob", null, null, null, InboxEntry.EVENT, null, "{\"e\":1}", "solo", 100),
+                List.of(bob));
+        store.ack(bob, "pc", 3);
+        if (!deletes()) {
+            assertEquals(Status.UNSUPPORTED, assertThrows(ParleyException.class, () -> store.erase(bob)).status());
+            assertEquals(4, store.pull(bob, 0, 10).size(), "it keeps everything");
+            return;
+        }
+        assertEquals(4, store.erase(bob));
+        assertEquals(List.of(), store.pull(bob, 0, 10));
+        assertEquals(List.of(), store.history(bob, new Conversation.Peer(alice), Long.MAX_VALUE, 10));
+        assertEquals(0, store.acked(bob, "pc"));
+        assertEquals(4, store.lastSeq(bob), "the head stays, so seqs never repeat");
+        assertEquals(List.of("a1", "b1"), store.pull(alice, 0, 10).stream().map(InboxEntry::text).toList(),
+                "alice keeps her copies, bob's words included");
+        assertEquals(1, store.pull(carol, 0, 10).size());
+        assertTrue(store.findByCid(bob, "solo").isEmpty(), "nobody held it any more");
+        assertTrue(store.findByCid(bob, "b1").isPresent(), "alice holds it");
+        assertEquals(5L, direct(alice, bob, "after", "after").seqs().get(bob));
+        assertEquals(0, store.erase(carol + 1000), "an unknown user has nothing to erase");
     }
 
     private String name(long id) {

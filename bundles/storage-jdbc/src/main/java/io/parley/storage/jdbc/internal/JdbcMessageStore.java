@@ -254,6 +254,57 @@ public final class JdbcMessageStore implements MessageStore {
     }
 
     @Override
+    public int deleteBefore(long cutoffMs, int limit) {
+        return db.transaction(c -> {
+            List<Long> ids = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement(
+                    "SELECT id FROM messages WHERE created_at < ? ORDER BY created_at, id LIMIT ?")) {
+                JdbcDatabase.bind(p, cutoffMs, Math.max(1, limit));
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        ids.add(rs.getLong(1));
+                    }
+                }
+            }
+            if (ids.isEmpty()) {
+                return 0;
+            }
+            String marks = String.join(",", java.util.Collections.nCopies(ids.size(), "?"));
+            for (String table : new String[] {"inbox WHERE message_id", "messages WHERE id"}) {
+                try (PreparedStatement p = c.prepareStatement("DELETE FROM " + table + " IN (" + marks + ")")) {
+                    JdbcDatabase.bind(p, ids.toArray());
+                    p.executeUpdate();
+                }
+            }
+            return ids.size();
+        });
+    }
+
+    @Override
+    public long erase(long userId) {
+        if (acks != null) {
+            acks.forget(userId);
+        }
+        return db.transaction(c -> {
+            int entries;
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM inbox WHERE user_id = ?")) {
+                JdbcDatabase.bind(p, userId);
+                entries = p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM inbox_cursors WHERE user_id = ?")) {
+                JdbcDatabase.bind(p, userId);
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM messages WHERE (sender_id = ? OR recipient_id = ?) "
+                    + "AND NOT EXISTS (SELECT 1 FROM inbox i WHERE i.message_id = messages.id)")) {
+                JdbcDatabase.bind(p, userId, userId);
+                p.executeUpdate();
+            }
+            return (long) entries;
+        });
+    }
+
+    @Override
     public long lastSeq(long userId) {
         return single("SELECT last_seq FROM inbox_heads WHERE user_id = ?", userId);
     }
@@ -316,6 +367,11 @@ public final class JdbcMessageStore implements MessageStore {
 
         void add(Cursor cursor, long seq) {
             unwritten.merge(cursor, seq, Math::max);
+        }
+
+        /** Drops the user's cursors not yet written: the user is being erased. */
+        void forget(long userId) {
+            unwritten.keySet().removeIf(cursor -> cursor.userId() == userId);
         }
 
         long unwritten(long userId, String device) {

@@ -515,6 +515,27 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         return cursors.getOrDefault(new Cursor(userId, device), 0L);
     }
 
+    /**
+     * Not yet: the log is one append-only file whose inboxes point into it by position, so deleting means
+     * rewriting it (segment files compacted in the background, issue 16). Until then it keeps every message.
+     */
+    @Override
+    public int deleteBefore(long cutoffMs, int limit) {
+        throw cannotDelete("delete old messages");
+    }
+
+    /** Not yet, as {@link #deleteBefore}. */
+    @Override
+    public long erase(long userId) {
+        throw cannotDelete("erase a user's messages");
+    }
+
+    private static ParleyException cannotDelete(String what) {
+        return new ParleyException(io.parley.protocol.Status.UNSUPPORTED, "The message log cannot " + what
+                + " yet: it keeps every message. Keep messages in the database (messages=jdbc in "
+                + "etc/io.parley.storage.cfg) for retention and erasure.");
+    }
+
     @Override
     public Optional<Appended> findByCid(long senderId, String cid) {
         checkOpen();

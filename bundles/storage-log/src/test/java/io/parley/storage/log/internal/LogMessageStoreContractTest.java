@@ -16,4 +16,10 @@ class LogMessageStoreContractTest extends MessageStoreContract {
         LogMessageStore log = new LogMessageStore(dir.resolve("log"), true);
         return new Subject(log, 1, 2, 3, log::close);
     }
+
+    /** Not until the log is in segments (issue 16): it refuses, with a sentence, and keeps everything. */
+    @Override
+    protected boolean deletes() {
+        return false;
+    }
 }

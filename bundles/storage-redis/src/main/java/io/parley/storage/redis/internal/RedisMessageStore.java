@@ -22,7 +22,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.params.ScanParams;
 import redis.clients.jedis.params.ZAddParams;
+import redis.clients.jedis.resps.ScanResult;
 
 /**
  * The fast inbox: each user's newest entries in a Redis sorted set scored by seq, in front of the durable
@@ -197,6 +199,55 @@ public final class RedisMessageStore implements MessageStore {
             dirty.add(userId);
             LOG.warn("Redis missed a cursor update ({})", e.getMessage());
         }
+    }
+
+    /**
+     * Deletes in the database; when the sweep is done (a call that deletes less than {@code limit}), drops every
+     * cached inbox whose oldest entry is older than the cutoff, so that no pull serves a deleted message. Those
+     * inboxes are read from the database next time, and cached again.
+     */
+    @Override
+    public int deleteBefore(long cutoffMs, int limit) {
+        int deleted = durable.deleteBefore(cutoffMs, limit);
+        if (deleted < limit) {
+            try {
+                dropCachedInboxesBefore(cutoffMs);
+            } catch (JedisException e) {
+                LOG.warn("Redis could not drop inboxes holding deleted messages ({}); each is read from the database "
+                        + "after the next sweep", e.getMessage());
+            }
+        }
+        return deleted;
+    }
+
+    private void dropCachedInboxesBefore(long cutoffMs) {
+        ScanParams match = new ScanParams().match("parley:inbox:*").count(1000);
+        String cursor = ScanParams.SCAN_POINTER_START;
+        do {
+            ScanResult<String> page = redis.redis.scan(cursor, match);
+            for (String key : page.getResult()) {
+                List<InboxEntry> oldest = parse(redis.redis.zrange(key, 0, 0));
+                if (!oldest.isEmpty() && oldest.get(0).ts() < cutoffMs) {
+                    redis.redis.del(key);
+                    dirty.add(Long.parseLong(key.substring("parley:inbox:".length())));
+                }
+            }
+            cursor = page.getCursor();
+        } while (!ScanParams.SCAN_POINTER_START.equals(cursor));
+    }
+
+    /** Erases in the database, then drops the user's cached inbox and cursors (the head stays, as there). */
+    @Override
+    public long erase(long userId) {
+        long erased = durable.erase(userId);
+        try {
+            redis.redis.del(inbox(userId), cursors(userId));
+        } catch (JedisException e) {
+            dirty.add(userId);
+            LOG.warn("Redis could not drop the erased inbox of user {} ({}); this node reads it from the database",
+                    userId, e.getMessage());
+        }
+        return erased;
     }
 
     @Override

@@ -69,6 +69,6 @@ public final class AccountCommands {
         LOG.info("Erased user {} ({}): {} inbox entries, {} tokens, {} sessions ended", id, account.get().username(),
                 entries, revoked, ended);
         return "Erased '" + account.get().username() + "': " + entries + " inbox entries and their cursors, " + revoked
-                + " tokens; " + ended + " sessions ended.";
+                + (revoked == 1 ? " token; " : " tokens; ") + ended + (ended == 1 ? " session" : " sessions") + " ended.";
     }
 }

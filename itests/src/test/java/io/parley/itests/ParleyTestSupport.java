@@ -134,18 +134,9 @@ public abstract class ParleyTestSupport {
      * "none" while that store is not registered.
      */
     protected String store() {
-        var chosen = context.getServiceReference("io.parley.messaging.internal.ChosenMessageStore");
-        if (chosen == null) {
-            return "none";
-        }
-        Object messages = chosen.getProperty("messages");
-        String name = "redis".equals(chosen.getProperty("cache")) ? "redis" : messages == null ? "log" : messages.toString();
-        try {
-            var stores = context.getServiceReferences(io.parley.api.store.MessageStore.class, "(parley.store=" + name + ")");
-            return stores.isEmpty() ? "none" : name;
-        } catch (org.osgi.framework.InvalidSyntaxException e) {
-            throw new IllegalStateException(e);
-        }
+        return serving("io.parley.messaging.internal.ChosenMessageStore", io.parley.api.store.MessageStore.class,
+                chosen -> "redis".equals(chosen.getProperty("cache")) ? "redis"
+                        : chosen.getProperty("messages") == null ? "log" : chosen.getProperty("messages").toString());
     }
 
     /**
@@ -153,14 +144,20 @@ public abstract class ParleyTestSupport {
      * chooses it (redis, else jdbc), or "none" while that store is not registered.
      */
     protected String tokenStore() {
-        var chosen = context.getServiceReference("io.parley.accounts.internal.ChosenTokenStore");
+        return serving("io.parley.accounts.internal.ChosenTokenStore", io.parley.api.store.TokenStore.class,
+                chosen -> "redis".equals(chosen.getProperty("cache")) ? "redis" : "jdbc");
+    }
+
+    /** The store a chooser component names, if a store of that name is registered; else "none". */
+    private String serving(String chooser, Class<?> storeType,
+            java.util.function.Function<org.osgi.framework.ServiceReference<?>, String> nameOf) {
+        var chosen = context.getServiceReference(chooser);
         if (chosen == null) {
             return "none";
         }
-        String name = "redis".equals(chosen.getProperty("cache")) ? "redis" : "jdbc";
+        String name = nameOf.apply(chosen);
         try {
-            var stores = context.getServiceReferences(io.parley.api.store.TokenStore.class, "(parley.store=" + name + ")");
-            return stores.isEmpty() ? "none" : name;
+            return context.getServiceReferences(storeType, "(parley.store=" + name + ")").isEmpty() ? "none" : name;
         } catch (org.osgi.framework.InvalidSyntaxException e) {
             throw new IllegalStateException(e);
         }

@@ -533,6 +533,36 @@ public final class AccountDirectory implements AccountService {
         return new Login(new Session(account.id(), account.username(), device, stored.tokenId()), token);
     }
 
+    /** What {@link #erase} did. */
+    record Erased(String username, long inboxEntries, int tokens, int sessions) {
+    }
+
+    /**
+     * Erases one user's stored messages (through the messaging bundle), revokes every token and ends every
+     * session of the user; the account stays. Empty when there is no such user.
+     *
+     * @throws ParleyException UNAVAILABLE without a messaging bundle; the store's refusal when it cannot delete
+     */
+    Optional<Erased> erase(String username) {
+        Optional<Account> account = findByUsername(username);
+        if (account.isEmpty()) {
+            return Optional.empty();
+        }
+        long id = account.get().id();
+        InboxService messages = inbox;
+        if (messages == null) {
+            throw ParleyException.unavailable("The messaging bundle is not running, so messages cannot be reached.",
+                    null);
+        }
+        long entries = messages.erase(id);
+        int revoked = tokens.revokeAllExcept(id, "");
+        PushService sessions = push;
+        int ended = sessions == null ? 0 : sessions.kick(id, "", "Your data was erased by the server's operator.");
+        LOG.info("Erased user {} ({}): {} inbox entries, {} tokens, {} sessions ended", id, account.get().username(),
+                entries, revoked, ended);
+        return Optional.of(new Erased(account.get().username(), entries, revoked, ended));
+    }
+
     /**
      * Binds the connection to the logged-in device and answers with the inbox position, so the device knows
      * at once what to pull. Without a messaging bundle the inbox is empty.

@@ -1,8 +1,8 @@
 package io.parley.storage.log.internal;
 
 import io.parley.api.store.NewMessage;
-import io.parley.storage.log.internal.Journal.Records;
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -91,6 +91,68 @@ final class Codec {
         return new Stored(msgId, ts, senderId, recipient == NONE ? null : recipient, group == NONE ? null : group,
                 Records.getString(buf), Records.getString(buf), Records.getString(buf), Records.getString(buf),
                 Records.getString(buf), Records.getString(buf));
+    }
+
+    /** An ack record as read back. */
+    record Ack(long userId, String device, long seq) {
+    }
+
+    /** Reads an ack from a buffer positioned at its type byte. */
+    static Ack ack(ByteBuffer buf) {
+        byte type = buf.get();
+        if (type != ACK) {
+            throw new IllegalStateException("expected an ack record, found type " + type);
+        }
+        return new Ack(buf.getLong(), Records.getString(buf), buf.getLong());
+    }
+
+    /** Writing and reading the fields of a record. */
+    static final class Records {
+        private Records() {
+        }
+
+        /** Writes a string as its UTF-8 length (-1 for null) and bytes. */
+        static void putString(ByteBuffer buf, String s) {
+            if (s == null) {
+                buf.putInt(-1);
+                return;
+            }
+            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
+            buf.putInt(bytes.length);
+            buf.put(bytes);
+        }
+
+        static String getString(ByteBuffer buf) {
+            int length = buf.getInt();
+            if (length < 0) {
+                return null;
+            }
+            String s = new String(buf.array(), buf.arrayOffset() + buf.position(), length, StandardCharsets.UTF_8);
+            buf.position(buf.position() + length);
+            return s;
+        }
+
+        /** Bytes {@link #putString} takes at most for s. */
+        static int maxSize(String s) {
+            return 4 + (s == null ? 0 : s.length() * 3);
+        }
+
+        /** Starts a record at the buffer's position; returns where it starts, for {@link #finish}. */
+        static int start(ByteBuffer buf, byte type) {
+            int start = buf.position();
+            buf.position(start + Journal.HEADER);
+            buf.put(type);
+            return start;
+        }
+
+        /** Fills in the length and checksum of the record started at {@code start}. */
+        static void finish(ByteBuffer buf, int start, CRC32C crc) {
+            int length = buf.position() - start - Journal.HEADER;
+            crc.reset();
+            crc.update(buf.duplicate().position(start + Journal.HEADER).limit(buf.position()));
+            buf.putInt(start, length);
+            buf.putInt(start + 4, (int) crc.getValue());
+        }
     }
 
     /**

@@ -5,7 +5,6 @@ import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
 import java.nio.channels.OverlappingFileLockException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -312,55 +311,6 @@ final class Journal implements AutoCloseable {
             }
         } finally {
             channel.close();
-        }
-    }
-
-    /** Writing and reading the fields of a record. */
-    static final class Records {
-        private Records() {
-        }
-
-        /** Writes a string as its UTF-8 length (-1 for null) and bytes. */
-        static void putString(ByteBuffer buf, String s) {
-            if (s == null) {
-                buf.putInt(-1);
-                return;
-            }
-            byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-            buf.putInt(bytes.length);
-            buf.put(bytes);
-        }
-
-        static String getString(ByteBuffer buf) {
-            int length = buf.getInt();
-            if (length < 0) {
-                return null;
-            }
-            String s = new String(buf.array(), buf.arrayOffset() + buf.position(), length, StandardCharsets.UTF_8);
-            buf.position(buf.position() + length);
-            return s;
-        }
-
-        /** Bytes {@link #putString} takes at most for s. */
-        static int maxSize(String s) {
-            return 4 + (s == null ? 0 : s.length() * 3);
-        }
-
-        /** Starts a record at the buffer's position; returns where it starts, for {@link #finish}. */
-        static int start(ByteBuffer buf, byte type) {
-            int start = buf.position();
-            buf.position(start + HEADER);
-            buf.put(type);
-            return start;
-        }
-
-        /** Fills in the length and checksum of the record started at {@code start}. */
-        static void finish(ByteBuffer buf, int start, CRC32C crc) {
-            int length = buf.position() - start - HEADER;
-            crc.reset();
-            crc.update(buf.duplicate().position(start + HEADER).limit(buf.position()));
-            buf.putInt(start, length);
-            buf.putInt(start + 4, (int) crc.getValue());
         }
     }
 }

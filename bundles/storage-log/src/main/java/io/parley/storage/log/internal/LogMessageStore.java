@@ -8,7 +8,6 @@ import io.parley.api.store.Conversation;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import io.parley.storage.log.internal.Codec.Stored;
-import it.unimi.dsi.fastutil.longs.Long2LongOpenHashMap;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
@@ -65,13 +64,8 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
 
     private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
     private final Map<Cursor, Long> cursors = new ConcurrentHashMap<>();
-    /**
-     * Each message's record by a 64-bit hash of (sender, cid). A hit is checked against the record on disk,
-     * so a hash collision can at worst store a retry twice, never answer a send with another's message.
-     * Primitive, not a map of boxed entries: with a million messages, copying the boxed entries made each
-     * young collection take 26 to 50 ms instead of 3 (and set the p99). Guarded by itself.
-     */
-    private final Long2LongOpenHashMap cids = new Long2LongOpenHashMap();
+    /** The record of each message with a cid, to answer a retried send with its first message. */
+    private final CidIndex cids = new CidIndex(this::read);
     private long lastMsgId;
 
     /** Bounded: appends wait for their write, but acks do not, and a disk that falls behind must not fill the heap. */
@@ -122,9 +116,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
             }
             inboxes.clear();
             cursors.clear();
-            synchronized (cids) {
-                cids.clear();
-            }
+            cids.clear();
         }
         journal = opened;
         broken = failure;
@@ -146,14 +138,12 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
                 addEntry(record.getLong(), record.getLong(), pointer, m.senderId(), m.recipientId(), m.groupId());
             }
             if (m.cid() != null) {
-                rememberCid(m.senderId(), m.cid(), pointer);
+                cids.remember(m.senderId(), m.cid(), pointer);
             }
             lastMsgId = Math.max(lastMsgId, m.msgId());
         } else if (type == Codec.ACK) {
-            record.get();
-            long userId = record.getLong();
-            String device = Journal.Records.getString(record);
-            cursors.merge(new Cursor(userId, device), record.getLong(), Math::max);
+            Codec.Ack ack = Codec.ack(record);
+            cursors.merge(new Cursor(ack.userId(), ack.device()), ack.seq(), Math::max);
         } else {
             throw new IllegalStateException("unknown record type " + type + " at byte " + position);
         }
@@ -359,7 +349,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
                     }
                     a.pointer = Codec.putMessage(buf, journal.end(), a.msgId, a.message, a.seqs, crc);
                     if (a.message.cid() != null) {
-                        batchCids.put(cidKey(a.message.senderId(), a.message.cid()), a);
+                        batchCids.put(CidIndex.key(a.message.senderId(), a.message.cid()), a);
                     }
                     written.add(a);
                 } else {
@@ -388,7 +378,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
             a.seqs.forEach((owner, seq) -> addEntry(owner, seq, a.pointer, a.message.senderId(),
                     a.message.recipientId(), a.message.groupId()));
             if (a.message.cid() != null) {
-                rememberCid(a.message.senderId(), a.message.cid(), a.pointer);
+                cids.remember(a.message.senderId(), a.message.cid(), a.pointer);
             }
         }
         lastMsgId = nextId;
@@ -411,8 +401,8 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         if (cid == null) {
             return false;
         }
-        a.stored = stored(a.message.senderId(), cid);
-        Append first = batchCids.get(cidKey(a.message.senderId(), cid));
+        a.stored = cids.stored(a.message.senderId(), cid);
+        Append first = batchCids.get(CidIndex.key(a.message.senderId(), cid));
         if (a.stored == null && first != null && first.message.cid().equals(cid)
                 && first.message.senderId() == a.message.senderId()) {
             a.repeats = first;
@@ -427,27 +417,6 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + needed));
         buf.flip();
         return bigger.put(buf);
-    }
-
-    /** What {@link #cids} answers for a hash it does not hold: no record starts at byte 0 with 0 bytes. */
-    private static final long NO_RECORD = 0;
-
-    private void rememberCid(long senderId, String cid, long pointer) {
-        synchronized (cids) {
-            cids.put(cidKey(senderId, cid), pointer);
-        }
-    }
-
-    /** A 64-bit hash of (sender, cid): FNV-1a over the cid's UTF-16 units, mixed with the sender. */
-    static long cidKey(long senderId, String cid) {
-        long h = 0xcbf29ce484222325L;
-        for (int i = 0; i < cid.length(); i++) {
-            h ^= cid.charAt(i);
-            h *= 0x100000001b3L;
-        }
-        h ^= senderId * 0x9E3779B97F4A7C15L;
-        h ^= h >>> 29;
-        return h;
     }
 
     // ---- reads
@@ -539,26 +508,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     @Override
     public Optional<Appended> findByCid(long senderId, String cid) {
         checkOpen();
-        return Optional.ofNullable(stored(senderId, cid));
+        // No open check in CidIndex: the writer asks it while it writes the last batch after close.
+        return Optional.ofNullable(cids.stored(senderId, cid));
     }
-
-    /**
-     * The message a sender stored under a cid, or null. No open check: the writer asks while it writes the
-     * last batch after close.
-     */
-    private Appended stored(long senderId, String cid) {
-        long pointer;
-        synchronized (cids) {
-            pointer = cids.get(cidKey(senderId, cid));
-        }
-        if (pointer == NO_RECORD) {
-            return null;
-        }
-        Stored m = read(pointer);
-        if (m.senderId() != senderId || !cid.equals(m.cid())) {
-            return null;
-        }
-        return new Appended(m.msgId(), m.ts(), Map.of(), true);
-    }
-
 }

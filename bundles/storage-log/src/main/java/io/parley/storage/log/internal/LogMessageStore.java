@@ -14,18 +14,12 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
-import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.BlockingQueue;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.zip.CRC32C;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -37,9 +31,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Messages, inboxes and device cursors in one append-only file (the {@link Journal}), with the inboxes'
- * index in memory. One writer thread takes every append and ack waiting, gives the messages their ids and
- * seqs, writes them in one system call and one fsync, and only then makes them visible and answers their
- * senders: group commit without a database's page writes, which cost the H2 store most of its time.
+ * index in memory. This class opens the log (or records why it cannot), replays it into the index, and
+ * answers reads; the {@link LogWriter} thread writes appends and acks in batches with one fsync each, and the
+ * {@link CidIndex} finds a retried send's first message.
  *
  * <p>At start the file is read through once to rebuild the index (inboxes, cursors, the cid of every message).
  * Memory grows with the messages kept, all of it in primitive arrays: 16 bytes per inbox entry (a 1:1
@@ -53,9 +47,6 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogMessageStore.class);
 
-    /** Most appends and acks one write carries. */
-    private static final int MAX_BATCH = 1024;
-
     private volatile boolean fsync;
     private final Path dir;
     private final Journal journal;
@@ -68,13 +59,10 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     private final CidIndex cids = new CidIndex(this::read);
     private long lastMsgId;
 
-    /** Bounded: appends wait for their write, but acks do not, and a disk that falls behind must not fill the heap. */
-    private final BlockingQueue<Object> queue;
     private final Object lifecycle = new Object();
     private volatile boolean closed;
-    private final Thread writer;
-
-    private static final Object STOP = new Object();
+    /** Null when the log could not be opened. */
+    private final LogWriter writer;
 
     @Activate
     public LogMessageStore(LogConfiguration config) {
@@ -90,7 +78,6 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
      * UNAVAILABLE, so that messages never silently go to another store while this one holds them.
      */
     public LogMessageStore(Path dir, boolean fsync, int maxQueuedWrites) {
-        this.queue = new LinkedBlockingQueue<>(Math.max(1, maxQueuedWrites));
         this.fsync = fsync;
         this.dir = dir.toAbsolutePath();
         Journal opened = null;
@@ -120,9 +107,23 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         }
         journal = opened;
         broken = failure;
-        writer = new Thread(this::writeLoop, "parley-message-log");
-        writer.setDaemon(true);
-        if (journal != null) {
+        writer = opened == null ? null : new LogWriter(opened, () -> this.fsync, new LogWriter.Index() {
+            @Override
+            public long lastSeq(long owner) {
+                Inbox inbox = inboxes.get(owner);
+                return inbox == null ? 0 : inbox.lastSeq();
+            }
+
+            @Override
+            public void published(LogWriter.Append a) {
+                a.seqs.forEach((owner, seq) -> addEntry(owner, seq, a.pointer, a.message.senderId(),
+                        a.message.recipientId(), a.message.groupId()));
+                if (a.message.cid() != null) {
+                    cids.remember(a.message.senderId(), a.message.cid(), a.pointer);
+                }
+            }
+        }, cids, lastMsgId, maxQueuedWrites);
+        if (writer != null) {
             writer.start();
         }
     }
@@ -200,8 +201,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
             return;
         }
         try {
-            queue.put(STOP); // waits while the queue is full: the writer is draining it
-            writer.join();
+            writer.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -214,34 +214,14 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
 
     // ---- writes
 
-    /** An append waiting for the writer; the writer fills in the rest. */
-    private static final class Append {
-        final NewMessage message;
-        final TreeSet<Long> owners;
-        final CompletableFuture<Appended> done = new CompletableFuture<>();
-        long msgId;
-        long pointer;
-        Map<Long, Long> seqs;
-        /** When this is a retry: the message stored before, or the first send of this cid in the same batch. */
-        Appended stored;
-        Append repeats;
-
-        Append(NewMessage message, TreeSet<Long> owners) {
-            this.message = message;
-            this.owners = owners;
-        }
+    /** A device's cursor, by user and device. */
+    record Cursor(long userId, String device) {
     }
 
-    private record Ack(Cursor cursor, long seq) {
-    }
-
-    private record Cursor(long userId, String device) {
-    }
-
-    private void enqueue(Object write) {
+    private void enqueue(LogWriter.Write write) {
         synchronized (lifecycle) {
             checkOpen();
-            if (!queue.offer(write)) {
+            if (!writer.offer(write)) {
                 throw ParleyException.unavailable("The message log is behind with its writes; retry shortly.", null);
             }
         }
@@ -260,7 +240,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
 
     @Override
     public Appended append(NewMessage message, Collection<Long> inboxOwners) {
-        Append append = new Append(message, new TreeSet<>(inboxOwners));
+        LogWriter.Append append = new LogWriter.Append(message, new TreeSet<>(inboxOwners));
         enqueue(append);
         try {
             return append.done.get();
@@ -288,135 +268,8 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
             checkOpen();
             return; // the cursor would not move: nothing to write, or the log would grow with every repeat
         }
-        enqueue(new Ack(cursor, seq));
+        enqueue(new LogWriter.Ack(cursor, seq));
         cursors.merge(cursor, seq, Math::max);
-    }
-
-    private void writeLoop() {
-        List<Object> batch = new ArrayList<>();
-        ByteBuffer buf = ByteBuffer.allocate(1 << 20);
-        CRC32C crc = new CRC32C();
-        boolean stopping = false;
-        while (!stopping) {
-            try {
-                batch.add(queue.take());
-            } catch (InterruptedException e) {
-                continue;
-            }
-            queue.drainTo(batch, MAX_BATCH - 1);
-            stopping = batch.remove(STOP);
-            if (stopping) {
-                // After STOP nothing more is queued (close() set closed first); write what came with it.
-                queue.drainTo(batch);
-            }
-            if (!batch.isEmpty()) {
-                try {
-                    buf = write(batch, buf, crc);
-                } catch (RuntimeException | Error e) {
-                    // Only a broken invariant gets here (the index disagrees with the seqs just written): the
-                    // writer stays up, and no caller waits for ever.
-                    LOG.error("The message log's index is inconsistent after a write", e);
-                    for (Object w : batch) {
-                        if (w instanceof Append a) {
-                            a.done.completeExceptionally(e);
-                        }
-                    }
-                }
-            }
-            batch.clear();
-        }
-    }
-
-    /** Writes one batch and answers its appends; returns the buffer to use next (it grows for large batches). */
-    private ByteBuffer write(List<Object> batch, ByteBuffer buf, CRC32C crc) {
-        buf.clear();
-        Map<Long, Long> added = new HashMap<>();
-        Map<Long, Append> batchCids = new HashMap<>();
-        List<Append> written = new ArrayList<>();
-        long nextId = lastMsgId;
-        try {
-            for (Object w : batch) {
-                if (w instanceof Append a) {
-                    if (isRetry(a, batchCids)) {
-                        continue;
-                    }
-                    buf = room(buf, Codec.maxSize(a.message, a.owners.size()));
-                    a.msgId = ++nextId;
-                    a.seqs = new LinkedHashMap<>();
-                    for (long owner : a.owners) {
-                        Inbox inbox = inboxes.get(owner);
-                        a.seqs.put(owner, added.merge(owner, 1L, Long::sum) + (inbox == null ? 0 : inbox.lastSeq()));
-                    }
-                    a.pointer = Codec.putMessage(buf, journal.end(), a.msgId, a.message, a.seqs, crc);
-                    if (a.message.cid() != null) {
-                        batchCids.put(CidIndex.key(a.message.senderId(), a.message.cid()), a);
-                    }
-                    written.add(a);
-                } else {
-                    Ack ack = (Ack) w;
-                    buf = room(buf, Codec.maxAckSize(ack.cursor().device()));
-                    Codec.putAck(buf, ack.cursor().userId(), ack.cursor().device(), ack.seq(), crc);
-                }
-            }
-            buf.flip();
-            journal.append(buf, fsync);
-        } catch (IOException | RuntimeException | Error e) {
-            // Errors too: the writer must go on, or every later append would wait for ever.
-            LOG.error("Could not write {} messages and acks to {}; their senders are told to retry", batch.size(),
-                    journal.file(), e);
-            RuntimeException failure = ParleyException.unavailable("The message could not be stored; retry it "
-                    + "(same cid).", e);
-            for (Object w : batch) {
-                if (w instanceof Append a) {
-                    a.done.completeExceptionally(failure);
-                }
-            }
-            return buf;
-        }
-        // Durable: make the entries visible, in seq order, then answer.
-        for (Append a : written) {
-            a.seqs.forEach((owner, seq) -> addEntry(owner, seq, a.pointer, a.message.senderId(),
-                    a.message.recipientId(), a.message.groupId()));
-            if (a.message.cid() != null) {
-                cids.remember(a.message.senderId(), a.message.cid(), a.pointer);
-            }
-        }
-        lastMsgId = nextId;
-        for (Object w : batch) {
-            if (w instanceof Append a) {
-                a.done.complete(a.repeats != null
-                        ? new Appended(a.repeats.msgId, a.repeats.message.ts(), Map.of(), true)
-                        : a.stored != null ? a.stored : new Appended(a.msgId, a.message.ts(), Map.copyOf(a.seqs), false));
-            }
-        }
-        return buf;
-    }
-
-    /**
-     * Whether this append repeats a message (same sender and cid) stored before, in the log or earlier in
-     * this batch; it is then answered with that message, and nothing is written for it.
-     */
-    private boolean isRetry(Append a, Map<Long, Append> batchCids) {
-        String cid = a.message.cid();
-        if (cid == null) {
-            return false;
-        }
-        a.stored = cids.stored(a.message.senderId(), cid);
-        Append first = batchCids.get(CidIndex.key(a.message.senderId(), cid));
-        if (a.stored == null && first != null && first.message.cid().equals(cid)
-                && first.message.senderId() == a.message.senderId()) {
-            a.repeats = first;
-        }
-        return a.stored != null || a.repeats != null;
-    }
-
-    private static ByteBuffer room(ByteBuffer buf, int needed) {
-        if (buf.remaining() >= needed) {
-            return buf;
-        }
-        ByteBuffer bigger = ByteBuffer.allocate(Math.max(buf.capacity() * 2, buf.position() + needed));
-        buf.flip();
-        return bigger.put(buf);
     }
 
     // ---- reads

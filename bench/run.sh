@@ -53,7 +53,7 @@ sed -i "s/^port=.*/port=$PARLEY_PORT/" "$WORK/parley/etc/io.parley.transport.cfg
 sed -i "s/^requireFriendship=.*/requireFriendship=false/" "$WORK/parley/etc/io.parley.messaging.cfg"
 # The idle-connection users are created with a cheap hash (memory is measured there, not hashing); the
 # login storm switches back to the real cost before it registers its users.
-sed -i "s/^pbkdf2Iterations=.*/pbkdf2Iterations=1000/" "$WORK/parley/etc/io.parley.accounts.cfg"
+sed -i "s/^pbkdf2Iterations=.*/pbkdf2Iterations=4096/" "$WORK/parley/etc/io.parley.accounts.cfg"
 # Every bench user registers and logs in from 127.0.0.1, and the login storm measures hashing itself.
 sed -i "s/^maxRegistrationsPerAddress=.*/maxRegistrationsPerAddress=0/; s/^maxPasswordChecksPerAddress=.*/maxPasswordChecksPerAddress=0/; s/^maxPasswordChecksPerUsername=.*/maxPasswordChecksPerUsername=0/" "$WORK/parley/etc/io.parley.accounts.cfg"
 # The 500-member fan-out needs a cap above the default 200.

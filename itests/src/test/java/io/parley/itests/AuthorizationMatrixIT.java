@@ -226,7 +226,7 @@ public class AuthorizationMatrixIT {
     private Distribution node() throws Exception {
         Distribution node = new Distribution();
         nodes.add(node);
-        node.setConfig("io.parley.accounts", "pbkdf2Iterations", "1000");
+        node.setConfig("io.parley.accounts", "pbkdf2Iterations", "4096");
         Files.copy(node.home.resolve("features/qq-group-rules.jar"), node.home.resolve("deploy/qq-group-rules.jar"),
                 StandardCopyOption.REPLACE_EXISTING);
         return node;

@@ -11,6 +11,7 @@ import io.parley.api.account.LoginResponse;
 import io.parley.api.store.AccountStore;
 import io.parley.client.LoginCache;
 import io.parley.client.ParleyClient;
+import io.parley.client.ParleyClientOptions.PlainFallback;
 import io.parley.protocol.Status;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -256,14 +257,22 @@ public class ScramIT extends ParleyTestSupport {
                 + b64.encodeToString(SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512").generateSecret(spec).getEncoded()));
 
         // An SDK that never sends the password cannot log in yet: the server has no SCRAM keys for it.
-        ParleyClient strict = await(ParleyClient.connect("127.0.0.1", port(), SDK_OPTIONS.withPlainFallback(false)));
+        ParleyClient strict = await(ParleyClient.connect("127.0.0.1", port(), SDK_OPTIONS.withPlainFallback(PlainFallback.NEVER)));
         try {
             assertEquals(Status.UNAUTHENTICATED, failure(strict.login(name, PASSWORD, "pc")).status());
         } finally {
             strict.close();
         }
-        // The SDK's default tries SCRAM, then LOGIN once; that LOGIN stores the SCRAM keys.
-        assertEquals(id, await(client().login(name, PASSWORD, "pc")).userId());
+        // By default the SDK sends the password only over TLS: on plain TCP it stops at the refused proof.
+        assertEquals(Status.UNAUTHENTICATED, failure(client().login(name, PASSWORD, "pc")).status());
+        // Allowed on plain TCP (loopback here), it tries SCRAM, then LOGIN once; that LOGIN stores the SCRAM keys.
+        ParleyClient allowed = await(ParleyClient.connect("127.0.0.1", port(),
+                SDK_OPTIONS.withPlainFallback(PlainFallback.ALWAYS)));
+        try {
+            assertEquals(id, await(allowed.login(name, PASSWORD, "pc")).userId());
+        } finally {
+            allowed.close();
+        }
         assertTrue(accountStore.credentials(name).orElseThrow().passwordHash().startsWith("scram-sha256$"));
         // From now on SCRAM alone logs in.
         assertEquals(id, await(client().loginScram(name, PASSWORD, "pc")).userId());
@@ -284,7 +293,7 @@ public class ScramIT extends ParleyTestSupport {
             assertNotEquals(a.token(), b.token());
             // A different password is not served from the cache.
             ParleyClient third = await(ParleyClient.connect("127.0.0.1", port(),
-                    SDK_OPTIONS.withLoginCache(cache).withPlainFallback(false)));
+                    SDK_OPTIONS.withLoginCache(cache).withPlainFallback(PlainFallback.NEVER)));
             try {
                 assertEquals(Status.UNAUTHENTICATED, failure(third.login(name, "password-2", "tab")).status());
             } finally {

@@ -41,8 +41,14 @@ public class ScramOnlyIT extends ParleyTestSupport {
     @Test
     public void aWrongPasswordIsStillUnauthenticatedAfterTheSdkTriedLogin() throws Exception {
         String name = registered("scramonlywrong");
-        // The SDK falls back to LOGIN after a refused proof; the server has LOGIN off, and the SDK reports the
-        // proof's answer, not LOGIN's UNSUPPORTED.
-        assertEquals(Status.UNAUTHENTICATED, failure(client().login(name, "wrong-password", "pc")).status());
+        // An SDK allowed to fall back sends LOGIN after the refused proof; the server has LOGIN off, and the SDK
+        // reports the proof's answer, not LOGIN's UNSUPPORTED.
+        ParleyClient c = await(ParleyClient.connect("127.0.0.1", port(),
+                SDK_OPTIONS.withPlainFallback(io.parley.client.ParleyClientOptions.PlainFallback.ALWAYS)));
+        try {
+            assertEquals(Status.UNAUTHENTICATED, failure(c.login(name, "wrong-password", "pc")).status());
+        } finally {
+            c.close();
+        }
     }
 }

@@ -75,7 +75,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
@@ -212,15 +211,16 @@ public final class ParleyClient implements AutoCloseable {
 
     /**
      * Logs in without sending the password: SCRAM-SHA-256 ({@link #loginScram}). When the server has no SCRAM
-     * (AUTH_START answers UNSUPPORTED), or refuses the proof and {@link ParleyClientOptions#plainFallback} is on
-     * (an account from before SCRAM, which moves over at that LOGIN), it logs in with {@link #loginPlain}.
+     * (AUTH_START answers UNSUPPORTED) or refuses the proof (an account from before SCRAM, which moves over at
+     * that LOGIN), it logs in with {@link #loginPlain} where {@link ParleyClientOptions#plainFallback} allows:
+     * by default only over TLS.
      * Keep the token to {@link #resume} later without the password.
      */
     public CompletableFuture<LoginResponse> login(String username, String password, String device) {
         return loginScram(username, password, device).handle((login, e) -> {
             Status status = e == null ? null : statusOf(e);
-            boolean fallback = status == Status.UNSUPPORTED
-                    || status == Status.UNAUTHENTICATED && options.plainFallback() && !(rootOf(e) instanceof ForgedServer);
+            boolean fallback = (status == Status.UNSUPPORTED || status == Status.UNAUTHENTICATED)
+                    && !(rootOf(e) instanceof ForgedServer) && plainFallbackAllowed();
             if (e == null) {
                 return CompletableFuture.completedFuture(login);
             }
@@ -232,6 +232,14 @@ public final class ParleyClient implements AutoCloseable {
                     statusOf(plain) == Status.UNSUPPORTED && status == Status.UNAUTHENTICATED
                             ? CompletableFuture.failedFuture(rootOf(e)) : CompletableFuture.failedFuture(rootOf(plain)));
         }).thenCompose(f -> f);
+    }
+
+    private boolean plainFallbackAllowed() {
+        return switch (options.plainFallback()) {
+            case ALWAYS -> true;
+            case OVER_TLS -> options.tls() != null;
+            case NEVER -> false;
+        };
     }
 
     /** LOGIN: sends the password itself (use TLS off loopback); the server may have turned it off. */
@@ -255,7 +263,7 @@ public final class ParleyClient implements AutoCloseable {
                     LoginCache.Keys keys = cache == null ? LoginCache.derive(password, start.salt(), start.iterations())
                             : cache.keys(server(), username, password, start.salt(), start.iterations());
                     return new Object[] {start, keys};
-                }, ForkJoinPool.commonPool())
+                }, KEY_DERIVATION)
                 .thenCompose(step -> {
                     AuthStartResponse start = (AuthStartResponse) step[0];
                     LoginCache.Keys keys = (LoginCache.Keys) step[1];
@@ -283,6 +291,29 @@ public final class ParleyClient implements AutoCloseable {
 
     /** Most PBKDF2 iterations a server may ask of this client: more would let a server stall it. */
     static final int MAX_ITERATIONS = 10_000_000;
+    /**
+     * Fewest PBKDF2 iterations this client accepts (RFC 7677's least): with fewer, whoever answered in the
+     * server's place could guess the password from the proof cheaply.
+     */
+    static final int MIN_ITERATIONS = 4096;
+
+    /**
+     * Where PBKDF2 runs: a few daemon threads of the SDK's own, so that a slow derivation holds neither a
+     * Netty event loop nor the application's common pool.
+     */
+    private static final java.util.concurrent.Executor KEY_DERIVATION = keyDerivation();
+
+    private static java.util.concurrent.Executor keyDerivation() {
+        int threads = Math.max(1, Runtime.getRuntime().availableProcessors());
+        java.util.concurrent.ThreadPoolExecutor pool = new java.util.concurrent.ThreadPoolExecutor(threads, threads, 30,
+                java.util.concurrent.TimeUnit.SECONDS, new java.util.concurrent.LinkedBlockingQueue<>(), r -> {
+                    Thread t = new Thread(r, "parley-client-scram");
+                    t.setDaemon(true);
+                    return t;
+                });
+        pool.allowCoreThreadTimeOut(true); // no thread stays once logins are done
+        return pool;
+    }
 
     /** An AUTH_START answer this client can work with, or a ParleyException saying what is wrong with it. */
     private static void checkStart(AuthStartResponse start, String clientNonce) {
@@ -291,8 +322,9 @@ public final class ParleyClient implements AutoCloseable {
             problem = "lacks its nonce or salt";
         } else if (!start.nonce().startsWith(clientNonce) || start.nonce().length() <= clientNonce.length()) {
             problem = "has a nonce that does not extend ours";
-        } else if (start.iterations() < 1 || start.iterations() > MAX_ITERATIONS) {
-            problem = "asks for " + start.iterations() + " iterations (1 to " + MAX_ITERATIONS + " are accepted)";
+        } else if (start.iterations() < MIN_ITERATIONS || start.iterations() > MAX_ITERATIONS) {
+            problem = "asks for " + start.iterations() + " iterations (" + MIN_ITERATIONS + " to " + MAX_ITERATIONS
+                    + " are accepted)";
         } else {
             try {
                 Scram.fromBase64(start.salt());

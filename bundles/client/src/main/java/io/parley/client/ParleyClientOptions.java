@@ -19,16 +19,30 @@ import javax.net.ssl.SSLException;
  * @param tls            TLS to the server, or null for plain TCP; the server's certificate must match the host
  *                       name or address connected to
  * @param loginCache     where SCRAM logins keep the keys they derived, to skip PBKDF2 next time; null for none
- * @param plainFallback  whether {@link ParleyClient#login} sends LOGIN with the password after the server refused
+ * @param plainFallback  when {@link ParleyClient#login} may send LOGIN with the password after the server refused
  *                       a SCRAM proof (an account from before SCRAM moves over at that LOGIN) or has no SCRAM
  */
 public record ParleyClientOptions(Duration requestTimeout, Duration heartbeat, int maxBody, EventLoopGroup eventLoop,
-        SslContext tls, LoginCache loginCache, boolean plainFallback) {
+        SslContext tls, LoginCache loginCache, PlainFallback plainFallback) {
 
-    /** The options of SDK 2.1, with no login cache and the fallback to LOGIN on. */
+    /**
+     * When a refused or unavailable SCRAM login may be followed by LOGIN with the password. Anyone who can answer
+     * in the server's place can refuse a proof, so the password goes out only where TLS, with the server's
+     * certificate checked, protects it, unless the application says otherwise.
+     */
+    public enum PlainFallback {
+        /** Never: the password never leaves this process; accounts from before SCRAM cannot log in. */
+        NEVER,
+        /** Only on a connection with TLS (the default). */
+        OVER_TLS,
+        /** Also on plain TCP (loopback, or a network the application trusts). */
+        ALWAYS
+    }
+
+    /** The options of SDK 2.1, with no login cache and the fallback to LOGIN over TLS only. */
     public ParleyClientOptions(Duration requestTimeout, Duration heartbeat, int maxBody, EventLoopGroup eventLoop,
             SslContext tls) {
-        this(requestTimeout, heartbeat, maxBody, eventLoop, tls, null, true);
+        this(requestTimeout, heartbeat, maxBody, eventLoop, tls, null, PlainFallback.OVER_TLS);
     }
 
     public static ParleyClientOptions defaults() {
@@ -40,11 +54,8 @@ public record ParleyClientOptions(Duration requestTimeout, Duration heartbeat, i
         return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, eventLoop, tls, cache, plainFallback);
     }
 
-    /**
-     * Whether a refused SCRAM proof is followed by LOGIN with the password (true by default, so that accounts
-     * from before SCRAM keep logging in and move over). False: the password never leaves this process.
-     */
-    public ParleyClientOptions withPlainFallback(boolean fallback) {
+    /** When a refused SCRAM login may be followed by LOGIN with the password; see {@link PlainFallback}. */
+    public ParleyClientOptions withPlainFallback(PlainFallback fallback) {
         return new ParleyClientOptions(requestTimeout, heartbeat, maxBody, eventLoop, tls, loginCache, fallback);
     }
 

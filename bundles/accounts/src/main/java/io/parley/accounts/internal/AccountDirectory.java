@@ -256,8 +256,11 @@ public final class AccountDirectory implements AccountService {
         acquireCheck(userKey, address);
         // An SDK whose SCRAM proof was refused tries LOGIN once (the account may be from before SCRAM): with the
         // same password that is the same attempt, already counted as a failure by AUTH_FINISH.
-        boolean counted = valid && failedScram.filter(f -> f.userKey().equals(userKey))
-                .filter(f -> f.isFrom(password)).isPresent();
+        Optional<FailedProof> sameUser = valid ? failedScram.filter(f -> userKey.equals(f.userKey())) : Optional.empty();
+        if (sameUser.isPresent()) {
+            acquireCheck(userKey, address); // making the proof again is a second PBKDF2
+        }
+        boolean counted = sameUser.filter(f -> f.isFrom(password)).isPresent();
         if (!counted) {
             acquireFailure(userKey, address);
         }
@@ -290,12 +293,14 @@ public final class AccountDirectory implements AccountService {
      * has the password; unless a PASSWORD_CHANGE got there first. A failure here does not fail the login.
      */
     private void moveToScram(Credentials c, String password) {
-        if (Passwords.isCurrent(c.passwordHash())) {
+        Optional<ScramCredentials> keys = ScramCredentials.parse(c.passwordHash());
+        if (keys.isPresent() && keys.get().iterations() == hasher.iterations()) {
             return;
         }
         try {
             if (accounts.replacePasswordHash(c.userId(), c.passwordHash(), hasher.hash(password))) {
-                LOG.info("User {} moved to SCRAM credentials at this login", c.userId());
+                LOG.info("User {} {} at this login", c.userId(), keys.isPresent()
+                        ? "got SCRAM keys with the configured iterations" : "moved to SCRAM credentials");
             }
         } catch (RuntimeException e) {
             LOG.warn("Could not store SCRAM credentials of user {}; the next LOGIN tries again: {}", c.userId(),
@@ -324,7 +329,7 @@ public final class AccountDirectory implements AccountService {
         String nonce = clientNonce + Scram.base64(own);
         String saltText = Scram.base64(salt);
         String authMessage = Scram.authMessage(raw, clientNonce, nonce, saltText, iterations);
-        request.keep(new ScramExchange(userKey, device, nonce, authMessage, salt, iterations,
+        request.keep(new ScramExchange(userKey, valid ? username : null, device, nonce, authMessage, salt, iterations,
                 keys == null ? null : credentials.get()));
         return new AuthStartResponse(nonce, saltText, iterations);
     }
@@ -360,8 +365,10 @@ public final class AccountDirectory implements AccountService {
         boolean ok;
         try {
             // The keys again, as they are now: a password changed since AUTH_START must not let the old one in.
-            c = exchange.credentials() == null ? null : accounts.credentials(exchange.credentials().username())
-                    .filter(now -> now.passwordHash().equals(exchange.credentials().passwordHash())).orElse(null);
+            // Read for every well-formed name, keys or not, so that the time taken does not tell them apart.
+            Credentials now = exchange.username() == null ? null : accounts.credentials(exchange.username()).orElse(null);
+            c = exchange.credentials() != null && now != null
+                    && now.passwordHash().equals(exchange.credentials().passwordHash()) ? now : null;
             keys = c == null ? null : ScramCredentials.parse(c.passwordHash()).orElseThrow();
             // The same HMACs whether or not there are keys, so that timing does not tell.
             ok = Scram.verify(keys == null ? NO_KEY : keys.storedKey(), exchange.authMessage(), proofBytes) && keys != null;
@@ -384,8 +391,8 @@ public final class AccountDirectory implements AccountService {
     private static final byte[] NO_KEY = new byte[32];
 
     /** A SCRAM login between its two steps, kept on its connection. {@code credentials} null: no SCRAM keys. */
-    record ScramExchange(String userKey, String device, String nonce, String authMessage, byte[] salt, int iterations,
-            Credentials credentials) {
+    record ScramExchange(String userKey, String username, String device, String nonce, String authMessage, byte[] salt,
+            int iterations, Credentials credentials) {
     }
 
     /** A successful AUTH_FINISH: the login, and the server's signature for the client to check. */
@@ -428,31 +435,44 @@ public final class AccountDirectory implements AccountService {
      */
     private byte[] secret() {
         byte[] known = secret;
-        if (known != null) {
+        long now = clock.getAsLong();
+        if (known != null && now - secretReadAt < SECRET_REREAD_MS) {
             return known;
         }
         synchronized (this) {
-            if (secret == null) {
+            if (secret == null || now - secretReadAt >= SECRET_REREAD_MS) {
                 secret = loadSecret();
+                secretReadAt = now;
             }
             return secret;
         }
     }
 
+    /**
+     * The secret is read again this often: two nodes that made the first AUTH_START of a new database at the
+     * same instant each keep their own only until then, and from then on both use the one stored.
+     */
+    private static final long SECRET_REREAD_MS = 60_000;
+    private volatile long secretReadAt;
+
     private byte[] loadSecret() {
-        byte[] made = new byte[32];
-        random.nextBytes(made);
         if (attributes == null) {
-            return made;
+            return secret != null ? secret : randomSecret(); // tests without a store: one secret per instance
         }
+        byte[] made = randomSecret();
         Optional<String> stored = attributes.get(SECRET_NAMESPACE, 0, 0, SECRET_NAME);
         if (stored.isEmpty()) {
             attributes.put(SECRET_NAMESPACE, 0, 0, SECRET_NAME, Scram.base64(made));
-            // Read back what is stored. Two nodes making the first AUTH_START of a new database in the same
-            // instant could each keep their own until restarted; after that every node reads the stored one.
+            // Read back what is stored: of two nodes writing at once, the later write is the one kept.
             stored = attributes.get(SECRET_NAMESPACE, 0, 0, SECRET_NAME);
         }
         return Scram.fromBase64(stored.orElseThrow());
+    }
+
+    private byte[] randomSecret() {
+        byte[] made = new byte[32];
+        random.nextBytes(made);
+        return made;
     }
 
     /** Where the secret is kept: group 0 and user 0 belong to no group and no user. */

@@ -10,7 +10,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     long tokenTtlHours() default 168;
 
     @AttributeDefinition(description = "PBKDF2-HMAC-SHA-256 iterations of new passwords' SCRAM keys (the client "
-            + "runs them at each SCRAM login, the server at REGISTER, PASSWORD_CHANGE and a plain LOGIN)")
+            + "runs them at each SCRAM login, the server at REGISTER, PASSWORD_CHANGE and a plain LOGIN); at least 4096")
     int pbkdf2Iterations() default 600000;
 
     @AttributeDefinition(description = "Whether LOGIN with the password is answered; false: only SCRAM (AUTH_START, "

@@ -19,6 +19,8 @@ import javax.crypto.spec.PBEKeySpec;
 final class Passwords {
 
     static final int SALT_BYTES = 16;
+    /** RFC 7677's least, which clients may insist on (the SDK does). */
+    static final int MIN_ITERATIONS = 4096;
     private static final String OLD_PREFIX = "pbkdf2-sha512";
     private static final int OLD_HASH_BITS = 256;
 
@@ -26,8 +28,8 @@ final class Passwords {
     private final SecureRandom random = new SecureRandom();
 
     Passwords(int iterations) {
-        if (iterations < 1000) {
-            throw new IllegalArgumentException("pbkdf2Iterations must be at least 1000");
+        if (iterations < MIN_ITERATIONS) {
+            throw new IllegalArgumentException("pbkdf2Iterations must be at least " + MIN_ITERATIONS);
         }
         this.iterations = iterations;
     }

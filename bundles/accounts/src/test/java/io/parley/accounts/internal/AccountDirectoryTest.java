@@ -19,7 +19,7 @@ class AccountDirectoryTest {
 
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final MemoryStores stores = new MemoryStores();
-    private final AccountDirectory directory = new AccountDirectory(stores.accounts(), stores.tokens(), 1000,
+    private final AccountDirectory directory = new AccountDirectory(stores.accounts(), stores.tokens(), 4096,
             Duration.ofHours(1), 3, 5, Duration.ofMinutes(5), 4, Duration.ofHours(1), now::get);
 
     @AfterEach
@@ -168,7 +168,7 @@ class AccountDirectoryTest {
 
     @Test
     void passwordChecksArePerUsernameAndAddressWhateverTheirOutcome() {
-        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), null, 1000,
+        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), null, 4096,
                 Duration.ofHours(1), 100, 100, Duration.ofMinutes(5), 0, Duration.ofHours(1), 3, 4,
                 Duration.ofMinutes(1), now::get);
         try {
@@ -220,7 +220,7 @@ class AccountDirectoryTest {
 
     @Test
     void aRefusedCheckIsNoFailedLoginAndZeroMeansNoLimit() {
-        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), null, 1000,
+        AccountDirectory limited = new AccountDirectory(stores.accounts(), stores.tokens(), null, 4096,
                 Duration.ofHours(1), 2, 0, Duration.ofMinutes(5), 0, Duration.ofHours(1), 2, 0,
                 Duration.ofMinutes(1), now::get);
         try {

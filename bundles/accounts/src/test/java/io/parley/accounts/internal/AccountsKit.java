@@ -15,7 +15,7 @@ public final class AccountsKit extends Kit {
 
     public AccountsKit(MemoryStores stores, PresenceService presence) {
         directory = component(new AccountDirectory(Configs.of(AccountsConfiguration.class,
-                Map.of("pbkdf2Iterations", 1000)), stores.accounts(), stores.tokens(), stores.attributes()));
+                Map.of("pbkdf2Iterations", 4096)), stores.accounts(), stores.tokens(), stores.attributes()));
         handler(Types.REGISTER, new RegisterHandler(directory));
         handler(Types.LOGIN, new LoginHandler(directory));
         handler(Types.RESUME, new ResumeHandler(directory));
@@ -29,7 +29,7 @@ public final class AccountsKit extends Kit {
 
     /** A stored password hash as REGISTER makes it here, to create accounts in a store without a request. */
     public static String passwordHash(String password) {
-        return new Passwords(1000).hash(password);
+        return new Passwords(4096).hash(password);
     }
 
     public AccountService accounts() {

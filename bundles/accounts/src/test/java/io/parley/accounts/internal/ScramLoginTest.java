@@ -32,7 +32,7 @@ class ScramLoginTest {
     private final AtomicLong now = new AtomicLong(1_000_000);
     private final MemoryStores stores = new MemoryStores();
     private final AccountDirectory directory = new AccountDirectory(stores.accounts(), stores.tokens(),
-            stores.attributes(), 1000, Duration.ofHours(1), 3, 50, Duration.ofMinutes(5), 0, Duration.ofHours(1), 0,
+            stores.attributes(), 4096, Duration.ofHours(1), 3, 50, Duration.ofMinutes(5), 0, Duration.ofHours(1), 0,
             0, Duration.ofMinutes(1), now::get);
 
     @AfterEach
@@ -116,7 +116,7 @@ class ScramLoginTest {
         Connection c = new Connection();
         AuthStartResponse start = directory.authStart(c, "Alice", "pc", CLIENT_NONCE);
         assertTrue(start.nonce().startsWith(CLIENT_NONCE) && start.nonce().length() > CLIENT_NONCE.length());
-        assertEquals(1000, start.iterations());
+        assertEquals(4096, start.iterations());
         AccountDirectory.AuthFinished finished = directory.authFinish(c, start.nonce(), proof("Alice", "password1", start));
         assertEquals(id, finished.login().session().userId());
 
@@ -152,7 +152,7 @@ class ScramLoginTest {
     @Test
     void theMadeUpSaltSurvivesARestartThroughTheStore() {
         String first = directory.authStart(new Connection(), "nobody", "pc", CLIENT_NONCE).salt();
-        AccountDirectory restarted = new AccountDirectory(stores.accounts(), stores.tokens(), stores.attributes(), 1000,
+        AccountDirectory restarted = new AccountDirectory(stores.accounts(), stores.tokens(), stores.attributes(), 4096,
                 Duration.ofHours(1), 3, 50, Duration.ofMinutes(5), 0, Duration.ofHours(1), 0, 0, Duration.ofMinutes(1),
                 now::get);
         try {
@@ -230,9 +230,35 @@ class ScramLoginTest {
     }
 
     @Test
+    void aRefusedProofForABadNameThenALoginIsAnsweredNotCrashed() {
+        directory.register("jay", "password1", null, "10.0.0.1");
+        Connection c = new Connection();
+        assertStatus(Status.UNAUTHENTICATED, () -> scram(c, "no such name!", "password1"));
+        assertEquals("jay", directory.login("jay", "password1", "pc", "10.0.0.1", AccountDirectory.failedProof(c))
+                .session().username());
+    }
+
+    @Test
+    void changedIterationsReachAnAccountAtItsNextPlainLogin() {
+        directory.register("kay", "password1", null, "10.0.0.1");
+        AccountDirectory stronger = new AccountDirectory(stores.accounts(), stores.tokens(), stores.attributes(), 8192,
+                Duration.ofHours(1), 3, 50, Duration.ofMinutes(5), 0, Duration.ofHours(1), 0, 0, Duration.ofMinutes(1),
+                now::get);
+        try {
+            assertEquals(4096, stronger.authStart(new Connection(), "kay", "pc", CLIENT_NONCE).iterations());
+            stronger.login("kay", "password1", "pc", "10.0.0.1");
+            // Now it answers as an unknown name does, so the count does not tell who exists.
+            assertEquals(8192, stronger.authStart(new Connection(), "kay", "pc", CLIENT_NONCE).iterations());
+            assertEquals(8192, stronger.authStart(new Connection(), "nobody", "pc", CLIENT_NONCE).iterations());
+        } finally {
+            stronger.deactivate();
+        }
+    }
+
+    @Test
     void plainLoginCanBeTurnedOff() {
         AccountDirectory scramOnly = new AccountDirectory(Configs.of(AccountsConfiguration.class,
-                Map.of("pbkdf2Iterations", 1000, "plainLogin", false)), stores.accounts(), stores.tokens(),
+                Map.of("pbkdf2Iterations", 4096, "plainLogin", false)), stores.accounts(), stores.tokens(),
                 stores.attributes());
         try {
             scramOnly.register("ivy", "password1", null, "10.0.0.1");
@@ -247,11 +273,11 @@ class ScramLoginTest {
 
     @Test
     void storedFormsAreReadBack() {
-        Passwords passwords = new Passwords(1000);
+        Passwords passwords = new Passwords(4096);
         String stored = passwords.hash("password1");
         ScramCredentials c = ScramCredentials.parse(stored).orElseThrow();
         assertEquals(stored, c.format());
-        assertArrayEquals(c.storedKey(), ScramCredentials.derive("password1", c.salt(), 1000).storedKey());
+        assertArrayEquals(c.storedKey(), ScramCredentials.derive("password1", c.salt(), 4096).storedKey());
         assertTrue(passwords.verify("password1", stored));
         assertFalse(passwords.verify("password2", stored));
         assertTrue(passwords.verify("password1", Passwords.oldForm("password1", new byte[16], 1000)));

@@ -253,20 +253,21 @@ public final class AccountDirectory implements AccountService {
         boolean valid = Usernames.isValid(username);
         // Only well-formed names are keys, so the limiters' maps hold nothing an attacker made up at will.
         String userKey = valid ? Usernames.key(username) : null;
-        acquireCheck(userKey, address);
         // An SDK whose SCRAM proof was refused tries LOGIN once (the account may be from before SCRAM): with the
         // same password that is the same attempt, already counted as a failure by AUTH_FINISH.
         Optional<FailedProof> sameUser = valid ? failedScram.filter(f -> userKey.equals(f.userKey())) : Optional.empty();
+        boolean counted = false;
         if (sameUser.isPresent()) {
-            acquireCheck(userKey, address); // making the proof again is a second PBKDF2
+            acquireCheck(userKey, address); // making the proof again is a PBKDF2 of its own
+            counted = sameUser.get().isFrom(password);
         }
-        boolean counted = sameUser.filter(f -> f.isFrom(password)).isPresent();
         if (!counted) {
             acquireFailure(userKey, address);
         }
         Optional<Credentials> credentials;
         boolean ok = false;
         try {
+            acquireCheck(userKey, address);
             credentials = valid ? accounts.credentials(username) : Optional.empty();
             ok = credentials.isPresent()
                     ? hasher.verify(password, credentials.get().passwordHash())

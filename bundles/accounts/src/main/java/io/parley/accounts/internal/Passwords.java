@@ -14,7 +14,7 @@ import javax.crypto.spec.PBEKeySpec;
  * Password hashes in their two stored forms. New ones are {@link ScramCredentials} (PBKDF2-HMAC-SHA-256,
  * {@code iterations} rounds), which both SCRAM and plain LOGIN can check. Accounts from before SCRAM hold
  * {@code pbkdf2-sha512$<iterations>$<salt>$<hash>}: plain LOGIN still checks those, and the account moves to
- * the SCRAM form at that login ({@link #isCurrent} tells which).
+ * the SCRAM form at that login.
  */
 final class Passwords {
 
@@ -55,11 +55,6 @@ final class Passwords {
         return verifyOld(password, stored);
     }
 
-    /** True when the stored hash is in the SCRAM form (an account that has logged in since SCRAM came). */
-    static boolean isCurrent(String stored) {
-        return ScramCredentials.parse(stored).isPresent();
-    }
-
     /** Spends the time of a real check, so an unknown username cannot be told apart by timing. */
     void verifyNothing(String password) {
         Scram.saltedPassword(password, new byte[SALT_BYTES], iterations);
@@ -81,31 +76,27 @@ final class Passwords {
         }
         try {
             Base64.Decoder b64 = Base64.getDecoder();
-            byte[] expected = b64.decode(parts[3]);
-            PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), b64.decode(parts[2]), Integer.parseInt(parts[1]),
-                    OLD_HASH_BITS);
-            try {
-                return MessageDigest.isEqual(expected,
-                        SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512").generateSecret(spec).getEncoded());
-            } finally {
-                spec.clearPassword();
-            }
+            return MessageDigest.isEqual(b64.decode(parts[3]),
+                    oldHash(password, b64.decode(parts[2]), Integer.parseInt(parts[1])));
         } catch (IllegalArgumentException e) {
             return false;
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException("PBKDF2WithHmacSHA512 is not available", e);
         }
     }
 
     /** The form accounts had before SCRAM, for tests of how such accounts move over. */
     static String oldForm(String password, byte[] salt, int iterations) {
+        Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
+        return OLD_PREFIX + "$" + iterations + "$" + b64.encodeToString(salt) + "$"
+                + b64.encodeToString(oldHash(password, salt, iterations));
+    }
+
+    /** PBKDF2-HMAC-SHA512, 256 bits: the hash accounts had before SCRAM. */
+    private static byte[] oldHash(String password, byte[] salt, int iterations) {
         PBEKeySpec spec = new PBEKeySpec(password.toCharArray(), salt, iterations, OLD_HASH_BITS);
         try {
-            Base64.Encoder b64 = Base64.getEncoder().withoutPadding();
-            return OLD_PREFIX + "$" + iterations + "$" + b64.encodeToString(salt) + "$"
-                    + b64.encodeToString(SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512").generateSecret(spec).getEncoded());
+            return SecretKeyFactory.getInstance("PBKDF2WithHmacSHA512").generateSecret(spec).getEncoded();
         } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
+            throw new IllegalStateException("PBKDF2WithHmacSHA512 is not available", e);
         } finally {
             spec.clearPassword();
         }

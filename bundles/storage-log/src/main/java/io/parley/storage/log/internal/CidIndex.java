@@ -22,7 +22,10 @@ final class CidIndex {
     private final Long2LongOpenHashMap pointers = new Long2LongOpenHashMap();
     private final LongFunction<Stored> read;
 
-    /** {@code read} reads the message record a pointer points at. */
+    /**
+     * {@code read} reads the message record a pointer points at, or answers null when no inbox holds it any more
+     * (retention or erasure took it): then its cid is free again.
+     */
     CidIndex(LongFunction<Stored> read) {
         this.read = read;
     }
@@ -49,10 +52,31 @@ final class CidIndex {
             return null;
         }
         Stored m = read.apply(pointer);
-        if (m.senderId() != senderId || !cid.equals(m.cid())) {
+        if (m == null || m.senderId() != senderId || !cid.equals(m.cid())) {
             return null;
         }
         return new Appended(m.msgId(), m.ts(), Map.of(), true);
+    }
+
+    /** Writes every (key, pointer) for a snapshot; new cids wait meanwhile. */
+    void write(Snapshot.Out out) throws java.io.IOException {
+        synchronized (pointers) {
+            out.putInt(pointers.size());
+            for (var e : pointers.long2LongEntrySet()) {
+                out.putLong(e.getLongKey());
+                out.putLong(e.getLongValue());
+            }
+        }
+    }
+
+    void read(Snapshot.In in) throws java.io.IOException {
+        int n = in.getInt();
+        synchronized (pointers) {
+            pointers.ensureCapacity(n);
+            for (int i = 0; i < n; i++) {
+                pointers.put(in.getLong(), in.getLong());
+            }
+        }
     }
 
     /** A 64-bit hash of (sender, cid): FNV-1a over the cid's UTF-16 units, mixed with the sender. */

@@ -7,13 +7,17 @@ import java.util.Map;
 import java.util.zip.CRC32C;
 
 /**
- * The two kinds of record. A message record holds the message and, last, each inbox owner with the seq it
- * got there (replay rebuilds the inboxes from them). An ack record holds a device's new cursor.
+ * The kinds of record. A message record holds the message and, last, each inbox owner with the seq it
+ * got there (replay rebuilds the inboxes from them). An ack record holds a device's new cursor. A drop record
+ * takes entries out of inboxes (retention); an erase record takes a user's inbox up to a seq, and the user's
+ * cursors.
  *
  * <pre>
  * message (1): long msgId, long ts, long senderId, long recipientId, long groupId, str senderName,
  *              str recipientName, str kind, str text, str eventJson, str cid, int owners, (long owner, long seq)*
  * ack (2):     long userId, str device, long seq
+ * drop (3):    int entries, (long owner, long seq)*
+ * erase (4):   long userId, long uptoSeq
  * </pre>
  * A missing recipient or group is {@link Long#MIN_VALUE}; a string is its UTF-8 length (-1: null) and bytes.
  */
@@ -21,6 +25,11 @@ final class Codec {
 
     static final byte MESSAGE = 1;
     static final byte ACK = 2;
+    static final byte DROP = 3;
+    static final byte ERASE = 4;
+
+    /** Most entries one drop record holds (16 bytes each); a longer drop takes several records. */
+    static final int MAX_DROP = 65536;
 
     private static final long NONE = Long.MIN_VALUE;
 
@@ -74,6 +83,29 @@ final class Codec {
         buf.putLong(userId);
         Records.putString(buf, device);
         buf.putLong(seq);
+        Records.finish(buf, start, crc);
+    }
+
+    /** Bytes a drop record of {@code entries} takes at most. */
+    static int dropSize(int entries) {
+        return Journal.HEADER + 1 + 4 + 16 * entries;
+    }
+
+    static final int ERASE_SIZE = Journal.HEADER + 1 + 16;
+
+    /** Writes a drop record of {@code n} entries from {@code from} in {@code pairs} (owner, seq, owner, seq...). */
+    static void putDrop(ByteBuffer buf, long[] pairs, int from, int n, CRC32C crc) {
+        int start = Records.start(buf, DROP);
+        buf.putInt(n);
+        for (int i = from; i < from + n; i++) {
+            buf.putLong(pairs[2 * i]).putLong(pairs[2 * i + 1]);
+        }
+        Records.finish(buf, start, crc);
+    }
+
+    static void putErase(ByteBuffer buf, long userId, long uptoSeq, CRC32C crc) {
+        int start = Records.start(buf, ERASE);
+        buf.putLong(userId).putLong(uptoSeq);
         Records.finish(buf, start, crc);
     }
 

@@ -4,15 +4,34 @@ import io.parley.api.store.Conversation;
 import java.util.Arrays;
 
 /**
- * One user's inbox in memory: for each seq, where its message's record is in the journal and which
- * conversation it belongs to. 16 bytes per entry; the messages themselves stay on disk. The writer thread
- * appends, request threads read.
+ * One user's inbox in memory: for each seq, where its message's record is in the log and which conversation it
+ * belongs to. 16 bytes per entry; the messages themselves stay on disk. An entry taken out (retention, erasure)
+ * leaves a hole, {@link #GONE}, so that seqs keep their places and are never handed out again; holes at the
+ * front are given back. The writer thread changes it, request threads read it.
  */
 final class Inbox {
 
-    private long[] records = new long[4];
-    private long[] conversations = new long[4];
+    /** The record of an entry taken out: no record starts at byte 0 with 0 readable bytes. */
+    static final long GONE = 0;
+
+    /** The seq before the first entry held. */
+    private long base;
+    private long[] records;
+    private long[] conversations;
     private int size;
+    /** Every entry before this index is a hole. */
+    private int head;
+
+    Inbox() {
+        this(0, new long[4], new long[4], 0);
+    }
+
+    private Inbox(long base, long[] records, long[] conversations, int size) {
+        this.base = base;
+        this.records = records;
+        this.conversations = conversations;
+        this.size = size;
+    }
 
     /** The conversation key of an entry: the peer's id for 1:1 messages, minus the group's id for groups. */
     static long conversation(Long peerId, Long groupId) {
@@ -24,29 +43,35 @@ final class Inbox {
                 : -((Conversation.Group) conversation).groupId();
     }
 
-    /** Appends the entry with seq {@code size() + 1}. */
+    /** Appends the entry with seq {@code lastSeq() + 1}. */
     synchronized void add(long record, long conversation) {
         if (size == records.length) {
-            records = Arrays.copyOf(records, size * 2);
-            conversations = Arrays.copyOf(conversations, size * 2);
+            records = Arrays.copyOf(records, Math.max(4, size * 2));
+            conversations = Arrays.copyOf(conversations, Math.max(4, size * 2));
         }
         records[size] = record;
         conversations[size] = conversation;
         size++;
     }
 
-    /** The newest seq; 0 when empty. */
+    /** The newest seq ever handed out here; 0 when none was. */
     synchronized long lastSeq() {
-        return size;
+        return base + size;
     }
 
-    /** The records of seqs after {@code after}, in seq order, at most {@code limit}. */
-    synchronized long[] after(long after, int limit) {
-        if (after >= size || limit <= 0) {
-            return new long[0];
+    /** The entries after {@code after}, in seq order, at most {@code limit}: their seqs and records. */
+    synchronized long[][] after(long after, int limit) {
+        int from = (int) Math.max(head, Math.min(size, Math.max(0, after) - base));
+        long[] seqs = new long[Math.max(0, Math.min(limit, size - from))];
+        long[] found = new long[seqs.length];
+        int n = 0;
+        for (int i = from; i < size && n < seqs.length; i++) {
+            if (records[i] != GONE) {
+                seqs[n] = base + i + 1;
+                found[n++] = records[i];
+            }
         }
-        int from = (int) Math.max(0, after);
-        return Arrays.copyOfRange(records, from, (int) Math.min(size, (long) from + limit));
+        return new long[][] {Arrays.copyOf(seqs, n), Arrays.copyOf(found, n)};
     }
 
     /**
@@ -59,15 +84,82 @@ final class Inbox {
         }
         long[] seqs = new long[Math.max(0, Math.min(limit, size))];
         int n = 0;
-        for (int i = (int) Math.min(size, beforeSeq - 1) - 1; i >= 0 && n < seqs.length; i--) {
-            if (conversations[i] == conversation) {
-                seqs[n++] = i + 1;
+        for (long i = Math.min(size, beforeSeq - 1 - base) - 1; i >= head && n < seqs.length; i--) {
+            if (conversations[(int) i] == conversation && records[(int) i] != GONE) {
+                seqs[n++] = base + i + 1;
             }
         }
         return Arrays.copyOf(seqs, n);
     }
 
+    /** The record of a seq; {@link #GONE} when it was taken out or never given. */
     synchronized long record(long seq) {
-        return records[(int) seq - 1];
+        long i = seq - base - 1;
+        return i < 0 || i >= size ? GONE : records[(int) i];
+    }
+
+    /** Takes one entry out; false when it was not there. */
+    synchronized boolean drop(long seq) {
+        long i = seq - base - 1;
+        if (i < 0 || i >= size || records[(int) i] == GONE) {
+            return false;
+        }
+        records[(int) i] = GONE;
+        trim();
+        return true;
+    }
+
+    /** Takes out every entry up to {@code seq}; returns how many were there. */
+    synchronized int dropUpTo(long seq) {
+        int n = 0;
+        for (int i = head; i < Math.min(size, seq - base); i++) {
+            if (records[i] != GONE) {
+                records[i] = GONE;
+                n++;
+            }
+        }
+        trim();
+        return n;
+    }
+
+    /** Gives back the holes at the front once they are many: seqs stay as they are. */
+    private void trim() {
+        while (head < size && records[head] == GONE) {
+            head++;
+        }
+        if (head == size) {
+            base += size;
+            size = 0;
+            head = 0;
+            if (records.length > 64) {
+                records = new long[4];
+                conversations = new long[4];
+            }
+        } else if (head >= 64 && head * 2 >= size) {
+            System.arraycopy(records, head, records, 0, size - head);
+            System.arraycopy(conversations, head, conversations, 0, size - head);
+            base += head;
+            size -= head;
+            head = 0;
+        }
+    }
+
+    /** Entries held, holes included: what a snapshot writes. */
+    synchronized void write(Snapshot.Out out) throws java.io.IOException {
+        out.putLong(base + head);
+        out.putInt(size - head);
+        out.putLongs(records, head, size - head);
+        out.putLongs(conversations, head, size - head);
+    }
+
+    static Inbox read(Snapshot.In in) throws java.io.IOException {
+        long base = in.getLong();
+        int size = in.getInt();
+        if (base < 0 || size < 0) {
+            throw new java.io.IOException("an inbox with base " + base + " and " + size + " entries");
+        }
+        long[] records = in.getLongs(size, Math.max(4, size));
+        long[] conversations = in.getLongs(size, Math.max(4, size));
+        return new Inbox(base, records, conversations, size);
     }
 }

@@ -17,4 +17,16 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Appends and acks that may wait for the writer; beyond, requests answer "
             + "UNAVAILABLE until the disk catches up. Applies at the next start")
     int maxQueuedWrites() default 65536;
+
+    @AttributeDefinition(description = "Size of a segment file of the log, in MiB (1 to 1024): a new one starts "
+            + "when the last reaches it, and only segments before the last are compacted")
+    int segmentMegabytes() default 64;
+
+    @AttributeDefinition(description = "Seconds between the background thread's looks at the log: a snapshot of "
+            + "the index when the log has grown enough, then compaction of the old segments")
+    int compactEverySeconds() default 60;
+
+    @AttributeDefinition(description = "Percent of a segment's bytes that must be no longer needed (messages "
+            + "taken by retention or erasure, acks) before compaction rewrites it")
+    int compactMinDeadPercent() default 25;
 }

@@ -9,16 +9,14 @@ import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import io.parley.storage.log.internal.Codec.Stored;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -30,13 +28,13 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Messages, inboxes and device cursors in one append-only file (the {@link Journal}), with the inboxes'
- * index in memory. This class opens the log (or records why it cannot), replays it into the index, and
- * answers reads; the {@link LogWriter} thread writes appends and acks in batches with one fsync each, and the
- * {@link CidIndex} finds a retried send's first message.
+ * Messages, inboxes and device cursors in an append-only log of segment files (the {@link Journal}), with the
+ * inboxes' index in memory ({@link LogIndex}). This class opens the log (or records why it cannot), rebuilds the
+ * index from the newest {@link Snapshot} and the records after it, and answers reads; the {@link LogWriter} thread
+ * writes appends, acks and deletions in batches with one fsync each, and the {@link Compactor} thread takes
+ * snapshots and rewrites old segments without what retention and erasure took out.
  *
- * <p>At start the file is read through once to rebuild the index (inboxes, cursors, the cid of every message).
- * Memory grows with the messages kept, all of it in primitive arrays: 16 bytes per inbox entry (a 1:1
+ * <p>Memory grows with the messages kept, all of it in primitive arrays: 16 bytes per inbox entry (a 1:1
  * message has two) and 21 to 43 per message with a cid (an open-addressed hash table).
  * It is meant for the embedded single-node default; a cluster keeps its messages in MySQL.
  */
@@ -47,51 +45,80 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogMessageStore.class);
 
+    /** The settings of a store; {@link #DEFAULTS} are the configuration's defaults. */
+    record Options(boolean fsync, int maxQueuedWrites, long segmentBytes, int compactEverySeconds,
+            int compactMinDeadPercent) {
+        static final Options DEFAULTS = new Options(true, 65536, 64L << 20, 60, 25);
+
+        Options withSegmentBytes(long bytes) {
+            return new Options(fsync, maxQueuedWrites, bytes, compactEverySeconds, compactMinDeadPercent);
+        }
+    }
+
     private volatile boolean fsync;
     private final Path dir;
     private final Journal journal;
     /** Why the store could not open; every call then answers UNAVAILABLE with it. */
     private final String broken;
 
-    private final Map<Long, Inbox> inboxes = new ConcurrentHashMap<>();
-    private final Map<Cursor, Long> cursors = new ConcurrentHashMap<>();
-    /** The record of each message with a cid, to answer a retried send with its first message. */
-    private final CidIndex cids = new CidIndex(this::read);
-    private long lastMsgId;
+    private final LogIndex index;
+    /** Retention's scans and compaction's rewrites take turns. */
+    private final Object maintenance = new Object();
+    /** Where the next retention scan starts: every message before it is newer than a cutoff or gone. */
+    private long retainFrom;
 
     private final Object lifecycle = new Object();
     private volatile boolean closed;
     /** Null when the log could not be opened. */
     private final LogWriter writer;
+    private final Compactor compactor;
+    /** The position start-up read the log from: a snapshot's, or the log's start. */
+    private final long replayedFrom;
 
     @Activate
     public LogMessageStore(LogConfiguration config) {
-        this(Path.of(config.directory()), config.fsync(), config.maxQueuedWrites());
+        this(Path.of(config.directory()), new Options(config.fsync(), config.maxQueuedWrites(),
+                Math.max(1, Math.min(1024, config.segmentMegabytes())) << 20,
+                Math.max(1, config.compactEverySeconds()), Math.max(1, Math.min(100, config.compactMinDeadPercent()))),
+                Compactor.DISK);
     }
 
     public LogMessageStore(Path dir, boolean fsync) {
-        this(dir, fsync, 65536);
+        this(dir, new Options(fsync, 65536, Options.DEFAULTS.segmentBytes(), 60, 25), Compactor.DISK);
     }
 
     /**
      * Opens (or creates) the log in {@code dir}. When it cannot be read, the store still starts and answers
      * UNAVAILABLE, so that messages never silently go to another store while this one holds them.
      */
-    public LogMessageStore(Path dir, boolean fsync, int maxQueuedWrites) {
-        this.fsync = fsync;
+    LogMessageStore(Path dir, Options options, Compactor.TempFiles temp) {
+        this.fsync = options.fsync();
         this.dir = dir.toAbsolutePath();
         Journal opened = null;
+        LogIndex built = null;
+        List<Long> snapshots = List.of();
         String failure = null;
+        long from = 0;
+        Compactor[] later = new Compactor[1];
         try {
-            opened = new Journal(this.dir);
+            opened = new Journal(this.dir, options.segmentBytes(), () -> later[0].rolled());
+            built = new LogIndex(opened);
             long started = System.nanoTime();
-            opened.replay(this::replay);
-            LOG.info("Message log ready: {} ({} MiB, {} inboxes, last message {}) read in {} ms{}", opened.file(),
-                    opened.end() >> 20, inboxes.size(), lastMsgId, (System.nanoTime() - started) / 1_000_000,
+            snapshots = loadSnapshot(opened, built);
+            from = snapshots.isEmpty() ? opened.start() : snapshots.get(0);
+            LogIndex replaying = built;
+            opened.replay(from, (position, record) -> {
+                replaying.replay(position, record);
+                return true;
+            });
+            LOG.info("Message log ready: {} ({} segments, {} MiB; {} inboxes, last message {}) read in {} ms, {}{}",
+                    opened.file(), opened.segments().size(), (opened.end() - opened.start()) >> 20,
+                    built.inboxes.size(), built.lastMsgId, (System.nanoTime() - started) / 1_000_000,
+                    snapshots.isEmpty() ? "all of it" : "from the snapshot of position " + from,
                     fsync ? "" : "; fsync is off: a power loss can lose acknowledged messages");
         } catch (IOException | RuntimeException e) {
             failure = "The message log cannot be opened: " + e.getMessage();
-            LOG.error("{}; every message request answers UNAVAILABLE until the file is fixed and the server (or "
+            LOG.error("{}; every message request answers UNAVAILABLE until the folder is fixed and the server (or "
                     + "the io.parley.storage.log bundle) is restarted.", failure, e);
             if (opened != null) {
                 try {
@@ -101,74 +128,63 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
                 }
                 opened = null;
             }
-            inboxes.clear();
-            cursors.clear();
-            cids.clear();
+            built = null;
         }
         journal = opened;
+        replayedFrom = from;
+        index = built;
         broken = failure;
-        writer = opened == null ? null : new LogWriter(opened, () -> this.fsync, new LogWriter.Index() {
-            @Override
-            public long lastSeq(long owner) {
-                Inbox inbox = inboxes.get(owner);
-                return inbox == null ? 0 : inbox.lastSeq();
-            }
-
-            @Override
-            public void published(LogWriter.Append a) {
-                a.seqs.forEach((owner, seq) -> addEntry(owner, seq, a.pointer, a.message.senderId(),
-                        a.message.recipientId(), a.message.groupId()));
-                if (a.message.cid() != null) {
-                    cids.remember(a.message.senderId(), a.message.cid(), a.pointer);
-                }
-            }
-        }, cids, lastMsgId, maxQueuedWrites);
+        writer = opened == null ? null : new LogWriter(opened, () -> this.fsync, built, options.maxQueuedWrites());
+        compactor = opened == null ? null
+                : new Compactor(opened, built, writer::published, this::roll, maintenance, options, snapshots, temp);
+        later[0] = compactor;
         if (writer != null) {
             writer.start();
+            compactor.start();
         }
-    }
-
-    private void replay(long position, ByteBuffer record) {
-        byte type = record.get(record.position());
-        if (type == Codec.MESSAGE) {
-            int start = record.position();
-            Stored m = Codec.message(record);
-            long pointer = Codec.pointer(position, Journal.HEADER + record.position() - start);
-            int owners = record.getInt();
-            for (int i = 0; i < owners; i++) {
-                addEntry(record.getLong(), record.getLong(), pointer, m.senderId(), m.recipientId(), m.groupId());
-            }
-            if (m.cid() != null) {
-                cids.remember(m.senderId(), m.cid(), pointer);
-            }
-            lastMsgId = Math.max(lastMsgId, m.msgId());
-        } else if (type == Codec.ACK) {
-            Codec.Ack ack = Codec.ack(record);
-            cursors.merge(new Cursor(ack.userId(), ack.device()), ack.seq(), Math::max);
-        } else {
-            throw new IllegalStateException("unknown record type " + type + " at byte " + position);
-        }
-    }
-
-    /** The other party of a 1:1 message from the owner's side; null for group entries. */
-    private static Long peerOf(long senderId, Long recipientId, long owner) {
-        if (recipientId == null) {
-            return null;
-        }
-        return owner == senderId ? recipientId : Long.valueOf(senderId);
     }
 
     /**
-     * Adds an owner's entry for the message record at {@code pointer}, at replay and once a write is durable.
-     * Seqs come in order without gaps; anything else means the log does not match its index.
+     * Reads the newest whole snapshot into the index; a damaged one is set aside (renamed {@code .damaged}) and
+     * the one before it is tried. Returns the positions of the snapshots that can start the server, newest first;
+     * none when the log is read from its start, which only a log without compacted segments can be.
      */
-    private void addEntry(long owner, long seq, long pointer, long senderId, Long recipientId, Long groupId) {
-        Inbox inbox = inboxes.computeIfAbsent(owner, k -> new Inbox());
-        if (seq != inbox.lastSeq() + 1) {
-            throw new IllegalStateException("inbox " + owner + " jumps from seq " + inbox.lastSeq() + " to " + seq
-                    + " at byte " + Codec.position(pointer));
+    private static List<Long> loadSnapshot(Journal journal, LogIndex index) throws IOException {
+        List<Long> usable = new ArrayList<>();
+        List<Segment> segments = journal.segments();
+        long last = segments.get(segments.size() - 1).base + segments.get(segments.size() - 1).channel.size();
+        // A snapshot from before a compacted segment's end cannot start the log: records after it are gone.
+        long compacted = segments.stream().filter(Segment::isCompacted).mapToLong(Segment::end).max().orElse(0);
+        for (Path file : Snapshot.list(journal.folder())) {
+            if (Snapshot.position(file) < compacted) {
+                // Compaction went past it after a newer one was written: it can never start the log again.
+                java.nio.file.Files.delete(file);
+                continue;
+            }
+            if (!usable.isEmpty()) {
+                usable.add(Snapshot.position(file));
+                continue;
+            }
+            try (Snapshot.In in = Snapshot.open(file)) {
+                if (in.header().position() < journal.start() || in.header().position() > last) {
+                    throw new IOException(file + " is of position " + in.header().position()
+                            + ", which the log does not have");
+                }
+                index.read(in);
+                usable.add(in.header().position());
+            } catch (IOException | RuntimeException e) {
+                index.clear();
+                Path aside = file.resolveSibling(file.getFileName() + ".damaged");
+                java.nio.file.Files.move(file, aside, java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+                LOG.warn("Message log: the snapshot {} cannot be read ({}); moved to {}, trying the one before",
+                        file.getFileName(), e.getMessage(), aside.getFileName());
+            }
         }
-        inbox.add(pointer, Inbox.conversation(peerOf(senderId, recipientId, owner), groupId));
+        if (usable.isEmpty() && journal.segments().stream().anyMatch(Segment::isCompacted)) {
+            throw new IOException(journal.folder() + " has compacted segments but no snapshot that can be read, and "
+                    + "a compacted log can only start from one. Restore the message folder from a backup.");
+        }
+        return usable.subList(0, Math.min(2, usable.size()));
     }
 
     /**
@@ -187,7 +203,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         }
     }
 
-    /** Writes what is still queued and closes the file; calls after this answer UNAVAILABLE. */
+    /** Writes what is still queued and closes the files; calls after this answer UNAVAILABLE. */
     @Deactivate
     @Override
     public void close() {
@@ -201,6 +217,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
             return;
         }
         try {
+            compactor.stop();
             writer.stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -212,11 +229,24 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         }
     }
 
-    // ---- writes
-
-    /** A device's cursor, by user and device. */
-    record Cursor(long userId, String device) {
+    /** Takes a snapshot if the log moved on since the last, then compacts what it may: for tests. */
+    void maintainNow() {
+        compactor.maintain(true);
     }
+
+    Journal journal() {
+        return journal;
+    }
+
+    long replayedFrom() {
+        return replayedFrom;
+    }
+
+    List<Long> snapshots() {
+        return compactor.snapshots();
+    }
+
+    // ---- writes
 
     private void enqueue(LogWriter.Write write) {
         synchronized (lifecycle) {
@@ -238,21 +268,26 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         }
     }
 
-    @Override
-    public Appended append(NewMessage message, Collection<Long> inboxOwners) {
-        LogWriter.Append append = new LogWriter.Append(message, new TreeSet<>(inboxOwners));
-        enqueue(append);
+    /** Queues a write and waits until it is durable. */
+    private <T> T write(LogWriter.Write write, CompletableFuture<T> done, String retry) {
+        enqueue(write);
         try {
-            return append.done.get();
+            return done.get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw ParleyException.unavailable("Interrupted while storing the message; retry it (same cid).", e);
+            throw ParleyException.unavailable("Interrupted while writing to the message log; " + retry, e);
         } catch (ExecutionException e) {
             if (e.getCause() instanceof RuntimeException r) {
                 throw r;
             }
             throw new IllegalStateException(e.getCause());
         }
+    }
+
+    @Override
+    public Appended append(NewMessage message, Collection<Long> inboxOwners) {
+        LogWriter.Append append = new LogWriter.Append(message, new TreeSet<>(inboxOwners));
+        return write(append, append.done, "retry it (same cid).");
     }
 
     /**
@@ -262,24 +297,116 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
      */
     @Override
     public void ack(long userId, String device, long seq) {
-        Cursor cursor = new Cursor(userId, device);
-        Long current = cursors.get(cursor);
+        LogIndex.Cursor cursor = new LogIndex.Cursor(userId, device);
+        Long current = index == null ? null : index.cursors.get(cursor);
         if (seq <= (current == null ? 0 : current)) {
             checkOpen();
             return; // the cursor would not move: nothing to write, or the log would grow with every repeat
         }
         enqueue(new LogWriter.Ack(cursor, seq));
-        cursors.merge(cursor, seq, Math::max);
+        index.cursors.merge(cursor, seq, Math::max);
+    }
+
+    /**
+     * How far out of clock order a message may have been stored: retention reads on past messages at or after
+     * its cutoff until it meets one this much newer (a clock stepped back, request threads a moment apart).
+     */
+    static final long CLOCK_SKEW_MS = 10 * 60_000;
+
+    /**
+     * Takes out the messages older than the cutoff, oldest first, at most {@code limit} of them: their inbox
+     * entries go (seqs stay as they are), a drop record makes that durable, and compaction gives their space back
+     * later. The log is in the order messages were stored, so a scan reads from where the last one found the
+     * first message it kept, and stops at a message {@link #CLOCK_SKEW_MS} past the cutoff.
+     */
+    @Override
+    public int deleteBefore(long cutoffMs, int limit) {
+        checkOpen();
+        synchronized (maintenance) {
+            long[] next = {Math.max(retainFrom, journal.start())};
+            long[] firstKept = {-1};
+            int[] count = {0};
+            it.unimi.dsi.fastutil.longs.LongArrayList pairs = new it.unimi.dsi.fastutil.longs.LongArrayList();
+            try {
+                journal.scan(next[0], writer.published(), (position, record) -> {
+                    if (record.get(0) == Codec.MESSAGE) {
+                        Stored m = Codec.message(record);
+                        if (m.ts() >= cutoffMs + CLOCK_SKEW_MS) {
+                            return false;
+                        }
+                        if (m.ts() >= cutoffMs) {
+                            firstKept[0] = firstKept[0] < 0 ? position : firstKept[0];
+                        } else if (drop(position, record, pairs)) {
+                            count[0]++;
+                        }
+                    }
+                    next[0] = position + Journal.HEADER + record.limit();
+                    return count[0] < limit;
+                });
+            } catch (IOException e) {
+                throw ParleyException.unavailable("The message log could not be read for retention: " + e.getMessage(),
+                        e);
+            }
+            if (!pairs.isEmpty()) {
+                LogWriter.Drop drop = new LogWriter.Drop(pairs.toLongArray());
+                write(drop, drop.done(), "the next sweep tries again.");
+                compactor.deleted();
+            }
+            retainFrom = firstKept[0] >= 0 ? firstKept[0] : next[0];
+            return count[0];
+        }
+    }
+
+    /**
+     * Adds the (owner, seq) of every inbox still holding the message record (read up to its owners) to pairs;
+     * false when none does.
+     */
+    private boolean drop(long position, ByteBuffer record, it.unimi.dsi.fastutil.longs.LongArrayList pairs) {
+        long pointer = Codec.pointer(position, Journal.HEADER + record.position());
+        boolean held = false;
+        for (int i = record.getInt(); i > 0; i--) {
+            long owner = record.getLong();
+            long seq = record.getLong();
+            if (index.holds(owner, seq, pointer)) {
+                pairs.add(owner);
+                pairs.add(seq);
+                held = true;
+            }
+        }
+        return held;
+    }
+
+    /**
+     * Takes out every entry of the user's inbox and the user's cursors, durably; the messages nobody else holds go
+     * from the disk when compaction rewrites their segments. The inbox's head stays, so seqs never repeat.
+     */
+    @Override
+    public long erase(long userId) {
+        LogWriter.Erase erase = new LogWriter.Erase(userId);
+        int erased = write(erase, erase.done(), "erase again.");
+        compactor.erased();
+        return erased;
+    }
+
+    /** Starts a new segment (unless the last is empty) and waits until it has; nothing when the store is closed. */
+    private void roll() {
+        LogWriter.Roll roll = new LogWriter.Roll();
+        try {
+            write(roll, roll.done(), "");
+        } catch (ParleyException e) {
+            LOG.debug("Message log: no new segment ({})", e.getMessage());
+        }
     }
 
     // ---- reads
 
+    /** The message at a pointer; null when retention or erasure took it and compaction dropped its record. */
     private Stored read(long pointer) {
         try {
             ByteBuffer buf = journal.read(Codec.position(pointer), Codec.readable(pointer));
-            return Codec.message(buf.position(Journal.HEADER));
+            return buf == null ? null : Codec.message(buf.position(Journal.HEADER));
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + journal.file(), e);
+            throw ParleyException.unavailable("The message log could not be read; retry shortly.", e);
         }
     }
 
@@ -291,14 +418,17 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     @Override
     public List<InboxEntry> pull(long userId, long after, int limit) {
         checkOpen();
-        Inbox inbox = inboxes.get(userId);
+        Inbox inbox = index.inboxes.get(userId);
         if (inbox == null) {
             return List.of();
         }
-        long[] pointers = inbox.after(after, limit);
-        List<InboxEntry> entries = new ArrayList<>(pointers.length);
-        for (int i = 0; i < pointers.length; i++) {
-            entries.add(entry(Math.max(0, after) + 1 + i, read(pointers[i])));
+        long[][] found = inbox.after(after, limit);
+        List<InboxEntry> entries = new ArrayList<>(found[0].length);
+        for (int i = 0; i < found[0].length; i++) {
+            Stored m = read(found[1][i]);
+            if (m != null) {
+                entries.add(entry(found[0][i], m));
+            }
         }
         return entries;
     }
@@ -306,14 +436,18 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     @Override
     public List<InboxEntry> history(long userId, Conversation conversation, long beforeSeq, int limit) {
         checkOpen();
-        Inbox inbox = inboxes.get(userId);
+        Inbox inbox = index.inboxes.get(userId);
         if (inbox == null) {
             return List.of();
         }
         long[] seqs = inbox.history(Inbox.conversation(conversation), beforeSeq, limit);
         List<InboxEntry> entries = new ArrayList<>(seqs.length);
         for (long seq : seqs) {
-            entries.add(entry(seq, read(inbox.record(seq))));
+            long pointer = inbox.record(seq);
+            Stored m = pointer == Inbox.GONE ? null : read(pointer);
+            if (m != null) {
+                entries.add(entry(seq, m));
+            }
         }
         return entries;
     }
@@ -327,41 +461,19 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     @Override
     public long lastSeq(long userId) {
         checkOpen();
-        Inbox inbox = inboxes.get(userId);
-        return inbox == null ? 0 : inbox.lastSeq();
+        return index.lastSeq(userId);
     }
 
     @Override
     public long acked(long userId, String device) {
         checkOpen();
-        return cursors.getOrDefault(new Cursor(userId, device), 0L);
-    }
-
-    /**
-     * Not yet: the log is one append-only file whose inboxes point into it by position, so deleting means
-     * rewriting it (segment files compacted in the background, issue 16). Until then it keeps every message.
-     */
-    @Override
-    public int deleteBefore(long cutoffMs, int limit) {
-        throw cannotDelete("delete old messages");
-    }
-
-    /** Not yet, as {@link #deleteBefore}. */
-    @Override
-    public long erase(long userId) {
-        throw cannotDelete("erase a user's messages");
-    }
-
-    private static ParleyException cannotDelete(String what) {
-        return new ParleyException(io.parley.protocol.Status.UNSUPPORTED, "The message log cannot " + what
-                + " yet: it keeps every message. Keep messages in the database (messages=jdbc in "
-                + "etc/io.parley.storage.cfg) for retention and erasure.");
+        return index.cursors.getOrDefault(new LogIndex.Cursor(userId, device), 0L);
     }
 
     @Override
     public Optional<Appended> findByCid(long senderId, String cid) {
         checkOpen();
         // No open check in CidIndex: the writer asks it while it writes the last batch after close.
-        return Optional.ofNullable(cids.stored(senderId, cid));
+        return Optional.ofNullable(index.cids.stored(senderId, cid));
     }
 }

@@ -37,7 +37,7 @@ final class LogWriter {
     private static final int MAX_BATCH = 1024;
 
     /** What the queue carries. */
-    sealed interface Write permits Append, Ack, Stop {
+    sealed interface Write permits Append, Ack, Drop, Erase, Roll, Stop {
     }
 
     /** An append waiting for the writer; the writer fills in its id, seqs and record, or what it repeats. */
@@ -58,7 +58,28 @@ final class LogWriter {
     }
 
     /** A device's new cursor, written with the next batch. */
-    record Ack(LogMessageStore.Cursor cursor, long seq) implements Write {
+    record Ack(LogIndex.Cursor cursor, long seq) implements Write {
+    }
+
+    /** Inbox entries to take out, as (owner, seq) pairs; done once that is durable. */
+    record Drop(long[] pairs, CompletableFuture<Void> done) implements Write {
+        Drop(long[] pairs) {
+            this(pairs, new CompletableFuture<>());
+        }
+    }
+
+    /** A user's inbox up to its newest entry, and the user's cursors, to take out; done with how many entries. */
+    record Erase(long userId, CompletableFuture<Integer> done) implements Write {
+        Erase(long userId) {
+            this(userId, new CompletableFuture<>());
+        }
+    }
+
+    /** Starts a new segment after this batch (so that compaction may take the one before); done once it has. */
+    record Roll(CompletableFuture<Void> done) implements Write {
+        Roll() {
+            this(new CompletableFuture<>());
+        }
     }
 
     /** The last thing queued: write what came with it, then end. */
@@ -66,28 +87,23 @@ final class LogWriter {
         INSTANCE
     }
 
-    /** What the writer needs of the store: the inboxes' heads, and a place to publish what is durable. */
-    interface Index {
-        long lastSeq(long owner);
-
-        /** Called once the batch holding it is durable, in write order, before its sender is answered. */
-        void published(Append append);
-    }
-
     private final Journal journal;
     private final BooleanSupplier fsync;
-    private final Index index;
+    private final LogIndex index;
     private final CidIndex cids;
     private final BlockingQueue<Write> queue;
     private final Thread thread;
     private long lastMsgId;
+    /** The end of the last batch whose records the index holds: where a snapshot may be taken. */
+    private volatile long published;
 
-    LogWriter(Journal journal, BooleanSupplier fsync, Index index, CidIndex cids, long lastMsgId, int maxQueued) {
+    LogWriter(Journal journal, BooleanSupplier fsync, LogIndex index, int maxQueued) {
         this.journal = journal;
         this.fsync = fsync;
         this.index = index;
-        this.cids = cids;
-        this.lastMsgId = lastMsgId;
+        this.cids = index.cids;
+        this.lastMsgId = index.lastMsgId;
+        this.published = journal.end();
         this.queue = new LinkedBlockingQueue<>(Math.max(1, maxQueued));
         this.thread = new Thread(this::loop, "parley-message-log");
         thread.setDaemon(true);
@@ -139,10 +155,21 @@ final class LogWriter {
         }
     }
 
+    /** The end of the last batch the index holds. */
+    long published() {
+        return published;
+    }
+
     private static void failAppends(List<Write> batch, Throwable failure) {
         for (Write w : batch) {
             if (w instanceof Append a) {
                 a.done.completeExceptionally(failure);
+            } else if (w instanceof Drop d) {
+                d.done.completeExceptionally(failure);
+            } else if (w instanceof Erase e) {
+                e.done.completeExceptionally(failure);
+            } else if (w instanceof Roll r) {
+                r.done.completeExceptionally(failure);
             }
         }
     }
@@ -152,7 +179,7 @@ final class LogWriter {
         buf.clear();
         Map<Long, Long> added = new HashMap<>();
         Map<Long, Append> batchCids = new HashMap<>();
-        List<Append> written = new ArrayList<>();
+        Map<Erase, Long> erasedUpTo = new HashMap<>();
         long nextId = lastMsgId;
         try {
             for (Write w : batch) {
@@ -170,10 +197,22 @@ final class LogWriter {
                     if (a.message.cid() != null) {
                         batchCids.put(CidIndex.key(a.message.senderId(), a.message.cid()), a);
                     }
-                    written.add(a);
                 } else if (w instanceof Ack ack) {
                     buf = room(buf, Codec.maxAckSize(ack.cursor().device()));
                     Codec.putAck(buf, ack.cursor().userId(), ack.cursor().device(), ack.seq(), crc);
+                } else if (w instanceof Drop d) {
+                    int entries = d.pairs().length / 2;
+                    for (int from = 0; from < entries; from += Codec.MAX_DROP) {
+                        int n = Math.min(Codec.MAX_DROP, entries - from);
+                        buf = room(buf, Codec.dropSize(n));
+                        Codec.putDrop(buf, d.pairs(), from, n, crc);
+                    }
+                } else if (w instanceof Erase e) {
+                    // Up to the newest seq, counting this batch's appends before it: later ones stay.
+                    long upto = index.lastSeq(e.userId()) + added.getOrDefault(e.userId(), 0L);
+                    erasedUpTo.put(e, upto);
+                    buf = room(buf, Codec.ERASE_SIZE);
+                    Codec.putErase(buf, e.userId(), upto, crc);
                 }
             }
             buf.flip();
@@ -185,16 +224,60 @@ final class LogWriter {
             failAppends(batch, ParleyException.unavailable("The message could not be stored; retry it (same cid).", e));
             return buf;
         }
-        // Durable: make the entries visible, in seq order, then answer.
-        written.forEach(index::published);
+        // Durable: apply it to the index in write order, then answer.
+        for (Write w : batch) {
+            if (w instanceof Append a && a.answer == null) {
+                publish(a);
+            } else if (w instanceof Drop d) {
+                for (int i = 0; i < d.pairs().length; i += 2) {
+                    index.drop(d.pairs()[i], d.pairs()[i + 1]);
+                }
+            } else if (w instanceof Erase e) {
+                erasedUpTo.put(e, (long) index.erase(e.userId(), erasedUpTo.get(e)));
+            }
+        }
         lastMsgId = nextId;
+        index.lastMsgId = nextId;
+        published = journal.end();
+        Roll roll = null;
+        for (Write w : batch) {
+            if (w instanceof Roll r) {
+                roll = r;
+            }
+        }
+        if (roll != null) {
+            try {
+                journal.rollNow();
+            } catch (IOException e) {
+                LOG.warn("Could not start a new segment of {}: {}", journal.file(), e.toString());
+                for (Write w : batch) {
+                    if (w instanceof Roll r) {
+                        r.done.completeExceptionally(e);
+                    }
+                }
+            }
+        }
         for (Write w : batch) {
             if (w instanceof Append a) {
                 a.done.complete(a.answer != null ? a.answer
                         : new Appended(a.msgId, a.message.ts(), Map.copyOf(a.seqs), false));
+            } else if (w instanceof Drop d) {
+                d.done.complete(null);
+            } else if (w instanceof Erase e) {
+                e.done.complete(erasedUpTo.get(e).intValue());
+            } else if (w instanceof Roll r) {
+                r.done.complete(null);
             }
         }
         return buf;
+    }
+
+    private void publish(Append a) {
+        a.seqs.forEach((owner, seq) -> index.addEntry(owner, seq, a.pointer, a.message.senderId(),
+                a.message.recipientId(), a.message.groupId()));
+        if (a.message.cid() != null) {
+            cids.remember(a.message.senderId(), a.message.cid(), a.pointer);
+        }
     }
 
     /**

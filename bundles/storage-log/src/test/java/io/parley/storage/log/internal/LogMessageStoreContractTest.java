@@ -4,7 +4,7 @@ import io.parley.testkit.contract.MessageStoreContract;
 import java.nio.file.Path;
 import java.util.List;
 
-/** The message store contract on the message log, which keeps everything in its own files. */
+/** The message store contract on the message log. */
 class LogMessageStoreContractTest extends MessageStoreContract {
 
     static List<String> backends() {
@@ -15,11 +15,5 @@ class LogMessageStoreContractTest extends MessageStoreContract {
     protected Subject open(String backend, Path dir) {
         LogMessageStore log = new LogMessageStore(dir.resolve("log"), true);
         return new Subject(log, 1, 2, 3, log::close);
-    }
-
-    /** Not until the log is in segments (issue 16): it refuses, with a sentence, and keeps everything. */
-    @Override
-    protected boolean deletes() {
-        return false;
     }
 }

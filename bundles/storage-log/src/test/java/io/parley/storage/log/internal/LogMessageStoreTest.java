@@ -48,7 +48,7 @@ class LogMessageStoreTest {
     }
 
     private Path file() {
-        return dir.resolve(Journal.FILE);
+        return Segment.path(dir, 0, Segment.RAW);
     }
 
     /** A log holding one message to user 2 ("kept"), stopped, with {@code tail} appended to its file. */
@@ -269,7 +269,7 @@ class LogMessageStoreTest {
         }
         direct(store, 1, 2, "two", "c2");
         store.close();
-        long used = usedBytes(folder.resolve(Journal.FILE));
+        long used = usedBytes(Segment.path(folder, 0, Segment.RAW));
         LogMessageStore reopened = new LogMessageStore(folder, true);
         opened.add(reopened);
         assertEquals(1, reopened.acked(2, "pc"));

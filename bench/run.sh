@@ -7,6 +7,8 @@
 #   bench/run.sh quick   under 2 minutes; writes docs/benchmarks.md and a chart per workload (docs/benchmarks-*.png)
 #   bench/run.sh full    longer runs, the 500-member group, 19,000 idle connections; writes the same files
 #   bench/run.sh jmh     JMH microbenchmarks of the frame codec and JSON bodies; writes docs/benchmarks-jmh.md
+#   bench/run.sh log-startup [messages]   the message log's start-up time at that many messages (10,000,000),
+#                        from its snapshot and, as the baseline, from all of its records; prints a Markdown table
 #
 #   BENCH_BACKEND=mariadb bench/run.sh quick|full   the same on MariaDB with Redis; writes docs/benchmarks-mariadb.md
 #
@@ -39,6 +41,14 @@ if [ "$MODE" = jmh ]; then
     echo '```'
   } > "$ROOT/docs/benchmarks-jmh.md"
   echo "wrote $ROOT/docs/benchmarks-jmh.md"
+  exit 0
+fi
+
+if [ "$MODE" = log-startup ]; then
+  # About 2 GiB of log and 1.3 GiB of heap at ten million messages.
+  "$JAVA" -Xmx12g -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn io.parley.bench.LogStartup \
+    "$WORK/messages" "${2:-10000000}"
+  rm -rf "$WORK"
   exit 0
 fi
 

@@ -8,7 +8,6 @@ import io.parley.api.account.LoginResponse;
 import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
-import java.io.File;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.inject.Inject;
@@ -20,18 +19,13 @@ import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
 
-/** parley:erase and parley:retention at the console, with messages in the database (H2). */
+/** parley:erase and parley:retention at the console, with messages in the message log as shipped. */
 @RunWith(PaxExam.class)
 @ExamReactorStrategy(PerClass.class)
 public class ErasureIT extends ParleyTestSupport {
 
     @Inject
     private CommandProcessor processor;
-
-    @Override
-    protected Option storage(File data) {
-        return h2(data);
-    }
 
     @Override
     protected Option[] extraOptions() {

@@ -63,14 +63,6 @@ public class OperatorCommandsIT extends ParleyTestSupport {
     }
 
     @Test
-    public void theMessageLogSaysItCannotEraseYet() throws Exception {
-        awaitServer();
-        String name = registered("olaf");
-        String out = run("parley:erase " + name).trim();
-        assertTrue(out, out.startsWith("Nothing erased: The message log cannot erase"));
-    }
-
-    @Test
     public void telnetdListensOnLoopbackOnly() throws Exception {
         for (String options : new String[] {"-i 0.0.0.0", "-i 192.0.2.1", "-i ::", "--ip 0.0.0.0", "--i=0.0.0.0",
             "--i 0.0.0.0", "-i0.0.0.0"}) {

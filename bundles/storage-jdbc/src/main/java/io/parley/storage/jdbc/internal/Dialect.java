@@ -26,6 +26,12 @@ enum Dialect {
             ds.setPassword(password);
             return ds;
         }
+
+        /** H2 does not move an identity column past ids inserted by hand. */
+        @Override
+        String restartIdentity(String table, long next) {
+            return "ALTER TABLE " + table + " ALTER COLUMN id RESTART WITH " + next;
+        }
     },
     MYSQL {
         @Override
@@ -46,6 +52,14 @@ enum Dialect {
     };
 
     abstract DataSource dataSource(String url, String user, String password);
+
+    /**
+     * The statement that makes the table's identity column go on from {@code next} after rows were inserted
+     * with their ids; null where the database does that by itself (InnoDB moves AUTO_INCREMENT past them).
+     */
+    String restartIdentity(String table, long next) {
+        return null;
+    }
 
     static Dialect of(String url) {
         if (url.startsWith("jdbc:h2:")) {

@@ -4,6 +4,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.store.Appended;
 import io.parley.api.store.Conversation;
+import io.parley.api.store.MessageArchive;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import java.sql.Connection;
@@ -36,7 +37,7 @@ import org.slf4j.LoggerFactory;
  * ack moved the cursor of every message before: at peak it cost as much as the message's own append).
  */
 @Component(service = MessageStore.class, property = "parley.store=jdbc", configurationPid = "io.parley.storage.jdbc")
-public final class JdbcMessageStore implements MessageStore {
+public final class JdbcMessageStore implements MessageStore, MessageArchive {
 
     private static final Logger LOG = LoggerFactory.getLogger(JdbcMessageStore.class);
 
@@ -62,6 +63,7 @@ public final class JdbcMessageStore implements MessageStore {
     private final JdbcDatabase db;
     private final GroupCommit<Write, Object> writes;
     private final AckBuffer acks;
+    private final JdbcArchive archive;
 
     @Activate
     public JdbcMessageStore(@Reference JdbcDatabase db, JdbcConfiguration config) {
@@ -76,6 +78,7 @@ public final class JdbcMessageStore implements MessageStore {
     /** Outside OSGi: {@code ackWriteDelayMs} 0 writes each ack before {@link #ack} returns. */
     public JdbcMessageStore(JdbcDatabase db, long ackWriteDelayMs) {
         this.db = db;
+        this.archive = new JdbcArchive(db);
         this.writes = new GroupCommit<>(db, (c, w) -> w.apply(c), MAX_GROUP);
         this.acks = ackWriteDelayMs > 0 ? new AckBuffer(ackWriteDelayMs) : null;
     }
@@ -415,5 +418,42 @@ public final class JdbcMessageStore implements MessageStore {
                 LOG.warn("{} acked cursors were not written; those entries will be delivered again", unwritten.size());
             }
         }
+    }
+
+    // ---- moving messages to and from another store (bin/parley-migrate)
+
+    @Override
+    public void exportMessages(java.util.function.Consumer<Archived> each) {
+        archive.exportMessages(each);
+    }
+
+    @Override
+    public Map<Long, Long> exportHeads() {
+        return archive.exportHeads();
+    }
+
+    @Override
+    public List<MessageArchive.Cursor> exportCursors() {
+        return archive.exportCursors();
+    }
+
+    @Override
+    public void importMessages(List<Archived> batch) {
+        archive.importMessages(batch);
+    }
+
+    @Override
+    public void importHeads(Map<Long, Long> heads) {
+        archive.importHeads(heads);
+    }
+
+    @Override
+    public void importCursors(List<MessageArchive.Cursor> cursors) {
+        archive.importCursors(cursors);
+    }
+
+    @Override
+    public Counts counts() {
+        return archive.counts();
     }
 }

@@ -18,6 +18,7 @@ import java.util.zip.CRC32C;
  * ack (2):     long userId, str device, long seq
  * drop (3):    int entries, (long owner, long seq)*
  * erase (4):   long userId, long uptoSeq
+ * head (5):    long userId, long lastSeq
  * </pre>
  * A missing recipient or group is {@link Long#MIN_VALUE}; a string is its UTF-8 length (-1: null) and bytes.
  */
@@ -27,6 +28,8 @@ final class Codec {
     static final byte ACK = 2;
     static final byte DROP = 3;
     static final byte ERASE = 4;
+    /** An inbox head loaded from another store: its seqs up to there are never handed out again. */
+    static final byte HEAD = 5;
 
     /** Most entries one drop record holds (16 bytes each); a longer drop takes several records. */
     static final int MAX_DROP = 65536;
@@ -91,6 +94,7 @@ final class Codec {
         return Journal.HEADER + 1 + 4 + 16 * entries;
     }
 
+    /** Bytes an erase or head record takes. */
     static final int ERASE_SIZE = Journal.HEADER + 1 + 16;
 
     /** Writes a drop record of {@code n} entries from {@code from} in {@code pairs} (owner, seq, owner, seq...). */
@@ -104,8 +108,16 @@ final class Codec {
     }
 
     static void putErase(ByteBuffer buf, long userId, long uptoSeq, CRC32C crc) {
-        int start = Records.start(buf, ERASE);
-        buf.putLong(userId).putLong(uptoSeq);
+        putPair(buf, ERASE, userId, uptoSeq, crc);
+    }
+
+    static void putHead(ByteBuffer buf, long userId, long lastSeq, CRC32C crc) {
+        putPair(buf, HEAD, userId, lastSeq, crc);
+    }
+
+    private static void putPair(ByteBuffer buf, byte type, long userId, long seq, CRC32C crc) {
+        int start = Records.start(buf, type);
+        buf.putLong(userId).putLong(seq);
         Records.finish(buf, start, crc);
     }
 

@@ -54,6 +54,57 @@ final class Inbox {
         size++;
     }
 
+    /**
+     * Puts the entry of a seq, at replay and when messages are loaded from another store, where seqs may come a
+     * little out of order: the seqs skipped become holes, a hole is filled, an entry already there stays. Seqs
+     * before the first one held (given back) are not taken. Returns whether it was put.
+     */
+    synchronized boolean put(long seq, long record, long conversation) {
+        long i = seq - base - 1;
+        if (i < 0) {
+            return false;
+        }
+        while (base + size < seq - 1) {
+            add(GONE, 0);
+        }
+        if (i == size) {
+            add(record, conversation);
+            return true;
+        }
+        if (records[(int) i] != GONE) {
+            return false;
+        }
+        records[(int) i] = record;
+        conversations[(int) i] = conversation;
+        head = (int) Math.min(head, i);
+        return true;
+    }
+
+    /** Makes {@code lastSeq} the newest seq handed out, if it is newer: its seqs are never handed out again. */
+    synchronized void raise(long lastSeq) {
+        if (size == 0) {
+            base = Math.max(base, lastSeq);
+            return;
+        }
+        while (base + size < lastSeq) {
+            add(GONE, 0);
+        }
+    }
+
+    /** Gives back the holes at the front, once replay or a load, which may still fill them, is over. */
+    synchronized void compactHoles() {
+        trim();
+    }
+
+    /** Entries held, holes not counted. */
+    synchronized int held() {
+        int n = 0;
+        for (int i = head; i < size; i++) {
+            n += records[i] != GONE ? 1 : 0;
+        }
+        return n;
+    }
+
     /** The newest seq ever handed out here; 0 when none was. */
     synchronized long lastSeq() {
         return base + size;

@@ -45,11 +45,9 @@ final class LogIndex {
                 long pointer = Codec.pointer(position, Journal.HEADER + record.position() - start);
                 int owners = record.getInt();
                 for (int i = 0; i < owners; i++) {
-                    long owner = record.getLong();
-                    long seq = record.getLong();
-                    if (seq > lastSeq(owner)) {
-                        addEntry(owner, seq, pointer, m.senderId(), m.recipientId(), m.groupId());
-                    }
+                    // Fills a hole, or goes past the head; an entry a snapshot already holds stays. A hole that
+                    // a drop made is filled here and made again by the drop's record, which comes later.
+                    put(record.getLong(), record.getLong(), pointer, m.senderId(), m.recipientId(), m.groupId());
                 }
                 if (m.cid() != null) {
                     cids.remember(m.senderId(), m.cid(), pointer);
@@ -70,6 +68,10 @@ final class LogIndex {
             case Codec.ERASE -> {
                 record.get();
                 erase(record.getLong(), record.getLong());
+            }
+            case Codec.HEAD -> {
+                record.get();
+                raise(record.getLong(), record.getLong());
             }
             default -> throw new IllegalStateException("unknown record type " + type + " at position " + position);
         }
@@ -94,6 +96,21 @@ final class LogIndex {
                     + " at position " + Codec.position(pointer));
         }
         inbox.add(pointer, Inbox.conversation(peerOf(senderId, recipientId, owner), groupId));
+    }
+
+    /** Puts an entry at replay or from another store (see {@link Inbox#put}); false when one was there. */
+    boolean put(long owner, long seq, long pointer, long senderId, Long recipientId, Long groupId) {
+        return inboxes.computeIfAbsent(owner, k -> new Inbox())
+                .put(seq, pointer, Inbox.conversation(peerOf(senderId, recipientId, owner), groupId));
+    }
+
+    void raise(long owner, long lastSeq) {
+        inboxes.computeIfAbsent(owner, k -> new Inbox()).raise(lastSeq);
+    }
+
+    /** After replay or a load: the holes at the inboxes' fronts are given back. */
+    void compactHoles() {
+        inboxes.values().forEach(Inbox::compactHoles);
     }
 
     void drop(long owner, long seq) {

@@ -5,6 +5,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.store.Appended;
 import io.parley.api.store.Conversation;
+import io.parley.api.store.MessageArchive;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import io.parley.storage.log.internal.Codec.Stored;
@@ -14,6 +15,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.CompletableFuture;
@@ -41,7 +43,7 @@ import org.slf4j.LoggerFactory;
 @Component(service = MessageStore.class, property = "parley.store=log",
         configurationPid = "io.parley.storage.log", configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = LogConfiguration.class)
-public final class LogMessageStore implements MessageStore, AutoCloseable {
+public final class LogMessageStore implements MessageStore, MessageArchive, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(LogMessageStore.class);
 
@@ -72,6 +74,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
     /** Null when the log could not be opened. */
     private final LogWriter writer;
     private final Compactor compactor;
+    private final LogArchive archive;
     /** The position start-up read the log from: a snapshot's, or the log's start. */
     private final long replayedFrom;
 
@@ -111,6 +114,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
                 replaying.replay(position, record);
                 return true;
             });
+            built.compactHoles();
             LOG.info("Message log ready: {} ({} segments, {} MiB; {} inboxes, last message {}) read in {} ms, {}{}",
                     opened.file(), opened.segments().size(), (opened.end() - opened.start()) >> 20,
                     built.inboxes.size(), built.lastMsgId, (System.nanoTime() - started) / 1_000_000,
@@ -138,6 +142,7 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         compactor = opened == null ? null
                 : new Compactor(opened, built, writer::published, this::roll, maintenance, options, snapshots, temp);
         later[0] = compactor;
+        archive = opened == null ? null : new LogArchive(opened, built, maintenance, writer::published);
         if (writer != null) {
             writer.start();
             compactor.start();
@@ -362,18 +367,12 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
      * false when none does.
      */
     private boolean drop(long position, ByteBuffer record, it.unimi.dsi.fastutil.longs.LongArrayList pairs) {
-        long pointer = Codec.pointer(position, Journal.HEADER + record.position());
-        boolean held = false;
-        for (int i = record.getInt(); i > 0; i--) {
-            long owner = record.getLong();
-            long seq = record.getLong();
-            if (index.holds(owner, seq, pointer)) {
-                pairs.add(owner);
-                pairs.add(seq);
-                held = true;
-            }
-        }
-        return held;
+        Map<Long, Long> held = LogArchive.held(index, position, record);
+        held.forEach((owner, seq) -> {
+            pairs.add((long) owner);
+            pairs.add((long) seq);
+        });
+        return !held.isEmpty();
     }
 
     /**
@@ -396,6 +395,50 @@ public final class LogMessageStore implements MessageStore, AutoCloseable {
         } catch (ParleyException e) {
             LOG.debug("Message log: no new segment ({})", e.getMessage());
         }
+    }
+
+    // ---- moving messages to and from another store (bin/parley-migrate)
+
+    @Override
+    public void exportMessages(java.util.function.Consumer<Archived> each) {
+        checkOpen();
+        archive.exportMessages(each);
+    }
+
+    @Override
+    public Map<Long, Long> exportHeads() {
+        checkOpen();
+        return archive.exportHeads();
+    }
+
+    @Override
+    public List<MessageArchive.Cursor> exportCursors() {
+        checkOpen();
+        return archive.exportCursors();
+    }
+
+    @Override
+    public void importMessages(List<Archived> batch) {
+        List<Archived> held = batch.stream().filter(m -> !m.entries().isEmpty()).toList();
+        LogWriter.Load load = new LogWriter.Load(held, Map.of());
+        write(load, load.done, "run the copy again.");
+    }
+
+    @Override
+    public void importHeads(Map<Long, Long> heads) {
+        LogWriter.Load load = new LogWriter.Load(List.of(), heads);
+        write(load, load.done, "run the copy again.");
+    }
+
+    @Override
+    public void importCursors(List<MessageArchive.Cursor> cursors) {
+        cursors.forEach(c -> ack(c.userId(), c.device(), c.acked()));
+    }
+
+    @Override
+    public Counts counts() {
+        checkOpen();
+        return archive.counts();
     }
 
     // ---- reads

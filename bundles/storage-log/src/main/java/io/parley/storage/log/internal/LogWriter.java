@@ -2,6 +2,7 @@ package io.parley.storage.log.internal;
 
 import io.parley.api.ParleyException;
 import io.parley.api.store.Appended;
+import io.parley.api.store.MessageArchive;
 import io.parley.api.store.NewMessage;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -37,7 +38,7 @@ final class LogWriter {
     private static final int MAX_BATCH = 1024;
 
     /** What the queue carries. */
-    sealed interface Write permits Append, Ack, Drop, Erase, Roll, Stop {
+    sealed interface Write permits Append, Ack, Drop, Erase, Load, Roll, Stop {
     }
 
     /** An append waiting for the writer; the writer fills in its id, seqs and record, or what it repeats. */
@@ -72,6 +73,24 @@ final class LogWriter {
     record Erase(long userId, CompletableFuture<Integer> done) implements Write {
         Erase(long userId) {
             this(userId, new CompletableFuture<>());
+        }
+    }
+
+    /**
+     * Messages and inbox heads from another store, with their ids and seqs as they were; a message whose first
+     * entry is already held is skipped. Done with how many messages were written.
+     */
+    static final class Load implements Write {
+        final List<MessageArchive.Archived> messages;
+        final Map<Long, Long> heads;
+        final CompletableFuture<Integer> done = new CompletableFuture<>();
+        private final long[] pointers;
+        private int loaded;
+
+        Load(List<MessageArchive.Archived> messages, Map<Long, Long> heads) {
+            this.messages = messages;
+            this.heads = heads;
+            this.pointers = new long[messages.size()];
         }
     }
 
@@ -170,6 +189,8 @@ final class LogWriter {
                 e.done.completeExceptionally(failure);
             } else if (w instanceof Roll r) {
                 r.done.completeExceptionally(failure);
+            } else if (w instanceof Load l) {
+                l.done.completeExceptionally(failure);
             }
         }
     }
@@ -207,6 +228,23 @@ final class LogWriter {
                         buf = room(buf, Codec.dropSize(n));
                         Codec.putDrop(buf, d.pairs(), from, n, crc);
                     }
+                } else if (w instanceof Load l) {
+                    for (int i = 0; i < l.messages.size(); i++) {
+                        MessageArchive.Archived m = l.messages.get(i);
+                        Map.Entry<Long, Long> first = m.entries().entrySet().iterator().next();
+                        Inbox inbox = index.inboxes.get(first.getKey());
+                        if (inbox != null && inbox.record(first.getValue()) != Inbox.GONE) {
+                            l.pointers[i] = Inbox.GONE; // loaded before
+                            continue;
+                        }
+                        buf = room(buf, Codec.maxSize(m.message(), m.entries().size()));
+                        l.pointers[i] = Codec.putMessage(buf, journal.end(), m.msgId(), m.message(), m.entries(), crc);
+                        nextId = Math.max(nextId, m.msgId());
+                    }
+                    for (Map.Entry<Long, Long> head : l.heads.entrySet()) {
+                        buf = room(buf, Codec.ERASE_SIZE);
+                        Codec.putHead(buf, head.getKey(), head.getValue(), crc);
+                    }
                 } else if (w instanceof Erase e) {
                     // Up to the newest seq, counting this batch's appends before it: later ones stay.
                     long upto = index.lastSeq(e.userId()) + added.getOrDefault(e.userId(), 0L);
@@ -234,6 +272,22 @@ final class LogWriter {
                 }
             } else if (w instanceof Erase e) {
                 erasedUpTo.put(e, (long) index.erase(e.userId(), erasedUpTo.get(e)));
+            } else if (w instanceof Load l) {
+                int written = 0;
+                for (int i = 0; i < l.messages.size(); i++) {
+                    long pointer = l.pointers[i];
+                    if (pointer != Inbox.GONE) {
+                        NewMessage n = l.messages.get(i).message();
+                        l.messages.get(i).entries().forEach((owner, seq) -> index.put(owner, seq, pointer,
+                                n.senderId(), n.recipientId(), n.groupId()));
+                        if (n.cid() != null) {
+                            cids.remember(n.senderId(), n.cid(), pointer);
+                        }
+                        written++;
+                    }
+                }
+                l.heads.forEach(index::raise);
+                l.loaded = written;
             }
         }
         lastMsgId = nextId;
@@ -267,6 +321,8 @@ final class LogWriter {
                 e.done.complete(erasedUpTo.get(e).intValue());
             } else if (w instanceof Roll r) {
                 r.done.complete(null);
+            } else if (w instanceof Load l) {
+                l.done.complete(l.loaded);
             }
         }
         return buf;

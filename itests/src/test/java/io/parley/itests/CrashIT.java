@@ -99,7 +99,7 @@ public class CrashIT {
                 assertEquals("in the order sent", "crash " + i, inbox.get(i).text());
             }
             assertTrue("the distribution's default message store, the message log, held them",
-                    java.nio.file.Files.size(dist.home.resolve("data/messages/messages.log")) > 0);
+                    java.nio.file.Files.size(dist.home.resolve("data/messages/00000000000000000000.log")) > 0);
         }
     }
 }

@@ -32,6 +32,48 @@ public class ErasureIT extends ParleyTestSupport {
         return new Option[] {newConfiguration("io.parley.messaging").put("requireFriendship", "false").asOption()};
     }
 
+    /** The store the storage switch chose (the log here, H2 in ErasureOnH2IT), as retention's sweep uses it. */
+    private io.parley.api.store.MessageStore chosenStore() throws Exception {
+        return context.getService(context.getServiceReferences(io.parley.api.store.MessageStore.class,
+                "(parley.store=" + store() + ")").iterator().next());
+    }
+
+    /**
+     * Retention takes the oldest entries out of an inbox: a session whose cursor is still before them goes on with
+     * the entries that are left instead of waiting for the seqs that are gone.
+     */
+    @Test
+    public void aSessionGoesOnPastEntriesRetentionTook() throws Exception {
+        awaitServer();
+        String sender = registered("rita");
+        String reader = registered("rolf");
+        ParleyClient a = client();
+        await(a.login(sender, PASSWORD, "pc"));
+        for (int i = 0; i < 5; i++) {
+            String text = "r" + i;
+            whenReady(() -> a.sendMessage(reader, text, text));
+            Thread.sleep(5); // each its own millisecond: the cutoff below falls between two of them
+        }
+        // The three oldest messages of the whole store go: this test's are the newest, so take what it sent
+        // before, then three of its own, by asking for the cutoff of its fourth message.
+        long fourth = await(a.pull(0, 10)).messages().get(3).ts();
+        io.parley.api.store.MessageStore messages = chosenStore();
+        while (messages.deleteBefore(fourth, 1000) > 0) {
+            // every message before the fourth, in steps
+        }
+        java.util.List<String> got = new java.util.concurrent.CopyOnWriteArrayList<>();
+        io.parley.client.ParleySession session = await(io.parley.client.ParleySession.login("127.0.0.1", port(),
+                reader, PASSWORD, "phone", SDK_OPTIONS, e -> got.add(e.text())));
+        try {
+            awaitTrue("the entries left to arrive", Duration.ofSeconds(10), () -> got.size() >= 2);
+            whenReady(() -> a.sendMessage(reader, "r5", "r5"));
+            awaitTrue("and the next one", Duration.ofSeconds(10), () -> got.size() >= 3);
+            assertEquals(java.util.List.of("r3", "r4", "r5"), got);
+        } finally {
+            session.close();
+        }
+    }
+
     @Test
     public void eraseTakesTheUsersMessagesTokensAndSessions() throws Exception {
         awaitServer();

@@ -339,7 +339,7 @@ public final class ParleySession implements AutoCloseable {
     private void onNotify(Notify notify) {
         List<InboxEntry> inline = notify.messages();
         if (inline != null && !inline.isEmpty() && inline.get(0).seq() <= delivered() + 1) {
-            deliver(inline);
+            deliver(inline, false);
         }
         if (notify.seq() > delivered()) {
             pullAll();
@@ -357,7 +357,7 @@ public final class ParleySession implements AutoCloseable {
             PullResponse page;
             do {
                 page = c.pull(delivered(), PULL_BATCH).get(options.requestTimeout().toMillis(), TimeUnit.MILLISECONDS);
-                deliver(page.messages());
+                deliver(page.messages(), true);
             } while (page.more() && !page.messages().isEmpty());
             ackDelivered();
         } catch (InterruptedException e) {
@@ -367,8 +367,12 @@ public final class ParleySession implements AutoCloseable {
         }
     }
 
-    /** Hands over the entries that come next, skipping what was delivered already. */
-    private void deliver(List<InboxEntry> batch) {
+    /**
+     * Hands over the entries that come next, skipping what was delivered already. A pull's answer is every entry
+     * after the cursor that the inbox still holds, so a seq it skips was taken out (retention, erasure) and is
+     * not waited for; entries that came inline with MSG_NOTIFY stop at a gap, which the pull that follows fills.
+     */
+    private void deliver(List<InboxEntry> batch, boolean pulled) {
         for (InboxEntry entry : batch) {
             long next;
             synchronized (this) {
@@ -377,7 +381,7 @@ public final class ParleySession implements AutoCloseable {
             if (entry.seq() < next) {
                 continue;
             }
-            if (entry.seq() > next) {
+            if (entry.seq() > next && !pulled) {
                 return; // a gap: the pull that follows fills it in order
             }
             entries.onEntry(entry);

@@ -1,0 +1,119 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * bin/parley-chat's script commands against a real bin/parley, run as a script would: no terminal, the
+ * password in PARLEY_PASSWORD or a file, the outcome in the exit code.
+ */
+public class ChatCliIT {
+
+    private Distribution dist;
+
+    @After
+    public void tearDown() throws Exception {
+        if (dist != null) {
+            dist.close();
+        }
+    }
+
+    /** What one run of bin/parley-chat did. */
+    private record Ran(int status, String out, String err) {
+    }
+
+    private Ran chat(String password, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(dist.home.resolve("bin/parley-chat").toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
+        Map<String, String> env = builder.environment();
+        env.remove("PARLEY_PASSWORD");
+        if (password != null) {
+            env.put("PARLEY_PASSWORD", password);
+        }
+        env.put("PARLEY_SERVER", "127.0.0.1:" + dist.port);
+        Path out = Files.createTempFile("chat", ".out");
+        Path err = Files.createTempFile("chat", ".err");
+        Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
+        assertTrue("parley-chat ended in time", p.waitFor(60, TimeUnit.SECONDS));
+        return new Ran(p.exitValue(), Files.readString(out, StandardCharsets.UTF_8),
+                Files.readString(err, StandardCharsets.UTF_8));
+    }
+
+    private static void noStackTrace(Ran ran) {
+        assertFalse(ran.err(), ran.err().contains("\tat ") || ran.err().contains("Exception in thread"));
+    }
+
+    @Test
+    public void scriptsSendTailAndListAndTellFailuresApartByExitCode() throws Exception {
+        dist = new Distribution();
+        dist.start();
+        // As README's "Chat from a terminal" does it, friendship required as shipped.
+        assertEquals(0, chat("correct horse", "register", "--user", "carol").status());
+        assertEquals(0, chat("battery staple", "register", "--user", "dave").status());
+        Ran taken = chat("other", "register", "--user", "dave");
+        assertEquals(taken.err(), 1, taken.status());
+        Ran stranger = chat("correct horse", "send", "--user", "carol", "--to", "dave", "too early");
+        assertEquals("not friends yet: " + stranger.err(), 1, stranger.status());
+        assertEquals(0, chat("correct horse", "add-friend", "--user", "carol", "dave", "it's", "carol").status());
+        assertEquals(0, chat("battery staple", "accept", "--user", "dave", "carol").status());
+
+        Ran sent = chat("correct horse", "send", "--user", "carol", "--to", "dave", "hello", "dave", "😀");
+        assertEquals(sent.err(), 0, sent.status());
+        assertTrue("the message id: " + sent.out(), sent.out().trim().matches("\\d+"));
+
+        Ran tail = chat("battery staple", "tail", "--user", "dave", "--count", "1");
+        assertEquals(tail.err(), 0, tail.status());
+        assertTrue(tail.out(), tail.out().matches("(?s)\\{\"seq\":1,\"msgId\":" + sent.out().trim()
+                + ",\"kind\":\"msg\",\"from\":\"carol\",\"to\":\"dave\",\"text\":\"hello dave 😀\",\"ts\":\\d+}\\s*"));
+
+        Path secret = Files.createTempFile("password", ".txt");
+        Files.writeString(secret, "correct horse\n");
+        assertEquals(0, chat(null, "send", "--user", "carol", "--password-file", secret.toString(), "--to", "dave",
+                "second").status());
+        Ran next = chat("battery staple", "tail", "--user", "dave", "--count", "1");
+        assertEquals(next.err(), 0, next.status());
+        assertTrue("the first tail acknowledged what it printed: " + next.out(), next.out().contains("\"text\":\"second\"")
+                && !next.out().contains("hello dave"));
+
+        Ran friends = chat("battery staple", "friends", "--user", "dave");
+        assertEquals(friends.err(), 0, friends.status());
+        assertEquals("carol", friends.out().trim());
+
+        Ran wrong = chat("wrong password", "send", "--user", "carol", "--to", "dave", "x");
+        assertEquals(wrong.err(), 4, wrong.status());
+        assertTrue(wrong.err(), wrong.err().startsWith("parley-chat: log in as carol: "));
+        noStackTrace(wrong);
+
+        Ran nobody = chat("correct horse", "send", "--user", "carol", "--to", "nobody_here", "x");
+        assertEquals(nobody.err(), 5, nobody.status());
+        noStackTrace(nobody);
+
+        Ran noPassword = chat(null, "send", "--user", "carol", "--to", "dave", "x");
+        assertEquals(noPassword.err(), 2, noPassword.status());
+        assertTrue(noPassword.err(), noPassword.err().contains("no password"));
+
+        Ran both = chat("correct horse", "send", "--user", "carol", "--to", "dave", "--group", "1", "x");
+        assertEquals(both.err(), 2, both.status());
+
+        int closed = Distribution.freePort();
+        Ran unreachable = chat("correct horse", "send", "--server", "127.0.0.1:" + closed, "--user", "carol",
+                "--to", "dave", "x");
+        assertEquals(unreachable.err(), 3, unreachable.status());
+        assertTrue(unreachable.err(), unreachable.err().startsWith("parley-chat: cannot reach 127.0.0.1:" + closed));
+        noStackTrace(unreachable);
+    }
+}

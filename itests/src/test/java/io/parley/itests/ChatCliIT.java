@@ -57,6 +57,52 @@ public class ChatCliIT {
         assertFalse(ran.err(), ran.err().contains("\tat ") || ran.err().contains("Exception in thread"));
     }
 
+    /**
+     * The line UI through a pseudo-terminal (util-linux script): dave logs in, a message from carol appears while
+     * he is typing, and the line he finishes is sent.
+     */
+    private void interactive() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("script", "-qfec",
+                dist.home.resolve("bin/parley-chat") + " --user dave", "/dev/null").redirectErrorStream(true);
+        builder.environment().put("PARLEY_PASSWORD", "battery staple");
+        builder.environment().put("PARLEY_SERVER", "127.0.0.1:" + dist.port);
+        builder.environment().put("TERM", "xterm");
+        Process p = builder.start();
+        StringBuffer screen = new StringBuffer();
+        Thread reader = new Thread(() -> {
+            try (var in = p.getInputStream()) {
+                byte[] buf = new byte[4096];
+                for (int n; (n = in.read(buf)) > 0;) {
+                    screen.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            } catch (java.io.IOException ignored) {
+                // the process ended
+            }
+        });
+        reader.start();
+        try (var keys = p.getOutputStream()) {
+            dist.awaitTrue("dave to be logged in", java.time.Duration.ofSeconds(30),
+                    () -> screen.toString().contains("Logged in as dave"));
+            keys.write("/msg carol hi".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            assertEquals(0, chat("correct horse", "send", "--user", "carol", "--to", "dave", "while you type").status());
+            dist.awaitTrue("carol's message above the prompt", java.time.Duration.ofSeconds(10),
+                    () -> screen.toString().contains("carol: while you type"));
+            keys.write(" back\n".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            dist.awaitTrue("dave's own line in the conversation", java.time.Duration.ofSeconds(10),
+                    () -> screen.toString().contains("dave: hi back"));
+            keys.write("/quit\n".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            assertTrue("/quit ends it", p.waitFor(20, TimeUnit.SECONDS));
+            assertEquals(screen.toString(), 0, p.exitValue());
+        } finally {
+            p.destroyForcibly();
+        }
+        Ran carol = chat("correct horse", "tail", "--user", "carol", "--count", "4");
+        assertTrue(carol.out(), carol.out().contains("\"from\":\"dave\",\"to\":\"carol\",\"text\":\"hi back\""));
+    }
+
     @Test
     public void scriptsSendTailAndListAndTellFailuresApartByExitCode() throws Exception {
         dist = new Distribution();
@@ -108,6 +154,8 @@ public class ChatCliIT {
 
         Ran both = chat("correct horse", "send", "--user", "carol", "--to", "dave", "--group", "1", "x");
         assertEquals(both.err(), 2, both.status());
+
+        interactive();
 
         int closed = Distribution.freePort();
         Ran unreachable = chat("correct horse", "send", "--server", "127.0.0.1:" + closed, "--user", "carol",

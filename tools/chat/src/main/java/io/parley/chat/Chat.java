@@ -41,7 +41,8 @@ import picocli.CommandLine.Parameters;
  * line, where other users of the machine would see it), and exits 0 only when the server answered OK.
  */
 @Command(name = "parley-chat", mixinStandardHelpOptions = true, version = "parley-chat 0.1",
-        description = "Chat with a Parley server from a shell or a script.",
+        description = {"Chat with a Parley server from a shell or a script.",
+            "Without a command, at a terminal: log in and chat (/help lists what you can type)."},
         subcommands = {Chat.Register.class, Chat.Send.class, Chat.Tail.class, Chat.Friends.class, Chat.AddFriend.class,
             Chat.Accept.class},
         exitCodeListHeading = "%nExit codes:%n",
@@ -53,7 +54,7 @@ import picocli.CommandLine.Parameters;
             "4:login refused: wrong password or unknown user",
             "5:not found: no such user or group",
             "6:the server is busy or did not answer in time (UNAVAILABLE, RATE_LIMITED, --timeout)"})
-public final class Chat {
+public final class Chat implements Callable<Integer> {
 
     static final int REFUSED = 1;
     static final int USAGE = 2;
@@ -62,7 +63,16 @@ public final class Chat {
     static final int NOT_FOUND = 5;
     static final int BUSY = 6;
 
-    private Chat() {
+    @Mixin
+    Connection connection;
+
+    Chat() {
+    }
+
+    /** No command: the line UI, at a terminal only. */
+    @Override
+    public Integer call() throws IOException {
+        return new Interactive(connection).run();
     }
 
     public static void main(String[] args) {

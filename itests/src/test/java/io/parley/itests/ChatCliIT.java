@@ -22,6 +22,8 @@ import org.junit.Test;
 public class ChatCliIT {
 
     private Distribution dist;
+    /** Where the runs keep their tokens: not the user's ~/.parley. */
+    private Path tokens;
 
     @After
     public void tearDown() throws Exception {
@@ -45,6 +47,7 @@ public class ChatCliIT {
             env.put("PARLEY_PASSWORD", password);
         }
         env.put("PARLEY_SERVER", "127.0.0.1:" + dist.port);
+        env.put("PARLEY_TOKENS", tokens.toString());
         Path out = Files.createTempFile("chat", ".out");
         Path err = Files.createTempFile("chat", ".err");
         Process p = builder.redirectOutput(out.toFile()).redirectError(err.toFile()).start();
@@ -67,6 +70,7 @@ public class ChatCliIT {
         builder.environment().put("PARLEY_PASSWORD", "battery staple");
         builder.environment().put("PARLEY_SERVER", "127.0.0.1:" + dist.port);
         builder.environment().put("TERM", "xterm");
+        builder.environment().put("PARLEY_TOKENS", tokens.toString());
         Process p = builder.start();
         StringBuffer screen = new StringBuffer();
         Thread reader = new Thread(() -> {
@@ -99,13 +103,14 @@ public class ChatCliIT {
         } finally {
             p.destroyForcibly();
         }
-        Ran carol = chat("correct horse", "tail", "--user", "carol", "--count", "4");
+        Ran carol = chat("correct horse", "tail", "--user", "carol", "--count", "5");
         assertTrue(carol.out(), carol.out().contains("\"from\":\"dave\",\"to\":\"carol\",\"text\":\"hi back\""));
     }
 
     @Test
     public void scriptsSendTailAndListAndTellFailuresApartByExitCode() throws Exception {
         dist = new Distribution();
+        tokens = Files.createTempDirectory("tokens").resolve("kept");
         dist.start();
         // As README's "Chat from a terminal" does it, friendship required as shipped.
         assertEquals(0, chat("correct horse", "register", "--user", "carol").status());
@@ -121,16 +126,29 @@ public class ChatCliIT {
         assertEquals(sent.err(), 0, sent.status());
         assertTrue("the message id: " + sent.out(), sent.out().trim().matches("\\d+"));
 
-        Ran tail = chat("battery staple", "tail", "--user", "dave", "--count", "1");
+        Path kept = tokens.resolve("127.0.0.1_" + dist.port + "_carol@cli");
+        assertEquals("the token is readable by its owner alone", "rw-------",
+                java.nio.file.attribute.PosixFilePermissions.toString(Files.getPosixFilePermissions(kept)));
+        assertEquals("rwx------", java.nio.file.attribute.PosixFilePermissions.toString(
+                Files.getPosixFilePermissions(tokens)));
+        Ran resumed = chat(null, "send", "--user", "carol", "--to", "dave", "no", "password", "asked");
+        assertEquals("the next run resumes with the kept token: " + resumed.err(), 0, resumed.status());
+        Files.writeString(kept, "revoked-or-made-up");
+        Ran stale = chat(null, "send", "--user", "carol", "--to", "dave", "x");
+        assertEquals("a refused token falls back to the password, here none: " + stale.err(), 2, stale.status());
+        assertFalse("and the refused token is forgotten", Files.exists(kept));
+
+        Ran tail = chat("battery staple", "tail", "--user", "dave", "--count", "2");
         assertEquals(tail.err(), 0, tail.status());
         assertTrue(tail.out(), tail.out().matches("(?s)\\{\"seq\":1,\"msgId\":" + sent.out().trim()
-                + ",\"kind\":\"msg\",\"from\":\"carol\",\"to\":\"dave\",\"text\":\"hello dave 😀\",\"ts\":\\d+}\\s*"));
+                + ",\"kind\":\"msg\",\"from\":\"carol\",\"to\":\"dave\",\"text\":\"hello dave 😀\",\"ts\":\\d+}\\s*"
+                + "\\{\"seq\":2,.*\"text\":\"no password asked\".*"));
 
         Path secret = Files.createTempFile("password", ".txt");
         Files.writeString(secret, "correct horse\n");
         assertEquals(0, chat(null, "send", "--user", "carol", "--password-file", secret.toString(), "--to", "dave",
                 "second").status());
-        Ran next = chat("battery staple", "tail", "--user", "dave", "--count", "1");
+        Ran next = chat(null, "tail", "--user", "dave", "--count", "1");
         assertEquals(next.err(), 0, next.status());
         assertTrue("the first tail acknowledged what it printed: " + next.out(), next.out().contains("\"text\":\"second\"")
                 && !next.out().contains("hello dave"));
@@ -139,7 +157,7 @@ public class ChatCliIT {
         assertEquals(friends.err(), 0, friends.status());
         assertEquals("carol", friends.out().trim());
 
-        Ran wrong = chat("wrong password", "send", "--user", "carol", "--to", "dave", "x");
+        Ran wrong = chat("wrong password", "send", "--user", "carol", "--device", "other", "--to", "dave", "x");
         assertEquals(wrong.err(), 4, wrong.status());
         assertTrue(wrong.err(), wrong.err().startsWith("parley-chat: log in as carol: "));
         noStackTrace(wrong);
@@ -148,7 +166,7 @@ public class ChatCliIT {
         assertEquals(nobody.err(), 5, nobody.status());
         noStackTrace(nobody);
 
-        Ran noPassword = chat(null, "send", "--user", "carol", "--to", "dave", "x");
+        Ran noPassword = chat(null, "send", "--user", "carol", "--device", "new", "--to", "dave", "x");
         assertEquals(noPassword.err(), 2, noPassword.status());
         assertTrue(noPassword.err(), noPassword.err().contains("no password"));
 

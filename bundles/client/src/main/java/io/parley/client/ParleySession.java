@@ -82,9 +82,16 @@ public final class ParleySession implements AutoCloseable {
     /** Connects, logs in and starts delivering entries after this device's acknowledged cursor. */
     public static CompletableFuture<ParleySession> login(String host, int port, String username, String password,
             String device, ParleyClientOptions options, EntryListener entries) {
+        return open(host, port, device, options, entries, c -> c.login(username, password, device));
+    }
+
+    /** Connects, logs in the way given, and attaches the session to the connection; closes it on failure. */
+    private static CompletableFuture<ParleySession> open(String host, int port, String device,
+            ParleyClientOptions options, EntryListener entries,
+            Function<ParleyClient, CompletableFuture<LoginResponse>> logIn) {
         ParleySession session = new ParleySession(host, port, device, options, entries);
         return ParleyClient.connect(host, port, options)
-                .thenCompose(c -> session.listen(c).login(username, password, device)
+                .thenCompose(c -> logIn.apply(session.listen(c))
                         .whenComplete((r, e) -> {
                             if (e != null) {
                                 c.close();
@@ -94,6 +101,20 @@ public final class ParleySession implements AutoCloseable {
                             session.attach(c, login, true);
                             return session;
                         }));
+    }
+
+    /**
+     * Connects and goes on with a token from an earlier login (RESUME), as {@link #login} does with a password:
+     * a tool that keeps its token between runs asks for the password only when the token is refused.
+     */
+    public static CompletableFuture<ParleySession> resume(String host, int port, String token, String device,
+            ParleyClientOptions options, EntryListener entries) {
+        return open(host, port, device, options, entries, c -> c.resume(token, device));
+    }
+
+    /** The token of this session's login, for {@link #resume} in a later run. */
+    public String token() {
+        return token;
     }
 
     public static CompletableFuture<ParleySession> login(String host, int port, String username, String password,

@@ -140,6 +140,14 @@ public final class Chat implements Callable<Integer> {
                 description = "the device name to log in as (default: ${DEFAULT-VALUE})")
         String device;
 
+        @Option(names = "--tokens", defaultValue = "${env:PARLEY_TOKENS}", paramLabel = "folder",
+                description = "where the token of each login is kept for the next run (RESUME), one file per server, "
+                        + "user and device, readable by you alone (default: $PARLEY_TOKENS, else ~/.parley/tokens)")
+        Path tokens;
+
+        @Option(names = "--forget", description = "log in with the password and keep no token")
+        boolean forget;
+
         @Option(names = "--timeout", defaultValue = "15", paramLabel = "seconds",
                 description = "how long to wait for the server (default: ${DEFAULT-VALUE} s)")
         int timeoutSeconds;
@@ -241,17 +249,89 @@ public final class Chat implements Callable<Integer> {
             }
         }
 
-        /** Connects and logs in; the caller closes the client. */
+        /**
+         * Connects and logs in: with the token the last run kept (RESUME), else with the password, and keeps the
+         * new token for the next run. The caller closes the client.
+         */
         ParleyClient login() {
             String user = user();
-            String password = password();
             ParleyClient client = connect();
             try {
-                await(client.login(user, password, device), "log in as " + user);
+                String saved = savedToken();
+                if (saved != null) {
+                    try {
+                        keepToken(await(client.resume(saved, device), "resume as " + user).token());
+                        return client;
+                    } catch (Failure f) {
+                        if (f.code != LOGIN_REFUSED) {
+                            throw f;
+                        }
+                        forgetToken(); // expired or revoked: the password, then
+                    }
+                }
+                keepToken(await(client.login(user, password(), device), "log in as " + user).token());
                 return client;
             } catch (RuntimeException e) {
                 client.close();
                 throw e;
+            }
+        }
+
+        /** The file of this server, user and device's token. */
+        Path tokenFile() {
+            Path dir = tokens != null ? tokens : Path.of(System.getProperty("user.home"), ".parley", "tokens");
+            String name = (host() + "_" + port() + "_" + user() + "@" + device).replaceAll("[^A-Za-z0-9._@-]", "_");
+            return dir.resolve(name);
+        }
+
+        /** The token kept by an earlier run; null when there is none (or --forget). */
+        String savedToken() {
+            Path file = tokenFile();
+            if (forget || !Files.exists(file)) {
+                return null;
+            }
+            try {
+                String token = Files.readString(file, StandardCharsets.UTF_8).trim();
+                return token.isEmpty() ? null : token;
+            } catch (IOException e) {
+                return null;
+            }
+        }
+
+        /** Keeps a token where only this user can read it: a folder of mode 700, a file of mode 600. */
+        void keepToken(String token) {
+            if (forget || token == null) {
+                return;
+            }
+            Path file = tokenFile();
+            try {
+                Path dir = file.getParent();
+                boolean posix = dir.getFileSystem().supportedFileAttributeViews().contains("posix");
+                if (posix) {
+                    Files.createDirectories(dir, java.nio.file.attribute.PosixFilePermissions.asFileAttribute(
+                            java.nio.file.attribute.PosixFilePermissions.fromString("rwx------")));
+                    Files.setPosixFilePermissions(dir, java.nio.file.attribute.PosixFilePermissions.fromString("rwx------"));
+                } else {
+                    Files.createDirectories(dir);
+                }
+                Path tmp = Files.createTempFile(dir, "token", ".tmp");
+                if (posix) {
+                    Files.setPosixFilePermissions(tmp, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+                }
+                Files.writeString(tmp, token, StandardCharsets.UTF_8);
+                Files.move(tmp, file, java.nio.file.StandardCopyOption.REPLACE_EXISTING,
+                        java.nio.file.StandardCopyOption.ATOMIC_MOVE);
+            } catch (IOException e) {
+                // The message was still sent; only the next run asks for the password again.
+                System.err.println("parley-chat: could not keep the token in " + file + ": " + e.getMessage());
+            }
+        }
+
+        void forgetToken() {
+            try {
+                Files.deleteIfExists(tokenFile());
+            } catch (IOException ignored) {
+                // the next run tries it again and is refused again
             }
         }
 
@@ -329,27 +409,44 @@ public final class Chat implements Callable<Integer> {
         public Integer call() throws InterruptedException {
             PrintWriter out = spec.commandLine().getOut();
             String user = connection.user();
-            String password = connection.password();
             int limit = count == null ? Integer.MAX_VALUE : Math.max(0, count);
             CountDownLatch done = new CountDownLatch(1);
             AtomicInteger printed = new AtomicInteger();
-            ParleySession session = connection.await(ParleySession.login(connection.host(), connection.port(), user,
-                    password, connection.device, connection.options(), entry -> {
-                        if (printed.get() >= limit) {
-                            // Refused, so neither counted as delivered nor acknowledged: the next tail gets it.
-                            done.countDown();
-                            throw new Enough();
-                        }
-                        out.println(json(entry));
-                        out.flush();
-                        if (printed.incrementAndGet() >= limit) {
-                            done.countDown();
-                        }
-                    }), "log in as " + user);
+            io.parley.client.EntryListener print = entry -> {
+                if (printed.get() >= limit) {
+                    // Refused, so neither counted as delivered nor acknowledged: the next tail gets it.
+                    done.countDown();
+                    throw new Enough();
+                }
+                out.println(json(entry));
+                out.flush();
+                if (printed.incrementAndGet() >= limit) {
+                    done.countDown();
+                }
+            };
+            ParleySession session = null;
+            String saved = connection.savedToken();
+            if (saved != null) {
+                try {
+                    session = connection.await(ParleySession.resume(connection.host(), connection.port(), saved,
+                            connection.device, connection.options(), print), "resume as " + user);
+                } catch (Failure f) {
+                    if (f.code != LOGIN_REFUSED) {
+                        throw f;
+                    }
+                    connection.forgetToken();
+                }
+            }
+            if (session == null) {
+                session = connection.await(ParleySession.login(connection.host(), connection.port(), user,
+                        connection.password(), connection.device, connection.options(), print), "log in as " + user);
+            }
+            connection.keepToken(session.token());
             if (limit == 0) {
                 done.countDown();
             }
-            Runtime.getRuntime().addShutdownHook(new Thread(session::close));
+            ParleySession running = session;
+            Runtime.getRuntime().addShutdownHook(new Thread(running::close));
             while (!done.await(1, TimeUnit.SECONDS)) {
                 if (session.stopReason() != null) {
                     session.close();

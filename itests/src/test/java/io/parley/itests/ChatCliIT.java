@@ -40,6 +40,10 @@ public class ChatCliIT {
         List<String> command = new ArrayList<>();
         command.add(dist.home.resolve("bin/parley-chat").toString());
         command.addAll(List.of(args));
+        return run(password, command);
+    }
+
+    private Ran run(String password, List<String> command) throws Exception {
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         Map<String, String> env = builder.environment();
         env.remove("PARLEY_PASSWORD");
@@ -156,6 +160,9 @@ public class ChatCliIT {
         Ran friends = chat("battery staple", "friends", "--user", "dave");
         assertEquals(friends.err(), 0, friends.status());
         assertEquals("carol", friends.out().trim());
+        Ran alone = run("battery staple", List.of("java", "-jar", System.getProperty("parley.chat.jar"), "friends",
+                "--user", "dave", "--forget"));
+        assertEquals("the same from the one jar a developer downloads: " + alone.err(), "carol", alone.out().trim());
 
         Ran wrong = chat("wrong password", "send", "--user", "carol", "--device", "other", "--to", "dave", "x");
         assertEquals(wrong.err(), 4, wrong.status());

@@ -71,6 +71,9 @@ final class CidIndex {
 
     void read(Snapshot.In in) throws java.io.IOException {
         int n = in.getInt();
+        if (n < 0 || 16L * n > in.remaining()) {
+            throw new java.io.IOException("a cid table of " + n + " entries");
+        }
         synchronized (pointers) {
             pointers.ensureCapacity(n);
             for (int i = 0; i < n; i++) {

@@ -199,22 +199,29 @@ final class Codec {
         }
     }
 
+    /** Bits of a pointer that say how many bytes a read needs. */
+    private static final int READ_BITS = 12;
+
+    /** The readable length of a pointer whose record is longer: the read takes the length from the header. */
+    static final int LONG_READ = (1 << READ_BITS) - 1;
+
     /**
-     * What an inbox keeps per entry: the record's position in the journal (40 bits: up to 1 TiB) and how many
-     * of its bytes a read needs (24 bits).
+     * What an inbox keeps per entry: the record's position in the log (52 bits: 4 PiB written over the log's
+     * life, which compaction does not give back: six years at 25 MB/s) and how many of its bytes a read needs
+     * (12 bits: up to 4 KiB in one read; {@link #LONG_READ} for a longer one, read in two).
      */
     static long pointer(long position, int readable) {
-        if (position >= 1L << 40 || readable >= 1 << 24) {
-            throw new IllegalStateException("the message log is full (1 TiB) or a record is too large");
+        if (position >= 1L << (64 - READ_BITS)) {
+            throw new IllegalStateException("the message log has used all of its 4 PiB of positions");
         }
-        return position << 24 | readable;
+        return position << READ_BITS | Math.min(readable, LONG_READ);
     }
 
     static long position(long pointer) {
-        return pointer >>> 24;
+        return pointer >>> READ_BITS;
     }
 
     static int readable(long pointer) {
-        return (int) (pointer & 0xFFFFFF);
+        return (int) (pointer & LONG_READ);
     }
 }

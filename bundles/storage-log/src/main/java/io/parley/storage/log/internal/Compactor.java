@@ -174,10 +174,12 @@ final class Compactor {
             long started = System.nanoTime();
             try {
                 // The index's lastMsgId after the position: it covers every message before it.
-                // Records before the position reach the disk first, even with fsync off.
-                journal.force();
-                lastSnapshotBytes = Snapshot.write(journal.folder(), position, index.lastMsgId, index::write,
-                        () -> stopping);
+                // The index goes on growing while it is written: every record it may point at reaches the disk
+                // before the snapshot is renamed into place, even with fsync off.
+                lastSnapshotBytes = Snapshot.write(journal.folder(), position, index.lastMsgId, out -> {
+                    index.write(out);
+                    journal.force();
+                }, () -> stopping);
                 journal.syncFolder();
                 // Read back whole before compaction relies on it.
                 Snapshot.open(Snapshot.path(journal.folder(), position)).close();

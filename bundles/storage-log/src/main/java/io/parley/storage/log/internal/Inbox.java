@@ -14,6 +14,9 @@ final class Inbox {
     /** The record of an entry taken out: no record starts at byte 0 with 0 readable bytes. */
     static final long GONE = 0;
 
+    /** Seqs kept as holes before the first entry put into an inbox that holds nothing (see {@link #put}). */
+    static final int WINDOW = 4096;
+
     /** The seq before the first entry held. */
     private long base;
     private long[] records;
@@ -60,6 +63,17 @@ final class Inbox {
      * before the first one held (given back) are not taken. Returns whether it was put.
      */
     synchronized boolean put(long seq, long record, long conversation) {
+        while (head < size && records[head] == GONE) {
+            head++;
+        }
+        if (head == size && seq - 1 - WINDOW > base + size) {
+            // Nothing held: the seqs far before this one are given back at once, not kept as holes (an inbox
+            // whose first 10^8 entries went by retention would otherwise take 1.6 GB); a window of them stays
+            // for entries that come a little out of order.
+            base = seq - 1 - WINDOW;
+            size = 0;
+            head = 0;
+        }
         long i = seq - base - 1;
         if (i < 0) {
             return false;
@@ -206,7 +220,7 @@ final class Inbox {
     static Inbox read(Snapshot.In in) throws java.io.IOException {
         long base = in.getLong();
         int size = in.getInt();
-        if (base < 0 || size < 0) {
+        if (base < 0 || size < 0 || 16L * size > in.remaining()) {
             throw new java.io.IOException("an inbox with base " + base + " and " + size + " entries");
         }
         long[] records = in.getLongs(size, Math.max(4, size));

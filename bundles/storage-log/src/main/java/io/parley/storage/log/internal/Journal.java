@@ -121,9 +121,12 @@ final class Journal implements AutoCloseable {
         for (Path f : files) {
             long base = Segment.baseOf(f.getFileName().toString(), Segment.COMPACTED);
             if (base >= 0) {
-                // Renamed into place whole: the raw segment it replaces may still be there after a crash.
-                Files.deleteIfExists(Segment.path(dir, base, Segment.RAW));
+                // Renamed into place whole: the raw segment it replaces may still be there after a crash. It goes
+                // only once the compacted one has been read and checked.
                 segments.put(base, Segment.compacted(f, base));
+                if (Files.deleteIfExists(Segment.path(dir, base, Segment.RAW))) {
+                    syncFolder();
+                }
             }
         }
         for (Path f : files) {
@@ -237,6 +240,19 @@ final class Journal implements AutoCloseable {
      * holds it any more (compaction dropped it).
      */
     ByteBuffer read(long position, int length) throws IOException {
+        // A read on a thread whose interrupt flag is set would close the channel, the segment's for every reader:
+        // the flag waits until the read is done.
+        boolean interrupted = Thread.interrupted();
+        try {
+            return readOnce(position, length);
+        } finally {
+            if (interrupted) {
+                Thread.currentThread().interrupt();
+            }
+        }
+    }
+
+    private ByteBuffer readOnce(long position, int length) throws IOException {
         for (int attempt = 0;; attempt++) {
             Map.Entry<Long, Segment> e = segments.floorEntry(position);
             if (e == null) {
@@ -318,7 +334,12 @@ final class Journal implements AutoCloseable {
             last.channel.force(true);
             allocated = end;
             Segment next = Segment.raw(Segment.path(dir, end, Segment.RAW), end, true);
-            syncFolder();
+            try {
+                syncFolder();
+            } catch (IOException e) {
+                next.close();
+                throw e;
+            }
             last.seal(end - last.base);
             segments.put(end, next);
             active = next;

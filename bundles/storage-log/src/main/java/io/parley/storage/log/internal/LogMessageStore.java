@@ -446,8 +446,13 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
     /** The message at a pointer; null when retention or erasure took it and compaction dropped its record. */
     private Stored read(long pointer) {
         try {
-            ByteBuffer buf = journal.read(Codec.position(pointer), Codec.readable(pointer));
-            return buf == null ? null : Codec.message(buf.position(Journal.HEADER));
+            int readable = Codec.readable(pointer);
+            ByteBuffer buf = readable == Codec.LONG_READ ? journal.readRecord(Codec.position(pointer))
+                    : journal.read(Codec.position(pointer), readable);
+            if (buf == null) {
+                return null;
+            }
+            return Codec.message(readable == Codec.LONG_READ ? buf : buf.position(Journal.HEADER));
         } catch (IOException e) {
             throw ParleyException.unavailable("The message log could not be read; retry shortly.", e);
         }

@@ -203,6 +203,11 @@ final class Snapshot {
             return header;
         }
 
+        /** Bytes not read yet. */
+        long remaining() {
+            return end - at + buf.remaining();
+        }
+
         private void need(int n) throws IOException {
             if (buf.remaining() >= n) {
                 return;

@@ -112,10 +112,11 @@ class LogSegmentsTest {
             direct(first, 2, 1, "after " + i, 100);
         }
         first.ack(2, "pc", 310);
-        first.erase(3);
         List<String> before = texts(first, 2);
+        long end = first.journal().end();
         first.close();
         long snapshot = first.snapshots().get(0);
+        assertTrue(snapshot < end, "records follow the snapshot, for start-up to replay");
         assertTrue(first.journal().segments().size() > 5, "the log rolled into segments");
 
         LogMessageStore second = open();
@@ -357,6 +358,19 @@ class LogSegmentsTest {
         assertEquals(answered, held, "every message answered OK, at its seq, and no old one");
         assertEquals(lastSeq, s.lastSeq(2));
         assertEquals(List.of(), s.pull(99, 0, 10), "the bystander's inbox stays erased");
+    }
+
+    @Test
+    void aCompactedSegmentThatFailsItsCheckLeavesTheRawOneInPlace() throws IOException {
+        LogMessageStore first = open();
+        direct(first, 1, 2, "kept raw", 100);
+        first.close();
+        Path compacted = Segment.path(dir, 0, Segment.COMPACTED);
+        Files.write(compacted, new byte[64]);
+
+        LogMessageStore again = open();
+        assertEquals(Status.UNAVAILABLE, assertThrows(ParleyException.class, () -> again.pull(2, 0, 10)).status());
+        assertTrue(Files.exists(Segment.path(dir, 0, Segment.RAW)), "the raw segment is still there to restore from");
     }
 
     @Test

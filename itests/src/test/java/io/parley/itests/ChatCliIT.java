@@ -100,6 +100,10 @@ public class ChatCliIT {
             keys.flush();
             dist.awaitTrue("dave's own line in the conversation", java.time.Duration.ofSeconds(10),
                     () -> screen.toString().contains("dave: hi back"));
+            keys.write("/profile nickname Dave D.\n".getBytes(StandardCharsets.UTF_8));
+            keys.flush();
+            dist.awaitTrue("the nickname changed", java.time.Duration.ofSeconds(10),
+                    () -> screen.toString().contains("Your nickname is now: Dave D."));
             keys.write("/quit\n".getBytes(StandardCharsets.UTF_8));
             keys.flush();
             assertTrue("/quit ends it", p.waitFor(20, TimeUnit.SECONDS));

@@ -47,6 +47,7 @@ final class Interactive {
             "/group create <name> [users...] | /group add <id> <users...> | /group remove <id> <users...>",
             "/group leave <id> | /group info <id>",
             "/profile [user]                    a profile, yours without a name",
+            "/profile nickname <text> | /profile signature <text>   change yours",
             "/password                          change your password",
             "/help | /quit");
 
@@ -256,6 +257,14 @@ final class Interactive {
             }
             case "/group" -> group(w, c);
             case "/profile" -> {
+                if (w.length > 2 && (w[1].equals("nickname") || w[1].equals("signature"))) {
+                    String text = line.substring(line.indexOf(w[1]) + w[1].length()).trim();
+                    Profile mine = await(c.profile(me), "read your profile");
+                    await(c.updateProfile(w[1].equals("nickname") ? text : mine.nickname(),
+                            w[1].equals("signature") ? text : mine.signature(), mine.avatar()), "change your profile");
+                    reader.printAbove("Your " + w[1] + " is now: " + text);
+                    return;
+                }
                 Profile p = await(c.profile(w.length > 1 ? w[1] : me), "read the profile");
                 reader.printAbove(p.username() + "  " + p.nickname() + (p.online() ? "  online" : "")
                         + (p.signature() == null || p.signature().isEmpty() ? "" : "\n" + p.signature()));

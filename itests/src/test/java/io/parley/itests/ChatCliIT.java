@@ -164,6 +164,8 @@ public class ChatCliIT {
         Ran friends = chat("battery staple", "friends", "--user", "dave");
         assertEquals(friends.err(), 0, friends.status());
         assertEquals("carol", friends.out().trim());
+        Ran json = chat("battery staple", "friends", "--user", "dave", "--json");
+        assertTrue(json.out(), json.out().contains("\"friends\":[{\"username\":\"carol\""));
         Ran alone = run("battery staple", List.of("java", "-jar", System.getProperty("parley.chat.jar"), "friends",
                 "--user", "dave", "--forget"));
         assertEquals("the same from the one jar a developer downloads: " + alone.err(), "carol", alone.out().trim());

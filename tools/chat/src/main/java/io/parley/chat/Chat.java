@@ -277,6 +277,13 @@ public final class Chat implements Callable<Integer> {
             }
         }
 
+        /** Logs in, waits for the answer to one request, and closes the connection. */
+        <T> T once(java.util.function.Function<ParleyClient, CompletableFuture<T>> call, String what) {
+            try (ParleyClient client = login()) {
+                return await(call.apply(client), what);
+            }
+        }
+
         /** The file of this server, user and device's token. */
         Path tokenFile() {
             Path dir = tokens != null ? tokens : Path.of(System.getProperty("user.home"), ".parley", "tokens");
@@ -526,11 +533,8 @@ public final class Chat implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (ParleyClient client = connection.login()) {
-                connection.await(client.addFriend(friend, note == null ? "" : String.join(" ", note)),
-                        "ask " + friend);
-                return 0;
-            }
+            connection.once(c -> c.addFriend(friend, note == null ? "" : String.join(" ", note)), "ask " + friend);
+            return 0;
         }
     }
 
@@ -544,10 +548,8 @@ public final class Chat implements Callable<Integer> {
 
         @Override
         public Integer call() {
-            try (ParleyClient client = connection.login()) {
-                connection.await(client.acceptFriend(friend), "accept " + friend);
-                return 0;
-            }
+            connection.once(c -> c.acceptFriend(friend), "accept " + friend);
+            return 0;
         }
     }
 
@@ -566,26 +568,24 @@ public final class Chat implements Callable<Integer> {
         @Override
         public Integer call() {
             PrintWriter out = spec.commandLine().getOut();
-            try (ParleyClient client = connection.login()) {
-                FriendList list = connection.await(client.friends(), "list friends");
-                if (json) {
-                    out.println(GSON.toJson(Map.of("friends", list.friends(), "incoming", list.incoming(),
-                            "outgoing", list.outgoing())));
-                    return 0;
-                }
-                for (FriendList.Friend f : list.friends()) {
-                    boolean named = f.nickname() != null && !f.nickname().isEmpty() && !f.nickname().equals(f.username());
-                    out.println(f.username() + (f.online() ? "  online" : "") + (named ? "  (" + f.nickname() + ")" : ""));
-                }
-                for (FriendList.Incoming i : list.incoming()) {
-                    out.println(i.username() + "  asks to be your friend" + (i.note() == null || i.note().isEmpty()
-                            ? "" : ": " + i.note()));
-                }
-                for (String o : list.outgoing()) {
-                    out.println(o + "  has not answered your request yet");
-                }
+            FriendList list = connection.once(ParleyClient::friends, "list friends");
+            if (json) {
+                out.println(GSON.toJson(Map.of("friends", list.friends(), "incoming", list.incoming(),
+                        "outgoing", list.outgoing())));
                 return 0;
             }
+            for (FriendList.Friend f : list.friends()) {
+                boolean named = f.nickname() != null && !f.nickname().isEmpty() && !f.nickname().equals(f.username());
+                out.println(f.username() + (f.online() ? "  online" : "") + (named ? "  (" + f.nickname() + ")" : ""));
+            }
+            for (FriendList.Incoming i : list.incoming()) {
+                out.println(i.username() + "  asks to be your friend" + (i.note() == null || i.note().isEmpty()
+                        ? "" : ": " + i.note()));
+            }
+            for (String o : list.outgoing()) {
+                out.println(o + "  has not answered your request yet");
+            }
+            return 0;
         }
     }
 }

@@ -95,7 +95,7 @@ final class Codec {
     }
 
     /** Bytes an erase or head record takes. */
-    static final int ERASE_SIZE = Journal.HEADER + 1 + 16;
+    static final int PAIR_SIZE = Journal.HEADER + 1 + 16;
 
     /** Writes a drop record of {@code n} entries from {@code from} in {@code pairs} (owner, seq, owner, seq...). */
     static void putDrop(ByteBuffer buf, long[] pairs, int from, int n, CRC32C crc) {

@@ -164,10 +164,6 @@ final class Journal implements AutoCloseable {
         }
     }
 
-    Path file() {
-        return dir;
-    }
-
     /** Where the next record goes: the end of the last whole record. */
     long end() {
         return end;

@@ -7,7 +7,6 @@ import io.parley.storage.log.internal.Codec.Stored;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
@@ -31,24 +30,10 @@ final class LogArchive {
         this.published = published;
     }
 
-    /** The (owner, seq) of every inbox still holding the message record at position, read up to its owners. */
-    static Map<Long, Long> held(LogIndex index, long position, ByteBuffer record) {
-        long pointer = Codec.pointer(position, Journal.HEADER + record.position());
-        Map<Long, Long> entries = new LinkedHashMap<>();
-        for (int i = record.getInt(); i > 0; i--) {
-            long owner = record.getLong();
-            long seq = record.getLong();
-            if (index.holds(owner, seq, pointer)) {
-                entries.put(owner, seq);
-            }
-        }
-        return entries;
-    }
-
     void exportMessages(Consumer<MessageArchive.Archived> each) {
         scan((position, record) -> {
             Stored m = Codec.message(record);
-            Map<Long, Long> entries = held(index, position, record);
+            Map<Long, Long> entries = index.held(position, record, 0);
             if (!entries.isEmpty()) {
                 each.accept(new MessageArchive.Archived(m.msgId(), new NewMessage(m.senderId(), m.senderName(),
                         m.recipientId(), m.recipientName(), m.groupId(), m.kind(), m.text(), m.eventJson(), m.cid(),
@@ -77,7 +62,7 @@ final class LogArchive {
         long[] messages = {0};
         scan((position, record) -> {
             Codec.message(record);
-            messages[0] += held(index, position, record).isEmpty() ? 0 : 1;
+            messages[0] += index.held(position, record, 0).isEmpty() ? 0 : 1;
         });
         long entries = index.inboxes.values().stream().mapToLong(Inbox::held).sum();
         long heads = index.inboxes.values().stream().filter(i -> i.lastSeq() > 0).count();

@@ -42,7 +42,7 @@ final class LogIndex {
             case Codec.MESSAGE -> {
                 int start = record.position();
                 Stored m = Codec.message(record);
-                long pointer = Codec.pointer(position, Journal.HEADER + record.position() - start);
+                long pointer = pointer(position, record, start);
                 int owners = record.getInt();
                 for (int i = 0; i < owners; i++) {
                     // Fills a hole, or goes past the head; an entry a snapshot already holds stays. A hole that
@@ -140,14 +140,29 @@ final class LogIndex {
     boolean isLive(long position, ByteBuffer record) {
         int start = record.position();
         Codec.message(record);
-        long pointer = Codec.pointer(position, Journal.HEADER + record.position() - start);
-        int owners = record.getInt();
-        for (int i = 0; i < owners; i++) {
-            if (holds(record.getLong(), record.getLong(), pointer)) {
-                return true;
+        return !held(position, record, start).isEmpty();
+    }
+
+    /**
+     * The (owner, seq) of every inbox still holding the message record at {@code position}: {@code record} has
+     * been read past its message fields, and its type byte is at {@code start}.
+     */
+    Map<Long, Long> held(long position, ByteBuffer record, int start) {
+        long pointer = pointer(position, record, start);
+        Map<Long, Long> entries = new java.util.LinkedHashMap<>();
+        for (int i = record.getInt(); i > 0; i--) {
+            long owner = record.getLong();
+            long seq = record.getLong();
+            if (holds(owner, seq, pointer)) {
+                entries.put(owner, seq);
             }
         }
-        return false;
+        return entries;
+    }
+
+    /** The pointer to a message record whose message fields have been read from {@code start} on. */
+    private static long pointer(long position, ByteBuffer record, int start) {
+        return Codec.pointer(position, Journal.HEADER + record.position() - start);
     }
 
     /** The message at {@code pointer} if an inbox still holds it; null when it is gone. */
@@ -160,7 +175,7 @@ final class LogIndex {
             }
             return Codec.message(record);
         } catch (IOException e) {
-            throw new UncheckedIOException("reading " + journal.file(), e);
+            throw new UncheckedIOException("reading " + journal.folder(), e);
         }
     }
 

@@ -52,8 +52,8 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
             int compactMinDeadPercent) {
         static final Options DEFAULTS = new Options(true, 65536, 64L << 20, 60, 25);
 
-        Options withSegmentBytes(long bytes) {
-            return new Options(fsync, maxQueuedWrites, bytes, compactEverySeconds, compactMinDeadPercent);
+        Options withFsync(boolean on) {
+            return new Options(on, maxQueuedWrites, segmentBytes, compactEverySeconds, compactMinDeadPercent);
         }
     }
 
@@ -87,7 +87,7 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
     }
 
     public LogMessageStore(Path dir, boolean fsync) {
-        this(dir, new Options(fsync, 65536, Options.DEFAULTS.segmentBytes(), 60, 25), Compactor.DISK);
+        this(dir, Options.DEFAULTS.withFsync(fsync), Compactor.DISK);
     }
 
     /**
@@ -116,7 +116,7 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
             });
             built.compactHoles();
             LOG.info("Message log ready: {} ({} segments, {} MiB; {} inboxes, last message {}) read in {} ms, {}{}",
-                    opened.file(), opened.segments().size(), (opened.end() - opened.start()) >> 20,
+                    opened.folder(), opened.segments().size(), (opened.end() - opened.start()) >> 20,
                     built.inboxes.size(), built.lastMsgId, (System.nanoTime() - started) / 1_000_000,
                     snapshots.isEmpty() ? "all of it" : "from the snapshot of position " + from,
                     fsync ? "" : "; fsync is off: a power loss can lose acknowledged messages");
@@ -185,7 +185,7 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
                         file.getFileName(), e.getMessage(), aside.getFileName());
             }
         }
-        if (usable.isEmpty() && journal.segments().stream().anyMatch(Segment::isCompacted)) {
+        if (usable.isEmpty() && segments.stream().anyMatch(Segment::isCompacted)) {
             throw new IOException(journal.folder() + " has compacted segments but no snapshot that can be read, and "
                     + "a compacted log can only start from one. Restore the message folder from a backup.");
         }
@@ -230,7 +230,7 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
         try {
             journal.close();
         } catch (IOException e) {
-            LOG.warn("Closing {}: {}", journal.file(), e.getMessage());
+            LOG.warn("Closing {}: {}", journal.folder(), e.getMessage());
         }
     }
 
@@ -367,7 +367,7 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
      * false when none does.
      */
     private boolean drop(long position, ByteBuffer record, it.unimi.dsi.fastutil.longs.LongArrayList pairs) {
-        Map<Long, Long> held = LogArchive.held(index, position, record);
+        Map<Long, Long> held = index.held(position, record, 0);
         held.forEach((owner, seq) -> {
             pairs.add((long) owner);
             pairs.add((long) seq);
@@ -382,7 +382,7 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
     @Override
     public long erase(long userId) {
         LogWriter.Erase erase = new LogWriter.Erase(userId);
-        int erased = write(erase, erase.done(), "erase again.");
+        int erased = write(erase, erase.done, "erase again.");
         compactor.erased();
         return erased;
     }

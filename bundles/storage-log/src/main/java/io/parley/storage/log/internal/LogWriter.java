@@ -39,6 +39,9 @@ final class LogWriter {
 
     /** What the queue carries. */
     sealed interface Write permits Append, Ack, Drop, Erase, Load, Roll, Stop {
+        /** Tells whoever waits for this write that it failed; nobody waits for an ack or the stop. */
+        default void fail(Throwable failure) {
+        }
     }
 
     /** An append waiting for the writer; the writer fills in its id, seqs and record, or what it repeats. */
@@ -56,6 +59,11 @@ final class LogWriter {
             this.message = message;
             this.owners = owners;
         }
+
+        @Override
+        public void fail(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
     }
 
     /** A device's new cursor, written with the next batch. */
@@ -67,12 +75,28 @@ final class LogWriter {
         Drop(long[] pairs) {
             this(pairs, new CompletableFuture<>());
         }
+
+        @Override
+        public void fail(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
     }
 
     /** A user's inbox up to its newest entry, and the user's cursors, to take out; done with how many entries. */
-    record Erase(long userId, CompletableFuture<Integer> done) implements Write {
+    static final class Erase implements Write {
+        final long userId;
+        final CompletableFuture<Integer> done = new CompletableFuture<>();
+        /** The newest seq when it was written: entries appended after it stay. */
+        private long upto;
+        private int erased;
+
         Erase(long userId) {
-            this(userId, new CompletableFuture<>());
+            this.userId = userId;
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            done.completeExceptionally(failure);
         }
     }
 
@@ -92,12 +116,22 @@ final class LogWriter {
             this.heads = heads;
             this.pointers = new long[messages.size()];
         }
+
+        @Override
+        public void fail(Throwable failure) {
+            done.completeExceptionally(failure);
+        }
     }
 
     /** Starts a new segment after this batch (so that compaction may take the one before); done once it has. */
     record Roll(CompletableFuture<Void> done) implements Write {
         Roll() {
             this(new CompletableFuture<>());
+        }
+
+        @Override
+        public void fail(Throwable failure) {
+            done.completeExceptionally(failure);
         }
     }
 
@@ -167,7 +201,7 @@ final class LogWriter {
                     // Only a broken invariant gets here (the index disagrees with the seqs just written): the
                     // writer stays up, and no caller waits for ever.
                     LOG.error("The message log's index is inconsistent after a write", e);
-                    failAppends(batch, e);
+                    fail(batch, e);
                 }
             }
             batch.clear();
@@ -179,20 +213,9 @@ final class LogWriter {
         return published;
     }
 
-    private static void failAppends(List<Write> batch, Throwable failure) {
-        for (Write w : batch) {
-            if (w instanceof Append a) {
-                a.done.completeExceptionally(failure);
-            } else if (w instanceof Drop d) {
-                d.done.completeExceptionally(failure);
-            } else if (w instanceof Erase e) {
-                e.done.completeExceptionally(failure);
-            } else if (w instanceof Roll r) {
-                r.done.completeExceptionally(failure);
-            } else if (w instanceof Load l) {
-                l.done.completeExceptionally(failure);
-            }
-        }
+    /** Tells whoever waits for these writes that they failed. */
+    private static void fail(List<Write> batch, Throwable failure) {
+        batch.forEach(w -> w.fail(failure));
     }
 
     /** Writes one batch and answers its appends; returns the buffer to use next (it grows for large batches). */
@@ -200,7 +223,6 @@ final class LogWriter {
         buf.clear();
         Map<Long, Long> added = new HashMap<>();
         Map<Long, Append> batchCids = new HashMap<>();
-        Map<Erase, Long> erasedUpTo = new HashMap<>();
         long nextId = lastMsgId;
         try {
             for (Write w : batch) {
@@ -242,15 +264,14 @@ final class LogWriter {
                         nextId = Math.max(nextId, m.msgId());
                     }
                     for (Map.Entry<Long, Long> head : l.heads.entrySet()) {
-                        buf = room(buf, Codec.ERASE_SIZE);
+                        buf = room(buf, Codec.PAIR_SIZE);
                         Codec.putHead(buf, head.getKey(), head.getValue(), crc);
                     }
                 } else if (w instanceof Erase e) {
                     // Up to the newest seq, counting this batch's appends before it: later ones stay.
-                    long upto = index.lastSeq(e.userId()) + added.getOrDefault(e.userId(), 0L);
-                    erasedUpTo.put(e, upto);
-                    buf = room(buf, Codec.ERASE_SIZE);
-                    Codec.putErase(buf, e.userId(), upto, crc);
+                    e.upto = index.lastSeq(e.userId) + added.getOrDefault(e.userId, 0L);
+                    buf = room(buf, Codec.PAIR_SIZE);
+                    Codec.putErase(buf, e.userId, e.upto, crc);
                 }
             }
             buf.flip();
@@ -258,8 +279,8 @@ final class LogWriter {
         } catch (IOException | RuntimeException | Error e) {
             // Errors too: the writer must go on, or every later append would wait for ever.
             LOG.error("Could not write {} messages and acks to {}; their senders are told to retry", batch.size(),
-                    journal.file(), e);
-            failAppends(batch, ParleyException.unavailable("The message could not be stored; retry it (same cid).", e));
+                    journal.folder(), e);
+            fail(batch, ParleyException.unavailable("The message could not be stored; retry it (same cid).", e));
             return buf;
         }
         // Durable: apply it to the index in write order, then answer.
@@ -271,7 +292,7 @@ final class LogWriter {
                     index.drop(d.pairs()[i], d.pairs()[i + 1]);
                 }
             } else if (w instanceof Erase e) {
-                erasedUpTo.put(e, (long) index.erase(e.userId(), erasedUpTo.get(e)));
+                e.erased = index.erase(e.userId, e.upto);
             } else if (w instanceof Load l) {
                 int written = 0;
                 for (int i = 0; i < l.messages.size(); i++) {
@@ -293,22 +314,13 @@ final class LogWriter {
         lastMsgId = nextId;
         index.lastMsgId = nextId;
         published = journal.end();
-        Roll roll = null;
-        for (Write w : batch) {
-            if (w instanceof Roll r) {
-                roll = r;
-            }
-        }
-        if (roll != null) {
+        List<Write> rolls = batch.stream().filter(Roll.class::isInstance).toList();
+        if (!rolls.isEmpty()) {
             try {
                 journal.rollNow();
             } catch (IOException e) {
-                LOG.warn("Could not start a new segment of {}: {}", journal.file(), e.toString());
-                for (Write w : batch) {
-                    if (w instanceof Roll r) {
-                        r.done.completeExceptionally(e);
-                    }
-                }
+                LOG.warn("Could not start a new segment of {}: {}", journal.folder(), e.toString());
+                fail(rolls, e);
             }
         }
         for (Write w : batch) {
@@ -318,7 +330,7 @@ final class LogWriter {
             } else if (w instanceof Drop d) {
                 d.done.complete(null);
             } else if (w instanceof Erase e) {
-                e.done.complete(erasedUpTo.get(e).intValue());
+                e.done.complete(e.erased);
             } else if (w instanceof Roll r) {
                 r.done.complete(null);
             } else if (w instanceof Load l) {

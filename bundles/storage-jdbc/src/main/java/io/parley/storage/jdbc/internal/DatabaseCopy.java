@@ -56,14 +56,9 @@ public final class DatabaseCopy {
     public static List<Count> copy(JdbcDatabase from, JdbcDatabase to, Consumer<String> progress) {
         List<Count> counts = new ArrayList<>();
         for (Map.Entry<String, List<String>> t : TABLES.entrySet()) {
-            long copied = from.call(source -> to.call(target -> copyTable(source, target, to.dialect(), t.getKey(),
-                    t.getValue())));
+            long copied = from.call(source -> to.call(target -> copyTable(source, target, t.getKey(), t.getValue())));
             if (IDENTITIES.contains(t.getKey())) {
-                long next = to.queryOne("SELECT MAX(id) FROM " + t.getKey(), rs -> rs.getLong(1)).orElse(0L) + 1;
-                String restart = to.dialect().restartIdentity(t.getKey(), next);
-                if (restart != null) {
-                    to.update(restart);
-                }
+                to.moveIdentityPastRows(t.getKey());
             }
             Count count = new Count(t.getKey(), count(from, t.getKey()), count(to, t.getKey()));
             counts.add(count);
@@ -82,8 +77,8 @@ public final class DatabaseCopy {
         return db.queryOne("SELECT COUNT(*) FROM " + table, rs -> rs.getLong(1)).orElse(0L);
     }
 
-    private static long copyTable(Connection source, Connection target, Dialect dialect, String table,
-            List<String> keys) throws SQLException {
+    private static long copyTable(Connection source, Connection target, String table, List<String> keys)
+            throws SQLException {
         long copied = 0;
         try (Statement read = source.createStatement()) {
             read.setFetchSize(BATCH);

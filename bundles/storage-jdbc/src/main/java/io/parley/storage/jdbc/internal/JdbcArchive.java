@@ -120,11 +120,7 @@ final class JdbcArchive {
             }
             return null;
         });
-        long next = db.queryOne("SELECT MAX(id) FROM messages", rs -> rs.getLong(1)).orElse(0L) + 1;
-        String restart = db.dialect().restartIdentity("messages", next);
-        if (restart != null) {
-            db.update(restart);
-        }
+        db.moveIdentityPastRows("messages");
     }
 
     private static void insertMessage(Connection c, Archived m) throws SQLException {

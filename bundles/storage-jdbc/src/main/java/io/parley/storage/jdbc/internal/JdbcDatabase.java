@@ -76,6 +76,18 @@ public final class JdbcDatabase {
         return dialect;
     }
 
+    /**
+     * Makes the table's identity column go on after its largest id, once rows were inserted with their ids
+     * (a copy from another store); a no-op where the database does that itself.
+     */
+    void moveIdentityPastRows(String table) {
+        long next = queryOne("SELECT MAX(id) FROM " + table, rs -> rs.getLong(1)).orElse(0L) + 1;
+        String restart = dialect.restartIdentity(table, next);
+        if (restart != null) {
+            update(restart);
+        }
+    }
+
     /** Runs one INSERT, UPDATE or DELETE with the parameters in order; returns the rows it changed. */
     int update(String sql, Object... params) {
         return call(c -> {

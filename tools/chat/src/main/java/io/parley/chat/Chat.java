@@ -4,6 +4,7 @@ import com.google.gson.Gson;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.parley.api.ParleyException;
+import io.parley.api.account.LoginResponse;
 import io.parley.api.friend.FriendList;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.message.SendResponse;
@@ -254,27 +255,40 @@ public final class Chat implements Callable<Integer> {
          * new token for the next run. The caller closes the client.
          */
         ParleyClient login() {
-            String user = user();
             ParleyClient client = connect();
             try {
-                String saved = savedToken();
-                if (saved != null) {
-                    try {
-                        keepToken(await(client.resume(saved, device), "resume as " + user).token());
-                        return client;
-                    } catch (Failure f) {
-                        if (f.code != LOGIN_REFUSED) {
-                            throw f;
-                        }
-                        forgetToken(); // expired or revoked: the password, then
-                    }
-                }
-                keepToken(await(client.login(user, password(), device), "log in as " + user).token());
+                logIn(token -> client.resume(token, device), password -> client.login(user(), password, device),
+                        LoginResponse::token);
                 return client;
             } catch (RuntimeException e) {
                 client.close();
                 throw e;
             }
+        }
+
+        /**
+         * Logs in with the token the last run kept, else (none, or refused: expired, revoked) with the password,
+         * and keeps the new token for the next run.
+         */
+        <T> T logIn(java.util.function.Function<String, CompletableFuture<T>> resume,
+                java.util.function.Function<String, CompletableFuture<T>> withPassword,
+                java.util.function.Function<T, String> tokenOf) {
+            String saved = savedToken();
+            if (saved != null) {
+                try {
+                    T resumed = await(resume.apply(saved), "resume as " + user());
+                    keepToken(tokenOf.apply(resumed));
+                    return resumed;
+                } catch (Failure f) {
+                    if (f.code != LOGIN_REFUSED) {
+                        throw f;
+                    }
+                    forgetToken();
+                }
+            }
+            T loggedIn = await(withPassword.apply(password()), "log in as " + user());
+            keepToken(tokenOf.apply(loggedIn));
+            return loggedIn;
         }
 
         /** Logs in, waits for the answer to one request, and closes the connection. */
@@ -431,29 +445,16 @@ public final class Chat implements Callable<Integer> {
                     done.countDown();
                 }
             };
-            ParleySession session = null;
-            String saved = connection.savedToken();
-            if (saved != null) {
-                try {
-                    session = connection.await(ParleySession.resume(connection.host(), connection.port(), saved,
-                            connection.device, connection.options(), print), "resume as " + user);
-                } catch (Failure f) {
-                    if (f.code != LOGIN_REFUSED) {
-                        throw f;
-                    }
-                    connection.forgetToken();
-                }
-            }
-            if (session == null) {
-                session = connection.await(ParleySession.login(connection.host(), connection.port(), user,
-                        connection.password(), connection.device, connection.options(), print), "log in as " + user);
-            }
-            connection.keepToken(session.token());
+            ParleySession session = connection.logIn(
+                    token -> ParleySession.resume(connection.host(), connection.port(), token, connection.device,
+                            connection.options(), print),
+                    password -> ParleySession.login(connection.host(), connection.port(), user, password,
+                            connection.device, connection.options(), print),
+                    ParleySession::token);
             if (limit == 0) {
                 done.countDown();
             }
-            ParleySession running = session;
-            Runtime.getRuntime().addShutdownHook(new Thread(running::close));
+            Runtime.getRuntime().addShutdownHook(new Thread(session::close));
             while (!done.await(1, TimeUnit.SECONDS)) {
                 if (session.stopReason() != null) {
                     session.close();

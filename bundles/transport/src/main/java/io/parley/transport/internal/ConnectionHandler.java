@@ -110,15 +110,30 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         });
     }
 
+    /** Added to a channel that is already open (a WebSocket after its upgrade): it starts now. */
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        if (ctx.channel().isActive()) {
+            start(ctx);
+        }
+    }
+
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
+        start(ctx);
+        ctx.fireChannelActive();
+    }
+
+    private void start(ChannelHandlerContext ctx) {
+        if (channel != null) {
+            return;
+        }
         channel = ctx.channel();
         loginDeadline = ctx.executor().schedule(() -> {
             if (session == null) {
                 notices.close(channel, "No login within " + loginTimeoutSeconds + " s.");
             }
         }, loginTimeoutSeconds, TimeUnit.SECONDS);
-        ctx.fireChannelActive();
     }
 
     @Override

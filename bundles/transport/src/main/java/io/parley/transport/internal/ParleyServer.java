@@ -15,10 +15,12 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.parley.api.handler.RequestHandler;
+import io.parley.transport.Carriers;
 import java.io.File;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -42,10 +44,10 @@ import org.slf4j.LoggerFactory;
  * configuration change) closes the port and every connection and stops its threads, so the next activation
  * can bind the same port at once.
  */
-@Component(service = ParleyServer.class, immediate = true, configurationPid = "io.parley.transport",
+@Component(service = {ParleyServer.class, Carriers.class}, immediate = true, configurationPid = "io.parley.transport",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
 @Designate(ocd = TransportConfiguration.class)
-public final class ParleyServer {
+public final class ParleyServer implements Carriers {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
 
@@ -55,6 +57,9 @@ public final class ParleyServer {
     private final ExecutorService workers;
     private final ChannelGroup connections = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
     private final Channel listener;
+    private final ParleyServerInitializer initializer;
+    private final TransportConfiguration config;
+    private final SslContext tls;
 
     /**
      * One event loop per core unless configured. Netty's own default is two per core; handlers run on the
@@ -83,7 +88,11 @@ public final class ParleyServer {
                 });
         Dispatcher dispatcher = new Dispatcher(serializer, handlers, userRates, config.maxBody(),
                 config.serviceWaitMs());
+        this.config = config;
         try {
+            tls = tls(config);
+            initializer = new ParleyServerInitializer(config, dispatcher, sessions, notices, workers, connections,
+                    new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress()), tls, balancers);
             listener = new ServerBootstrap()
                     .group(boss, io)
                     .channel(NioServerSocketChannel.class)
@@ -91,9 +100,7 @@ public final class ParleyServer {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                    .childHandler(new ParleyServerInitializer(config, dispatcher, sessions, notices, workers, connections,
-                            new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress()),
-                            tls(config), balancers))
+                    .childHandler(initializer)
                     .bind(config.host(), config.port())
                     .sync()
                     .channel();
@@ -145,6 +152,31 @@ public final class ParleyServer {
             throw new IllegalArgumentException("Cannot use the TLS certificate " + certificate + " and key " + key
                     + " (the key must be an unencrypted PKCS#8 PEM file): " + e.getMessage(), e);
         }
+    }
+
+    @Override
+    public boolean admit(Channel channel) {
+        return initializer.admit(channel);
+    }
+
+    @Override
+    public void serve(Channel channel) {
+        initializer.serve(channel);
+    }
+
+    @Override
+    public int maxBody() {
+        return config.maxBody();
+    }
+
+    @Override
+    public int loginTimeoutSeconds() {
+        return config.loginTimeoutSeconds();
+    }
+
+    @Override
+    public Optional<SslContext> tls() {
+        return Optional.ofNullable(tls);
     }
 
     /** The address and port actually bound. */

@@ -15,8 +15,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Wires a connection's pipeline: the PROXY protocol header from a trusted load balancer, TLS when configured, read-idle timer, bounded decoder, encoder, then the
- * connection handler.
+ * Wires a connection's pipeline: the PROXY protocol header from a trusted load balancer, TLS when configured,
+ * bounded decoder, encoder, then (as for every carrier, {@link #serve}) the read-idle timer and the connection
+ * handler.
  */
 final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -55,7 +56,6 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
             ch.close();
             return;
         }
-        connections.add(ch);
         ChannelPipeline p = ch.pipeline();
         if (proxied) {
             // Before TLS: the balancer sends the header in the clear, then the client's own bytes.
@@ -65,10 +65,25 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
         if (tls != null) {
             p.addLast("tls", tls.newHandler(ch.alloc()));
         }
-        p.addLast("idle", new IdleStateHandler(config.heartbeatReadIdleSeconds(), 0, 0, TimeUnit.SECONDS));
         p.addLast("decoder", new FrameDecoder(config.maxBody()));
         p.addLast("encoder", FrameEncoder.INSTANCE);
+        serve(ch);
+    }
+
+    /**
+     * The part every carrier shares, once the pipeline reads and writes frames: the heartbeat timer and the
+     * connection handler (login deadline, requests); the channel closes with the server.
+     */
+    void serve(io.netty.channel.Channel ch) {
+        connections.add(ch);
+        ChannelPipeline p = ch.pipeline();
+        p.addLast("idle", new IdleStateHandler(config.heartbeatReadIdleSeconds(), 0, 0, TimeUnit.SECONDS));
         p.addLast("connection", new ConnectionHandler(dispatcher, sessions, notices, new RequestQueue(workers),
                 config.loginTimeoutSeconds(), config.heartbeatMisses(), config.maxPendingPerConnection()));
+    }
+
+    /** Counts a channel of another carrier against the same limits as a TCP connection. */
+    boolean admit(io.netty.channel.Channel ch) {
+        return limits.admit(ch);
     }
 }

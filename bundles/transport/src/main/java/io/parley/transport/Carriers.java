@@ -1,0 +1,38 @@
+package io.parley.transport;
+
+import io.netty.channel.Channel;
+import io.netty.handler.ssl.SslContext;
+import java.util.Optional;
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * What the transport gives another carrier of Parley frames (the WebSocket endpoint): its connection limits,
+ * its TLS and its request handling, so that frames arriving any other way meet the same dispatcher, sessions,
+ * login deadline, heartbeats and limits as TCP, with no second implementation of any of them. Registered by
+ * the transport while it listens; gone (and every connection it serves closed) while it is stopped or updated.
+ */
+@ProviderType
+public interface Carriers {
+
+    /**
+     * Counts a newly accepted channel against {@code maxConnections} and {@code maxConnectionsPerAddress}, and
+     * out again when it closes. False when it is over either: the caller closes it before reading it.
+     */
+    boolean admit(Channel channel);
+
+    /**
+     * Serves Parley on the channel from now on: its pipeline must by now read and write
+     * {@link io.parley.protocol.Frame}s. Adds the heartbeat timer and the connection handler at the end of the
+     * pipeline (the login deadline starts now) and closes the channel with the transport's other connections.
+     */
+    void serve(Channel channel);
+
+    /** The largest frame body either side may send ({@code maxBody}). */
+    int maxBody();
+
+    /** The seconds a connection may take to log in ({@code loginTimeoutSeconds}). */
+    int loginTimeoutSeconds();
+
+    /** The transport's TLS, when its certificate and key are configured: other carriers use the same. */
+    Optional<SslContext> tls();
+}

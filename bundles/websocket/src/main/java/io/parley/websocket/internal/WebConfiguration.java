@@ -1,0 +1,27 @@
+package io.parley.websocket.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "Parley HTTP and WebSocket", description = "The public HTTP port: the web client at / "
+        + "and the Parley protocol over WebSocket at /ws")
+@interface WebConfiguration {
+
+    @AttributeDefinition(description = "Address to listen on; 0.0.0.0 for every interface")
+    String host() default "0.0.0.0";
+
+    @AttributeDefinition(description = "HTTP port (WebSocket at /ws, the web client at /); 0 picks a free one")
+    int httpPort() default 7780;
+
+    @AttributeDefinition(description = "Origins besides the server's own that may open a WebSocket, as a browser "
+            + "sends them (https://chat.example.com), comma-separated; * for any. A browser's upgrade from any "
+            + "other origin answers 403. Clients that send no Origin (not a browser) are let in")
+    String allowedOrigins() default "";
+
+    @AttributeDefinition(description = "Seconds an HTTP connection may stay open without a request before it "
+            + "is closed; a WebSocket is then under the transport's login deadline and heartbeats instead")
+    int httpIdleSeconds() default 30;
+
+    @AttributeDefinition(description = "Network event loop threads for this port; 0 for one per core")
+    int ioThreads() default 0;
+}

@@ -6,6 +6,15 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParseException;
 import com.google.gson.JsonParser;
 import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPipeline;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler;
+import io.netty.handler.codec.http.websocketx.WebSocketVersion;
+import io.parley.protocol.codec.WebSocketFrameCodec;
+import java.net.URI;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
@@ -128,6 +137,72 @@ public final class ParleyClient implements AutoCloseable {
     }
 
     public static CompletableFuture<ParleyClient> connect(String host, int port, ParleyClientOptions options) {
+        return open(host, port, options, null, (ch, p) -> p.addLast(new FrameDecoder(options.maxBody()))
+                .addLast(FrameEncoder.INSTANCE));
+    }
+
+    /**
+     * Connects over WebSocket ({@code ws://host:7780/ws}, or {@code wss://} with {@link ParleyClientOptions#withTls}),
+     * the carrier browsers use: the same frames, one per binary message, through HTTP proxies and load
+     * balancers that pass WebSocket. Completes once the upgrade is done; everything else is as {@link #connect}.
+     */
+    public static CompletableFuture<ParleyClient> connectWebSocket(URI uri, ParleyClientOptions options) {
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(java.util.Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss") || uri.getHost() == null) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("Not a ws:// or wss:// address: " + uri));
+        }
+        if (scheme.equals("wss") != (options.tls() != null)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException(
+                    "wss:// needs options withTls(), and ws:// none: " + uri));
+        }
+        int port = uri.getPort() > 0 ? uri.getPort() : scheme.equals("wss") ? 443 : 80;
+        CompletableFuture<Void> upgraded = new CompletableFuture<>();
+        return open(uri.getHost(), port, options, upgraded, (ch, p) -> p
+                .addLast(new HttpClientCodec())
+                .addLast(new HttpObjectAggregator(8192))
+                .addLast(new WebSocketClientProtocolHandler(WebSocketClientProtocolConfig.newBuilder()
+                        .webSocketUri(uri)
+                        .version(WebSocketVersion.V13)
+                        .allowExtensions(false)
+                        .maxFramePayloadLength(Frame.HEADER_LENGTH + options.maxBody())
+                        .handleCloseFrames(false)
+                        .dropPongFrames(true)
+                        .handshakeTimeoutMillis(options.requestTimeout().toMillis())
+                        .build()))
+                .addLast(WebSocketFrameCodec.aggregator(options.maxBody()))
+                .addLast(new WebSocketFrameCodec(options.maxBody()))
+                .addLast(new ChannelInboundHandlerAdapter() {
+                    @Override
+                    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+                        if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+                            upgraded.complete(null);
+                        } else if (evt == WebSocketClientProtocolHandler.ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+                            upgraded.completeExceptionally(new TimeoutException("No WebSocket upgrade from " + uri));
+                        }
+                        ctx.fireUserEventTriggered(evt);
+                    }
+
+                    @Override
+                    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+                        upgraded.completeExceptionally(cause);
+                        ctx.fireExceptionCaught(cause);
+                    }
+
+                    @Override
+                    public void channelInactive(ChannelHandlerContext ctx) {
+                        upgraded.completeExceptionally(new ParleyException(Status.UNAVAILABLE,
+                                "The server closed the connection before the WebSocket upgrade."));
+                        ctx.fireChannelInactive();
+                    }
+                }));
+    }
+
+    /**
+     * Connects, adds TLS when configured, then the carrier's handlers, the heartbeat and the client's handler;
+     * ready once TLS (if any) is done and {@code ready} (if given: a WebSocket upgrade) completes.
+     */
+    private static CompletableFuture<ParleyClient> open(String host, int port, ParleyClientOptions options,
+            CompletableFuture<Void> ready, java.util.function.BiConsumer<SocketChannel, ChannelPipeline> carrier) {
         boolean own = options.eventLoop() == null;
         EventLoopGroup group = own ? new NioEventLoopGroup(1, new DefaultThreadFactory("parley-client", true))
                 : options.eventLoop();
@@ -143,10 +218,9 @@ public final class ParleyClient implements AutoCloseable {
                         if (options.tls() != null) {
                             ch.pipeline().addLast("tls", tlsHandler(options.tls(), ch, host, port));
                         }
+                        carrier.accept(ch, ch.pipeline());
                         ch.pipeline()
                                 .addLast(new IdleStateHandler(0, options.heartbeat().toMillis(), 0, TimeUnit.MILLISECONDS))
-                                .addLast(new FrameDecoder(options.maxBody()))
-                                .addLast(FrameEncoder.INSTANCE)
                                 .addLast(handler);
                     }
                 })
@@ -158,18 +232,27 @@ public final class ParleyClient implements AutoCloseable {
                 return;
             }
             Channel ch = connecting.channel();
+            CompletableFuture<Void> upgraded = ready == null ? CompletableFuture.completedFuture(null) : ready;
             SslHandler tls = ch.pipeline().get(SslHandler.class);
-            if (tls == null) {
-                connected(result, ch, own, options, handler);
-                return;
-            }
             // With TLS the client is ready once the server's certificate is accepted: a wrong one fails here.
-            tls.handshakeFuture().addListener(h -> {
-                if (h.isSuccess()) {
+            CompletableFuture<Void> secured = new CompletableFuture<>();
+            if (tls == null) {
+                secured.complete(null);
+            } else {
+                tls.handshakeFuture().addListener(h -> {
+                    if (h.isSuccess()) {
+                        secured.complete(null);
+                    } else {
+                        secured.completeExceptionally(h.cause());
+                    }
+                });
+            }
+            secured.thenCompose(v -> upgraded).whenComplete((v, e) -> {
+                if (e == null) {
                     connected(result, ch, own, options, handler);
                 } else {
                     ch.close();
-                    failConnect(result, h.cause(), own, group);
+                    failConnect(result, e instanceof CompletionException ? e.getCause() : e, own, group);
                 }
             });
         });

@@ -19,6 +19,8 @@ final class Distribution implements AutoCloseable {
 
     final Path home;
     int port;
+    /** The HTTP port: the web client at / and WebSocket at /ws. */
+    int httpPort;
     private Process process;
     private int starts;
 
@@ -35,6 +37,8 @@ final class Distribution implements AutoCloseable {
         }
         port = freePort();
         setConfig("io.parley.transport", "port", Integer.toString(port));
+        httpPort = freePort();
+        setConfig("io.parley.websocket", "httpPort", Integer.toString(httpPort));
         // Every test client comes from 127.0.0.1 and sends as fast as it can: the limits are tested in LimitsIT.
         setConfig("io.parley.transport", "userRates", "");
         setConfig("io.parley.transport", "maxConnectionsPerAddress", "0");
@@ -51,6 +55,10 @@ final class Distribution implements AutoCloseable {
                 .redirectOutput(console.toFile())
                 .start();
         awaitTrue("the server to listen", Duration.ofSeconds(60), () -> console().contains("Parley listening on 0.0.0.0:" + port));
+        if (Files.exists(home.resolve("etc/io.parley.websocket.cfg"))) {
+            awaitTrue("the HTTP port to listen", Duration.ofSeconds(30),
+                    () -> console().contains("Parley HTTP listening on 0.0.0.0:" + httpPort));
+        }
     }
 
     /** What this start printed to the console. */

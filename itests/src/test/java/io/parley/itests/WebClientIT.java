@@ -1,0 +1,259 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import io.parley.api.message.InboxEntry;
+import io.parley.client.ParleyClient;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.IntStream;
+import org.junit.After;
+import org.junit.AfterClass;
+import org.junit.BeforeClass;
+import org.junit.Test;
+import org.openqa.selenium.By;
+import org.openqa.selenium.NoAlertPresentException;
+
+/**
+ * The web client in a real (headless) chromium against the distribution as an operator starts it: people
+ * register, befriend and chat in the browser, with an SDK user over TCP, in a group; a closed page catches up on
+ * what it missed, each message once and in order; markup in a message stays text; and a server killed with
+ * SIGKILL and started again loses nothing, the page reconnecting by itself.
+ */
+public class WebClientIT {
+
+    private static final String PASSWORD = "correct horse 1";
+    private static Distribution dist;
+
+    private final List<Browser> browsers = new ArrayList<>();
+    private final List<ParleyClient> clients = new ArrayList<>();
+
+    @BeforeClass
+    public static void startServer() throws Exception {
+        Browser.assumeInstalled();
+        dist = new Distribution();
+        dist.start();
+    }
+
+    @AfterClass
+    public static void stopServer() throws Exception {
+        if (dist != null) {
+            dist.close();
+        }
+    }
+
+    @After
+    public void closeAll() {
+        browsers.forEach(Browser::close);
+        clients.forEach(ParleyClient::close);
+    }
+
+    private Browser browser() throws Exception {
+        // localhost, not 127.0.0.1: the browser gives crypto.subtle (for SCRAM) to https pages and to localhost.
+        Browser b = new Browser("http://localhost:" + dist.httpPort + "/");
+        browsers.add(b);
+        return b;
+    }
+
+    private ParleyClient sdkUser(String name) throws Exception {
+        ParleyClient c = ParleyClient.connect("127.0.0.1", dist.port).get(10, TimeUnit.SECONDS);
+        clients.add(c);
+        c.register(name, PASSWORD, null).get(15, TimeUnit.SECONDS);
+        c.login(name, PASSWORD, "pc").get(15, TimeUnit.SECONDS);
+        return c;
+    }
+
+    private static String name(String prefix) {
+        return prefix + System.nanoTime() % 100_000_000L;
+    }
+
+    private static void befriend(Browser a, String aName, Browser b, String bName) {
+        a.addFriend(bName);
+        b.accept(aName);
+        a.await(bName + " to be a friend", d -> !d.findElements(By.cssSelector("#friends li[data-user='" + bName + "']")).isEmpty());
+    }
+
+    private static List<String> texts(List<InboxEntry> entries) {
+        return entries.stream().filter(e -> "msg".equals(e.kind())).map(InboxEntry::text).toList();
+    }
+
+    @Test
+    public void twoBrowserUsersRegisterBefriendAndChat() throws Exception {
+        // Plain names: this server is fresh for the class, and this conversation is the README's screenshot.
+        String alice = "alice";
+        String bob = "bob";
+        Browser a = browser();
+        Browser b = browser();
+        a.register(alice, PASSWORD);
+        b.register(bob, PASSWORD);
+        befriend(a, alice, b, bob);
+        a.await(bob + " shown online", d -> a.friendOnline(bob));
+
+        a.openChat(bob);
+        a.send("Hi Bob! This is Alice, in a browser.");
+        b.await("one unread message from " + alice, d -> b.unread(alice) == 1);
+        b.openChat(alice);
+        b.awaitMessages("Alice's message", m -> m.equals(List.of("Hi Bob! This is Alice, in a browser.")));
+        assertEquals("opening the conversation reads it", 0, b.unread(alice));
+        b.send("Hello Alice, over WebSocket.");
+        a.send("Lunch at noon?");
+        List<String> expected = List.of("Hi Bob! This is Alice, in a browser.", "Hello Alice, over WebSocket.",
+                "Lunch at noon?");
+        a.awaitMessages("the conversation at Alice", m -> m.equals(expected));
+        b.awaitMessages("the conversation at Bob", m -> m.equals(expected));
+        a.await("every message answered", d -> d.findElements(By.cssSelector("#messages li.sending")).isEmpty());
+        a.screenshot(Path.of(System.getProperty("parley.screenshots", "target/screenshots"), "web-client.png"));
+    }
+
+    @Test
+    public void aClosedPageSeesTwentyMessagesOnceAndInOrder() throws Exception {
+        String carol = name("carol");
+        String dave = name("dave");
+        Browser c = browser();
+        Browser d = browser();
+        c.register(carol, PASSWORD);
+        d.register(dave, PASSWORD);
+        befriend(c, carol, d, dave);
+
+        c.leave();
+        d.openChat(carol);
+        List<String> sent = IntStream.rangeClosed(1, 20).mapToObj(i -> "message " + i).toList();
+        for (String text : sent) {
+            d.send(text);
+        }
+        d.awaitMessages("all 20 sent", m -> m.equals(sent));
+        d.await("every message answered", w -> w.findElements(By.cssSelector("#messages li.sending")).isEmpty());
+
+        c.reopen();
+        c.awaitOnline();
+        c.await("20 unread from " + dave, w -> c.unread(dave) == 20);
+        c.openChat(dave);
+        assertEquals(sent, c.awaitMessages("the 20 messages", m -> m.size() >= 20));
+        // Nothing shows up twice later (a late pull, a notice, the history): still the same 20.
+        Thread.sleep(2000);
+        assertEquals(sent, c.messages());
+        // A reload resumes the same session and shows the same, once.
+        c.reopen();
+        c.awaitOnline();
+        c.openChat(dave);
+        assertEquals(sent, c.awaitMessages("the 20 messages after a reload", m -> m.size() >= 20));
+    }
+
+    @Test
+    public void aBrowserUserAndAnSdkUserOverTcpChatBothWays() throws Exception {
+        String erin = name("erin");
+        String frank = name("frank");
+        Browser e = browser();
+        e.register(erin, PASSWORD);
+        ParleyClient f = sdkUser(frank);
+        f.addFriend(erin, "from the terminal").get(10, TimeUnit.SECONDS);
+        e.accept(frank);
+        f.sendMessage(erin, "Hello from the SDK over TCP", "f1").get(10, TimeUnit.SECONDS);
+        e.openChat(frank);
+        e.awaitMessages("the SDK's message", m -> m.equals(List.of("Hello from the SDK over TCP")));
+        e.send("Hello back from the browser");
+        dist.awaitTrue("the browser's message at the SDK user", Duration.ofSeconds(20), () -> {
+            try {
+                return texts(f.pull(0, null).get(10, TimeUnit.SECONDS).messages()).contains("Hello back from the browser");
+            } catch (Exception x) {
+                return false;
+            }
+        });
+    }
+
+    @Test
+    public void aGroupChatAcrossBrowsersAndTheSdk() throws Exception {
+        String owner = name("gina");
+        String member = name("hank");
+        String sdk = name("ivan");
+        Browser g = browser();
+        Browser h = browser();
+        g.register(owner, PASSWORD);
+        h.register(member, PASSWORD);
+        befriend(g, owner, h, member);
+        ParleyClient i = sdkUser(sdk);
+        i.addFriend(owner, null).get(10, TimeUnit.SECONDS);
+        g.accept(sdk);
+
+        String group = "Weekend " + System.nanoTime() % 1000;
+        g.createGroup(group, member + ", " + sdk);
+        g.await("three members listed", w -> w.findElements(By.cssSelector("#members li")).size() == 3);
+        g.send("Who is in for Saturday?");
+        h.openGroup(group);
+        h.awaitMessages("the owner's message", m -> m.contains("Who is in for Saturday?"));
+        h.send("Me!");
+        long groupId = i.groups().get(10, TimeUnit.SECONDS).groups().get(0).groupId();
+        i.sendToGroup(groupId, "Me too, from the SDK", "i1").get(10, TimeUnit.SECONDS);
+        List<String> expected = List.of("Who is in for Saturday?", "Me!", "Me too, from the SDK");
+        g.awaitMessages("the whole group conversation at the owner", m -> m.equals(expected));
+        h.awaitMessages("the whole group conversation at the member", m -> m.equals(expected));
+        List<String> history = new ArrayList<>(texts(i.groupHistory(groupId, null, null).get(10, TimeUnit.SECONDS)));
+        java.util.Collections.reverse(history);
+        assertEquals(expected, history);
+    }
+
+    @Test
+    public void markupInAMessageShowsAsTextAndRunsNothing() throws Exception {
+        String jane = name("jane");
+        String kim = name("kim");
+        Browser j = browser();
+        Browser k = browser();
+        j.register(jane, PASSWORD);
+        k.register(kim, PASSWORD);
+        befriend(j, jane, k, kim);
+        k.openChat(jane);
+        String attack = "<img src=x onerror=alert(1)>";
+        String attack2 = "<img src=y onerror=\"window.parleyXss=true\"><script>window.parleyXss=true</script>";
+        j.openChat(kim);
+        j.send(attack);
+        j.send(attack2);
+        k.awaitMessages("the two messages as text", m -> m.equals(List.of(attack, attack2)));
+        for (Browser b : List.of(j, k)) {
+            assertEquals("no image was made", 0L, b.script("return document.querySelectorAll('#messages img').length;"));
+            assertEquals("no script ran", Boolean.FALSE, b.script("return window.parleyXss === true;"));
+            try {
+                b.driver.switchTo().alert();
+                throw new AssertionError("an alert opened");
+            } catch (NoAlertPresentException expected) {
+                // nothing ran
+            }
+        }
+    }
+
+    @Test
+    public void theServerKilledAndStartedAgainLosesNothingAndThePageReconnects() throws Exception {
+        String lena = name("lena");
+        String max = name("max");
+        Browser l = browser();
+        l.register(lena, PASSWORD);
+        ParleyClient m = sdkUser(max);
+        m.addFriend(lena, null).get(10, TimeUnit.SECONDS);
+        l.accept(max);
+        m.sendMessage(lena, "before the crash", "m1").get(10, TimeUnit.SECONDS);
+        l.openChat(max);
+        l.awaitMessages("the first message", t -> t.equals(List.of("before the crash")));
+
+        dist.kill();
+        l.await("the page to see the server gone", w -> !l.online());
+        l.send("typed while the server was down");
+        dist.start();
+        l.awaitOnline();
+        l.await("the message typed offline to be answered", w -> w.findElements(By.cssSelector("#messages li.sending")).isEmpty());
+
+        ParleyClient again = ParleyClient.connect("127.0.0.1", dist.port).get(10, TimeUnit.SECONDS);
+        clients.add(again);
+        again.login(max, PASSWORD, "pc").get(15, TimeUnit.SECONDS);
+        assertEquals(List.of("before the crash", "typed while the server was down"),
+                texts(again.pull(0, null).get(10, TimeUnit.SECONDS).messages()));
+        again.sendMessage(lena, "after the restart", "m2").get(10, TimeUnit.SECONDS);
+        List<String> expected = List.of("before the crash", "typed while the server was down", "after the restart");
+        l.awaitMessages("the whole conversation, once", t -> t.equals(expected));
+        Thread.sleep(1000);
+        assertEquals(expected, l.messages());
+        assertTrue("the page is online", l.online());
+    }
+}

@@ -54,11 +54,13 @@ fi
 
 free_port() { "$JAVA" -cp "$CP" io.parley.bench.FreePort; }
 PARLEY_PORT="$(free_port)"
+HTTP_PORT="$(free_port)"
 RELAY_PORT="$(free_port)"
 
 cp -a "$DIST" "$WORK/parley"
 rm -rf "$WORK/parley/data/"* "$WORK/parley/logs/"* "$WORK/parley/deploy/"*
 sed -i "s/^port=.*/port=$PARLEY_PORT/" "$WORK/parley/etc/io.parley.transport.cfg"
+sed -i "s/^httpPort=.*/httpPort=$HTTP_PORT/" "$WORK/parley/etc/io.parley.websocket.cfg"
 # Pairs of strangers exchange messages: the friendship check is not what is measured.
 sed -i "s/^requireFriendship=.*/requireFriendship=false/" "$WORK/parley/etc/io.parley.messaging.cfg"
 # The idle-connection users are created with a cheap hash (memory is measured there, not hashing); the
@@ -104,7 +106,8 @@ cleanup() {
 trap cleanup EXIT
 
 for _ in $(seq 1 120); do
-  grep -q "Parley listening" "$WORK/parley-console.txt" 2>/dev/null && grep -q "relay listening" "$WORK/relay-console.txt" && break
+  grep -q "Parley listening" "$WORK/parley-console.txt" 2>/dev/null && grep -q "Parley HTTP listening" "$WORK/parley-console.txt" \
+    && grep -q "relay listening" "$WORK/relay-console.txt" && break
   sleep 0.5
 done
 grep -q "Parley listening" "$WORK/parley-console.txt" || { echo "Parley did not start:"; cat "$WORK/parley-console.txt"; exit 1; }
@@ -150,6 +153,7 @@ half_peak() { "$JAVA" -cp "$CP" io.parley.bench.HalfPeak "$RESULTS"; }
 case "$MODE" in
   smoke)
     both peak 3 pairs=4 window=4
+    run parley peak 3 pairs=4 window=4 carrier=ws httpPort="$HTTP_PORT" label=-ws
     both rate 3 pairs=4 rate=200 label=-200/s
     both fanout 3 members=10 rate=20 label=-10
     run parley logins 3 connections=2
@@ -163,8 +167,11 @@ case "$MODE" in
     # compiled: a 10 s run from a cold start measured the JIT as much as the server (0.37x against 0.51x warm).
     RESULTS="$WORK/warm-up.jsonl" both peak 5 pairs=20 window=8 label=-warm-up
     both peak "$SECONDS_PEAK" pairs=20 window=8
+    # The same over WebSocket (Parley only; the relay speaks TCP alone), right after, for the table beside TCP.
+    run parley peak "$SECONDS_PEAK" pairs=20 window=8 carrier=ws httpPort="$HTTP_PORT" label=-ws
     HALF="$(half_peak)"
     both rate "$SECONDS_PEAK" pairs=20 rate="$HALF" label="-at-half-peak"
+    run parley rate "$SECONDS_PEAK" pairs=20 rate="$HALF" carrier=ws httpPort="$HTTP_PORT" label="-at-half-peak-ws"
     if [ "$MODE" = full ] && [ "$BACKEND" = h2 ]; then
       # The same with the message log's fsync off (changed live: the store is not restarted), to show what
       # syncing every write to the disk costs at the tail.

@@ -29,6 +29,7 @@ import org.HdrHistogram.Recorder;
  *
  * <pre>
  * LoadGenerator TARGET PORT WORKLOAD SECONDS OUT [key=value ...]
+ *   carrier=ws httpPort=N  every connection over WebSocket instead of TCP (Parley only)
  *   WORKLOAD  peak    closed loop: pairs= senders each keep window= messages in flight
  *             rate    open loop at rate= messages/s in total over pairs= pairs (latency corrected for
  *                     coordinated omission: measured from each message's intended send time)
@@ -105,13 +106,26 @@ public final class LoadGenerator {
         result.addProperty("target", target);
         result.addProperty("workload", workload + options.getOrDefault("label", ""));
         result.addProperty("errors", errors.get());
+        result.addProperty("carrier", "ws".equals(options.get("carrier")) ? "websocket" : "tcp");
         return result;
     }
 
     // ---- setup --------------------------------------------------------------------------------------
 
+    /**
+     * A new connection: TCP to the port, or with {@code carrier=ws} a WebSocket to
+     * {@code ws://127.0.0.1:httpPort/ws}, the browsers' carrier (Parley only: the relay speaks TCP alone).
+     */
+    private CompletableFuture<ParleyClient> open() {
+        if ("ws".equals(options.get("carrier"))) {
+            return ParleyClient.connectWebSocket(java.net.URI.create("ws://127.0.0.1:" + options.get("httpPort") + "/ws"),
+                    clientOptions);
+        }
+        return ParleyClient.connect("127.0.0.1", port, clientOptions);
+    }
+
     private ParleyClient connect() throws Exception {
-        ParleyClient c = ParleyClient.connect("127.0.0.1", port, clientOptions).get(30, TimeUnit.SECONDS);
+        ParleyClient c = open().get(30, TimeUnit.SECONDS);
         synchronized (clients) {
             clients.add(c);
         }
@@ -275,7 +289,7 @@ public final class LoadGenerator {
             return;
         }
         long start = System.nanoTime();
-        ParleyClient.connect("127.0.0.1", port, clientOptions)
+        open()
                 .thenCompose(c -> (scram ? c.loginScram(name, PASSWORD, "storm") : c.loginPlain(name, PASSWORD, "storm"))
                         .whenComplete((r, e) -> c.close()))
                 .whenComplete((r, e) -> {
@@ -300,7 +314,7 @@ public final class LoadGenerator {
         for (int i = 0; i < connections; i++) {
             inFlight.acquire();
             String name = "bench_i" + i;
-            CompletableFuture<Held> c = ParleyClient.connect("127.0.0.1", port, clientOptions)
+            CompletableFuture<Held> c = open()
                     .thenCompose(client -> client.register(name, PASSWORD, null).exceptionally(e -> null)
                             .thenCompose(r -> login(client, name, "idle"))
                             .thenApply(r -> new Held(client, r.token())))
@@ -354,7 +368,7 @@ public final class LoadGenerator {
         for (Held h : held) {
             inFlight.acquire();
             long begun = System.nanoTime();
-            back.add(ParleyClient.connect("127.0.0.1", port, clientOptions)
+            back.add(open()
                     .thenCompose(c -> c.resume(h.token(), "idle").thenApply(r -> c))
                     .whenComplete((c, e) -> {
                         inFlight.release();

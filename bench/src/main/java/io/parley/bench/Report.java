@@ -40,7 +40,9 @@ public final class Report {
         // The name of the page and the prefix of its charts: benchmarks (H2) or e.g. benchmarks-mariadb.
         String base = args.length > 3 ? args[3] : "benchmarks";
         List<JsonObject> memory = results.stream().filter(r -> r.has("heapKiBPerConnection")).toList();
-        Map<String, JsonObject[]> byWorkload = byWorkload(results.stream().filter(r -> !memory.contains(r)).toList());
+        List<JsonObject> overWebSocket = results.stream().filter(Report::overWebSocket).toList();
+        Map<String, JsonObject[]> byWorkload = byWorkload(results.stream()
+                .filter(r -> !memory.contains(r) && !overWebSocket.contains(r)).toList());
         StringBuilder charts = new StringBuilder("\n## Charts\n\nOne per workload, made by the same run.\n");
         for (Map.Entry<String, JsonObject[]> e : byWorkload.entrySet()) {
             if (e.getValue()[0] != null && e.getValue()[0].has("percentiles")) {
@@ -54,8 +56,8 @@ public final class Report {
             memoryChart(memory, out.resolve(name).toFile());
             charts.append("\n![idle memory](").append(name).append(")\n");
         }
-        Files.writeString(out.resolve(base + ".md"), header + table(byWorkload) + memoryTable(memory) + stormTable(results)
-                + charts);
+        Files.writeString(out.resolve(base + ".md"), header + table(byWorkload) + carrierTable(overWebSocket, byWorkload)
+                + memoryTable(memory) + stormTable(results) + charts);
         System.out.println("wrote " + out.resolve(base + ".md") + " and its charts");
     }
 
@@ -95,6 +97,38 @@ public final class Report {
             md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s | %s |%n", e.getKey(),
                     rate(p), relay ? rate(r) : "n/a", relay ? ratio(p, r, "throughput") : "n/a", percentiles(p),
                     relay ? percentiles(r) : "n/a", relay ? ratio(p, r, "p99ms") : "n/a", cpu(p, relay ? r : null)));
+        }
+        return md.toString();
+    }
+
+    static boolean overWebSocket(JsonObject r) {
+        return r.has("carrier") && r.get("carrier").getAsString().equals("websocket");
+    }
+
+    /**
+     * Each workload run over WebSocket beside the same workload over TCP in the same run (its name without the
+     * "-ws" label): throughput, the tail and the server's CPU per item.
+     */
+    static String carrierTable(List<JsonObject> overWebSocket, Map<String, JsonObject[]> byWorkload) {
+        StringBuilder md = new StringBuilder();
+        for (JsonObject ws : overWebSocket) {
+            String workload = ws.get("workload").getAsString().replaceFirst("-ws$", "");
+            JsonObject[] tcp = byWorkload.get(workload);
+            if (tcp == null || tcp[0] == null) {
+                continue;
+            }
+            if (md.length() == 0) {
+                md.append("\nParley over WebSocket (`ws://…/ws`, one frame per binary message) against TCP, the same "
+                        + "workload in the same run:\n\n"
+                        + "| workload | TCP | WebSocket | WebSocket / TCP | TCP p50 / p99 / p99.9 ms | WebSocket p50 / p99 / "
+                        + "p99.9 ms | server CPU µs per item, TCP / WebSocket |\n|---|---|---|---|---|---|---|\n");
+            }
+            String cpu = tcp[0].has("serverCpuUsPerItem") && ws.has("serverCpuUsPerItem")
+                    ? String.format(Locale.ROOT, "%.0f / %.0f", tcp[0].get("serverCpuUsPerItem").getAsDouble(),
+                            ws.get("serverCpuUsPerItem").getAsDouble())
+                    : "n/a";
+            md.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s | %s |%n", workload, rate(tcp[0]),
+                    rate(ws), ratio(ws, tcp[0], "throughput"), percentiles(tcp[0]), percentiles(ws), cpu));
         }
         return md.toString();
     }

@@ -253,6 +253,8 @@ function forgetSession() {
 async function logOut() {
   const connection = state.connection;
   forgetSession();
+  // What this browser kept for the user (unread counts, messages not yet sent) goes too.
+  storage.removeItem(localKey());
   if (connection) {
     await connection.request(Type.LOGOUT, {}).catch(() => {});
     connection.close();

@@ -42,7 +42,46 @@ public class TlsIT extends ParleyTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        return new Option[] {systemProperty("parley.test.tls").value(TLS.getPath())};
+        int http;
+        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
+            http = s.getLocalPort();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Option[] {
+            systemProperty("parley.test.tls").value(TLS.getPath()),
+            systemProperty("parley.test.httpPort").value(Integer.toString(http)),
+            org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration("io.parley.websocket")
+                    .put("host", "127.0.0.1").put("httpPort", Integer.toString(http)).asOption(),
+        };
+    }
+
+    @Test
+    public void theWebSocketIsWssWithTheSameCertificate() throws Exception {
+        awaitServer();
+        java.net.URI wss = java.net.URI.create("wss://127.0.0.1:" + Integer.getInteger("parley.test.httpPort") + "/ws");
+        String name = unique("wendy");
+        awaitTrue("the HTTPS port", java.time.Duration.ofSeconds(20),
+                () -> {
+                    try (Socket s = new Socket("127.0.0.1", Integer.getInteger("parley.test.httpPort"))) {
+                        return true;
+                    } catch (java.io.IOException e) {
+                        return false;
+                    }
+                });
+        try (ParleyClient c = ParleyClient.connectWebSocket(wss, SDK_OPTIONS.withTls(material("server-cert.pem")))
+                .get(10, TimeUnit.SECONDS)) {
+            assertTrue(await(c.register(name, "password-1", null)) > 0);
+            assertTrue(await(c.login(name, "password-1", "browser")).userId() > 0);
+        }
+        // Plain ws:// to the TLS port gets no WebSocket.
+        try {
+            ParleyClient.connectWebSocket(java.net.URI.create("ws://127.0.0.1:" + Integer.getInteger("parley.test.httpPort")
+                    + "/ws"), SDK_OPTIONS).get(10, TimeUnit.SECONDS).close();
+            fail("a plain WebSocket opened on the TLS port");
+        } catch (ExecutionException expected) {
+            // refused
+        }
     }
 
     private static Path material(String name) {

@@ -15,8 +15,10 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface Carriers {
 
     /**
-     * Counts a newly accepted channel against {@code maxConnections} and {@code maxConnectionsPerAddress}, and
-     * out again when it closes. False when it is over either: the caller closes it before reading it.
+     * Call first for a newly accepted channel, before adding handlers: counts it against {@code maxConnections}
+     * and {@code maxConnectionsPerAddress}, and out again when it closes; from a load balancer listed in
+     * {@code proxyProtocolFrom}, starts its pipeline with the PROXY protocol header's decoder, whose client
+     * address is then the one every limit and the log use. False, and the channel closed, when it is over a limit.
      */
     boolean admit(Channel channel);
 

@@ -1,20 +1,22 @@
 package io.parley.protocol.codec;
 
 import io.netty.buffer.ByteBuf;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.MessageToMessageCodec;
 import io.netty.handler.codec.http.websocketx.BinaryWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.ContinuationWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.CorruptedWebSocketFrameException;
 import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketCloseStatus;
 import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.parley.protocol.Frame;
+import io.netty.util.concurrent.ScheduledFuture;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Parley frames over WebSocket: each binary message carries exactly one frame, header included. Put it after a
@@ -28,6 +30,9 @@ import java.util.List;
  * untouched. One instance per channel: it remembers whether it has sent its close.
  */
 public final class WebSocketFrameCodec extends MessageToMessageCodec<WebSocketFrame, Frame> {
+
+    /** How long a close frame may take to leave before the connection is closed without it. */
+    static final long CLOSE_WAIT_MS = 1000;
 
     private final int maxBody;
     private boolean closeSent;
@@ -73,7 +78,7 @@ public final class WebSocketFrameCodec extends MessageToMessageCodec<WebSocketFr
             int code = close.statusCode();
             CloseWebSocketFrame answer = WebSocketCloseStatus.isValidStatusCode(code)
                     ? new CloseWebSocketFrame(code, "") : new CloseWebSocketFrame();
-            ctx.writeAndFlush(answer).addListener(ChannelFutureListener.CLOSE);
+            closeAfter(ctx, answer, ctx.newPromise());
             return;
         }
         if (message instanceof PingWebSocketFrame || message instanceof PongWebSocketFrame) {
@@ -113,7 +118,23 @@ public final class WebSocketFrameCodec extends MessageToMessageCodec<WebSocketFr
             return;
         }
         closeSent = true;
-        ctx.writeAndFlush(new CloseWebSocketFrame(status.code(), reason)).addListener(ChannelFutureListener.CLOSE);
+        closeAfter(ctx, new CloseWebSocketFrame(status.code(), reason.length() > 120 ? reason.substring(0, 120) : reason),
+                ctx.newPromise());
+    }
+
+    /**
+     * A frame the WebSocket decoder refused (a frame over the limit, unmasked, bad UTF-8 in a text frame): closed
+     * here with the decoder's code, once. Configure the decoder not to close on such frames itself
+     * ({@code closeOnProtocolViolation(false)}), or the peer gets two closes.
+     */
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof CorruptedWebSocketFrameException corrupt) {
+            WebSocketCloseStatus status = corrupt.closeStatus() != null ? corrupt.closeStatus()
+                    : WebSocketCloseStatus.PROTOCOL_ERROR;
+            refuse(ctx, status, String.valueOf(corrupt.getMessage()));
+        }
+        ctx.fireExceptionCaught(cause);
     }
 
     @Override
@@ -123,7 +144,30 @@ public final class WebSocketFrameCodec extends MessageToMessageCodec<WebSocketFr
             return;
         }
         closeSent = true;
-        ctx.writeAndFlush(new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE))
-                .addListener(f -> ctx.close(promise));
+        closeAfter(ctx, new CloseWebSocketFrame(WebSocketCloseStatus.NORMAL_CLOSURE), promise);
+    }
+
+    /**
+     * Writes the close frame, then closes: once it is written, or at once when the peer is not reading what it is
+     * sent, or after {@link #CLOSE_WAIT_MS} at the latest, so that a stalled peer cannot keep the connection.
+     */
+    private static void closeAfter(ChannelHandlerContext ctx, CloseWebSocketFrame frame, ChannelPromise promise) {
+        if (!ctx.channel().isWritable()) {
+            frame.release();
+            ctx.close(promise);
+            return;
+        }
+        boolean[] closed = {false};
+        Runnable closeNow = () -> {
+            if (!closed[0]) {
+                closed[0] = true;
+                ctx.close(promise);
+            }
+        };
+        ScheduledFuture<?> latest = ctx.executor().schedule(closeNow, CLOSE_WAIT_MS, TimeUnit.MILLISECONDS);
+        ctx.writeAndFlush(frame).addListener(f -> {
+            latest.cancel(false);
+            closeNow.run();
+        });
     }
 }

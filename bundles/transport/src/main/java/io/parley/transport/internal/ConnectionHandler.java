@@ -129,6 +129,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
             return;
         }
         channel = ctx.channel();
+        // A channel handed over by another carrier may have stopped reading while it was its own.
+        updateReading();
         loginDeadline = ctx.executor().schedule(() -> {
             if (session == null) {
                 notices.close(channel, "No login within " + loginTimeoutSeconds + " s.");

@@ -50,18 +50,10 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
 
     @Override
     protected void initChannel(SocketChannel ch) {
-        boolean proxied = balancers.contains(ch.remoteAddress());
-        if (!(proxied ? limits.admitToTotal(ch) : limits.admit(ch))) {
-            LOG.debug("Refused a connection from {}: too many open", ch.remoteAddress());
-            ch.close();
+        if (!admit(ch)) {
             return;
         }
         ChannelPipeline p = ch.pipeline();
-        if (proxied) {
-            // Before TLS: the balancer sends the header in the clear, then the client's own bytes.
-            p.addLast("proxy-decoder", new HAProxyMessageDecoder());
-            p.addLast("proxy-header", new ProxyHeader(client -> limits.admitFrom(ch, client.getAddress())));
-        }
         if (tls != null) {
             p.addLast("tls", tls.newHandler(ch.alloc()));
         }
@@ -82,8 +74,24 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
                 config.loginTimeoutSeconds(), config.heartbeatMisses(), config.maxPendingPerConnection()));
     }
 
-    /** Counts a channel of another carrier against the same limits as a TCP connection. */
+    /**
+     * Counts a newly accepted channel against the connection limits, or closes it. From a load balancer in
+     * {@code proxyProtocolFrom}, its pipeline starts with the PROXY header's decoder, whose client address then
+     * counts per address (and is the client's for every other limit and the log). Every carrier does this first.
+     */
     boolean admit(io.netty.channel.Channel ch) {
-        return limits.admit(ch);
+        boolean proxied = balancers.contains(ch.remoteAddress());
+        if (!(proxied ? limits.admitToTotal(ch) : limits.admit(ch))) {
+            LOG.debug("Refused a connection from {}: too many open", ch.remoteAddress());
+            ch.close();
+            return false;
+        }
+        if (proxied) {
+            // Before TLS: the balancer sends the header in the clear, then the client's own bytes.
+            ChannelPipeline p = ch.pipeline();
+            p.addLast("proxy-decoder", new HAProxyMessageDecoder());
+            p.addLast("proxy-header", new ProxyHeader(client -> limits.admitFrom(ch, client.getAddress())));
+        }
+        return true;
     }
 }

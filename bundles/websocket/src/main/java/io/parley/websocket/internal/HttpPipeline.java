@@ -9,15 +9,15 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.parley.protocol.Frame;
 import io.parley.protocol.codec.WebSocketFrameCodec;
 import io.parley.transport.Carriers;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One HTTP connection's pipeline: TLS when the transport has it, an idle timer, HTTP/1.1 with small limits on
- * what a request may hold, {@link HttpRoutes} (the Origin check and the static files), and Netty's WebSocket
+ * One HTTP connection's pipeline (after the transport's admission, and its PROXY header decoder for a connection
+ * from a listed load balancer): TLS when the transport has it, a deadline, HTTP/1.1 with small limits on what a
+ * request may hold, {@link HttpRoutes} (the Origin check and the static files), and Netty's WebSocket
  * handshake at {@code /ws}. Once upgraded, the HTTP handlers go, a WebSocket message becomes a frame
  * ({@link WebSocketFrameCodec}) and the transport serves the connection like a TCP one.
  */
@@ -30,11 +30,17 @@ final class HttpPipeline {
     private HttpPipeline() {
     }
 
-    static void build(SocketChannel ch, Carriers carriers, Origins origins, StaticFiles files, int idleSeconds,
+    static void build(SocketChannel ch, Carriers carriers, Origins origins, StaticFiles files, int httpSeconds,
             boolean secure) {
         ChannelPipeline p = ch.pipeline();
         carriers.tls().ifPresent(tls -> p.addLast("tls", tls.newHandler(ch.alloc())));
-        p.addLast("http-idle", new IdleStateHandler(idleSeconds, 0, 0, TimeUnit.SECONDS));
+        // Until it is a WebSocket, a connection lives httpSeconds at most, however it trickles its bytes: a
+        // browser opens another for its next file. Once upgraded, the transport's login deadline takes over.
+        ch.eventLoop().schedule(() -> {
+            if (p.get("routes") != null) {
+                ch.close();
+            }
+        }, httpSeconds, TimeUnit.SECONDS);
         p.addLast("http", new HttpServerCodec(MAX_LINE, MAX_HEADERS, 8192));
         // GET is all this port answers: a request body has no use here and is refused past 1 KiB (413).
         p.addLast("http-aggregator", new HttpObjectAggregator(1024));
@@ -46,18 +52,20 @@ final class HttpPipeline {
                 // Close messages go on to the frame codec, which answers them once and closes.
                 .handleCloseFrames(false)
                 .dropPongFrames(true)
-                .handshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(idleSeconds))
+                .handshakeTimeoutMillis(TimeUnit.SECONDS.toMillis(httpSeconds))
                 .decoderConfig(WebSocketDecoderConfig.newBuilder()
                         .maxFramePayloadLength(Frame.HEADER_LENGTH + maxBody)
                         .allowExtensions(false)
+                        // The frame codec sends the one close, with the decoder's code.
+                        .closeOnProtocolViolation(false)
                         .build())
                 .build()));
         p.addLast("upgraded", new ChannelInboundHandlerAdapter() {
             @Override
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                 if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
-                    p.remove("http-idle");
                     p.remove("routes");
+                    p.addBefore("ws", "ws-control", new ControlFrames());
                     p.addLast("ws-aggregator", WebSocketFrameCodec.aggregator(maxBody));
                     p.addLast("ws-frames", new WebSocketFrameCodec(maxBody));
                     p.remove(this);

@@ -2,7 +2,6 @@ package io.parley.websocket.internal;
 
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelFuture;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -15,7 +14,6 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.QueryStringDecoder;
-import io.netty.handler.timeout.IdleStateEvent;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Optional;
@@ -37,7 +35,13 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             + "img-src 'self' data:; connect-src 'self'; base-uri 'none'; form-action 'none'; "
             + "frame-ancestors 'none'";
 
+    /** Answers a connection may have waiting to be written; a request beyond closes it. */
+    static final int MAX_UNANSWERED = 8;
+    private static final String PLAIN = "text/plain; charset=utf-8";
+
     private final Origins origins;
+    /** Answers written but not yet sent; touched on the event loop only. */
+    private int unanswered;
     private final StaticFiles files;
     private final boolean secure;
 
@@ -50,60 +54,85 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
+        boolean passedOn = false;
         try {
-            if (!request.decoderResult().isSuccess()) {
-                request.release();
-                answer(ctx, false, HttpResponseStatus.BAD_REQUEST, "text/plain; charset=utf-8",
-                        text("The request could not be read."), true);
+            if (unanswered >= MAX_UNANSWERED) {
+                // Pipelined requests whose answers the client does not read: it gets no more of them.
+                ctx.close();
                 return;
             }
-            String path = new QueryStringDecoder(request.uri()).path();
-            if (path.equals("/ws")) {
-                String origin = request.headers().get(HttpHeaderNames.ORIGIN);
-                if (!origins.allows(origin, request.headers().get(HttpHeaderNames.HOST), secure)) {
-                    LOG.info("Refused a WebSocket from {}: origin {} is not allowed", ctx.channel().remoteAddress(),
-                            origin);
-                    request.release();
-                    answer(ctx, false, HttpResponseStatus.FORBIDDEN, "text/plain; charset=utf-8",
-                            text("This origin may not open a WebSocket here."), true);
-                    return;
-                }
-                ctx.fireChannelRead(request);
+            if (!request.decoderResult().isSuccess()) {
+                answer(ctx, false, HttpResponseStatus.BAD_REQUEST, text("The request could not be read."), true);
+                return;
+            }
+            if (request.uri().equals("/ws")) {
+                passedOn = upgrade(ctx, request);
+                return;
+            }
+            String path;
+            try {
+                path = new QueryStringDecoder(request.uri()).path();
+            } catch (IllegalArgumentException e) {
+                answer(ctx, false, HttpResponseStatus.BAD_REQUEST, text("The request's path could not be read."), true);
                 return;
             }
             boolean keepAlive = HttpUtil.isKeepAlive(request);
             HttpMethod method = request.method();
-            request.release();
             if (!method.equals(HttpMethod.GET) && !method.equals(HttpMethod.HEAD)) {
-                FullHttpResponse refused = response(HttpResponseStatus.METHOD_NOT_ALLOWED, "text/plain; charset=utf-8",
+                FullHttpResponse refused = response(HttpResponseStatus.METHOD_NOT_ALLOWED, PLAIN,
                         text("Only GET and HEAD are answered here."), true);
                 refused.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
                 send(ctx, refused, false);
                 return;
             }
+            boolean withBody = method.equals(HttpMethod.GET);
             Optional<StaticFiles.File> file = files.find(path);
             if (file.isPresent()) {
-                answer(ctx, keepAlive, HttpResponseStatus.OK, file.get().contentType(), file.get().bytes(),
-                        method.equals(HttpMethod.GET));
+                send(ctx, response(HttpResponseStatus.OK, file.get().contentType(), file.get().bytes(), withBody),
+                        keepAlive);
             } else {
-                answer(ctx, keepAlive, HttpResponseStatus.NOT_FOUND, "text/plain; charset=utf-8",
-                        text(files.installed() ? "Nothing here." : "The web client is not installed on this server."),
-                        method.equals(HttpMethod.GET));
+                send(ctx, response(HttpResponseStatus.NOT_FOUND, PLAIN, text(files.installed() ? "Nothing here."
+                        : "The web client is not installed on this server."), withBody), keepAlive);
             }
         } catch (IOException e) {
             LOG.warn("Could not read a web client file", e);
-            answer(ctx, false, HttpResponseStatus.INTERNAL_SERVER_ERROR, "text/plain; charset=utf-8",
-                    text("The file could not be read."), true);
+            answer(ctx, false, HttpResponseStatus.INTERNAL_SERVER_ERROR, text("The file could not be read."), true);
+        } finally {
+            if (!passedOn) {
+                request.release();
+            }
         }
+    }
+
+    /**
+     * An upgrade to a WebSocket: on to Netty's handshake when it asks for version 13 from an allowed Origin.
+     * True when the request was passed on (and is no longer this handler's to release).
+     */
+    private boolean upgrade(ChannelHandlerContext ctx, FullHttpRequest request) {
+        if (!"13".equals(request.headers().get(HttpHeaderNames.SEC_WEBSOCKET_VERSION))) {
+            FullHttpResponse upgrade = response(HttpResponseStatus.UPGRADE_REQUIRED, PLAIN,
+                    text("This is a WebSocket endpoint (version 13)."), true);
+            upgrade.headers().set(HttpHeaderNames.SEC_WEBSOCKET_VERSION, "13");
+            send(ctx, upgrade, false);
+            return false;
+        }
+        String origin = request.headers().get(HttpHeaderNames.ORIGIN);
+        if (!origins.allows(origin, request.headers().get(HttpHeaderNames.HOST), secure)) {
+            LOG.debug("Refused a WebSocket from {}: its origin is not allowed", ctx.channel().remoteAddress());
+            answer(ctx, false, HttpResponseStatus.FORBIDDEN, text("This origin may not open a WebSocket here."), true);
+            return false;
+        }
+        ctx.fireChannelRead(request);
+        return true;
     }
 
     private static byte[] text(String sentence) {
         return (sentence + "\n").getBytes(StandardCharsets.UTF_8);
     }
 
-    private static void answer(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, String type,
-            byte[] body, boolean withBody) {
-        send(ctx, response(status, type, body, withBody), keepAlive);
+    private void answer(ChannelHandlerContext ctx, boolean keepAlive, HttpResponseStatus status, byte[] body,
+            boolean withBody) {
+        send(ctx, response(status, PLAIN, body, withBody), keepAlive);
     }
 
     private static FullHttpResponse response(HttpResponseStatus status, String type, byte[] body, boolean withBody) {
@@ -120,25 +149,23 @@ final class HttpRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         return response;
     }
 
-    private static void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
-        if (keepAlive) {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
-        } else {
-            response.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);
-        }
+    /**
+     * Writes an answer. While any answer is still being written the connection is not read, so a client that
+     * sends requests without reading the answers holds a few of them at most in the server's memory.
+     */
+    private void send(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+        response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
+        unanswered++;
+        ctx.channel().config().setAutoRead(false);
         ChannelFuture sent = ctx.writeAndFlush(response);
-        if (!keepAlive) {
-            sent.addListener(ChannelFutureListener.CLOSE);
-        }
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent) {
-            ctx.close();
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
+        sent.addListener(f -> {
+            unanswered--;
+            if (!keepAlive || !f.isSuccess()) {
+                ctx.close();
+            } else if (unanswered == 0) {
+                ctx.channel().config().setAutoRead(true);
+            }
+        });
     }
 
     @Override

@@ -28,19 +28,22 @@ final class StaticFiles {
             "json", "application/json",
             "txt", "text/plain; charset=utf-8");
 
-    private volatile WebFiles site;
-    /** Only files that exist: a miss is not kept, or asking for made-up names would grow it without end. */
-    private final Map<String, File> cache = new ConcurrentHashMap<>();
+    /**
+     * The installed files and what has been read of them: one cache per WebFiles, so a read that races an update
+     * fills the old one's. Only files that exist are kept: a miss is not, or made-up names would grow it.
+     */
+    private record Site(WebFiles files, Map<String, File> cache) {
+    }
+
+    private volatile Site site;
 
     synchronized void use(WebFiles next) {
-        site = next;
-        cache.clear();
+        site = new Site(next, new ConcurrentHashMap<>());
     }
 
     synchronized void drop(WebFiles gone) {
-        if (site == gone) {
+        if (site != null && site.files() == gone) {
             site = null;
-            cache.clear();
         }
     }
 
@@ -53,7 +56,7 @@ final class StaticFiles {
      * serve, or climbs out of the site ({@code ..}, backslashes, empty segments).
      */
     Optional<File> find(String path) throws IOException {
-        WebFiles current = site;
+        Site current = site;
         if (current == null) {
             return Optional.empty();
         }
@@ -67,11 +70,11 @@ final class StaticFiles {
         if (type == null) {
             return Optional.empty();
         }
-        File known = cache.get(name);
+        File known = current.cache().get(name);
         if (known != null) {
             return Optional.of(known);
         }
-        Optional<URL> url = current.find(name);
+        Optional<URL> url = current.files().find(name);
         if (url.isEmpty()) {
             return Optional.empty();
         }
@@ -79,9 +82,7 @@ final class StaticFiles {
         try (InputStream in = url.get().openStream()) {
             file = new File(in.readAllBytes(), type);
         }
-        if (site == current) {
-            cache.put(name, file);
-        }
+        current.cache().put(name, file);
         return Optional.of(file);
     }
 }

@@ -18,9 +18,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "other origin answers 403. Clients that send no Origin (not a browser) are let in")
     String allowedOrigins() default "";
 
-    @AttributeDefinition(description = "Seconds an HTTP connection may stay open without a request before it "
-            + "is closed; a WebSocket is then under the transport's login deadline and heartbeats instead")
-    int httpIdleSeconds() default 30;
+    @AttributeDefinition(description = "Seconds an HTTP connection may stay open before it becomes a WebSocket; "
+            + "then it is closed (a browser opens another for its next file). A WebSocket is under the transport's "
+            + "login deadline and heartbeats instead")
+    int httpSeconds() default 30;
 
     @AttributeDefinition(description = "Network event loop threads for this port; 0 for one per core")
     int ioThreads() default 0;

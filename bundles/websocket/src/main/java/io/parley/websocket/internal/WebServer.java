@@ -67,12 +67,10 @@ public final class WebServer {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             if (!carriers.admit(ch)) {
-                                LOG.debug("Refused an HTTP connection from {}: too many open", ch.remoteAddress());
-                                ch.close();
                                 return;
                             }
                             channels.add(ch);
-                            HttpPipeline.build(ch, carriers, origins, files, config.httpIdleSeconds(), secure);
+                            HttpPipeline.build(ch, carriers, origins, files, config.httpSeconds(), secure);
                         }
                     })
                     .bind(config.host(), config.httpPort())

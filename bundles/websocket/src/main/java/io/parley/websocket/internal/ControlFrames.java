@@ -1,0 +1,34 @@
+package io.parley.websocket.internal;
+
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * WebSocket pings and pongs, before Netty's protocol handler sees them: a ping is answered only while the peer
+ * reads what it is sent (else dropped), a pong is dropped, and neither asks for another read. Netty's own
+ * handling reads on after each one even while the transport has stopped reading a connection that does not
+ * read its answers, which would let pings pile up pongs, and requests behind them, without limit. Neither
+ * counts as a heartbeat: only frames do.
+ */
+final class ControlFrames extends ChannelInboundHandlerAdapter {
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof PingWebSocketFrame ping) {
+            if (ctx.channel().isWritable()) {
+                ctx.writeAndFlush(new PongWebSocketFrame(ping.content()));
+            } else {
+                ping.release();
+            }
+            return;
+        }
+        if (msg instanceof PongWebSocketFrame) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        ctx.fireChannelRead(msg);
+    }
+}

@@ -55,6 +55,7 @@ public abstract class ParleyTestSupport {
     @Configuration
     public Option[] config() throws IOException {
         int port = freePort();
+        int httpPort = freePort();
         File data = Files.createTempDirectory("parley-it").toFile();
         return options(
                 failOnUnresolvedBundles(),
@@ -63,6 +64,7 @@ public abstract class ParleyTestSupport {
                 bundle(new File(System.getProperty("parley.client.bundle")).toURI().toString()),
                 junitBundles(),
                 systemProperty("parley.test.port").value(Integer.toString(port)),
+                systemProperty("parley.test.httpPort").value(Integer.toString(httpPort)),
                 systemProperty("gosh.args").value("--nointeractive"),
                 systemProperty("org.slf4j.simpleLogger.log.io.netty").value("warn"),
                 frameworkProperty("felix.fileinstall.dir").value(new File(data, "deploy").getPath()),
@@ -77,6 +79,12 @@ public abstract class ParleyTestSupport {
                         .put("userRates", "")
                         .put("maxConnectionsPerAddress", "0")
                         .putAll(new HashMap<>(transportExtras()))
+                        .asOption(),
+                // The web port, as the distribution ships it (etc/io.parley.websocket.cfg).
+                newConfiguration("io.parley.websocket")
+                        .put("host", "127.0.0.1")
+                        .put("httpPort", Integer.toString(httpPort))
+                        .putAll(new HashMap<>(websocketExtras()))
                         .asOption(),
                 storage(data),
                 newConfiguration("io.parley.accounts")
@@ -93,6 +101,16 @@ public abstract class ParleyTestSupport {
     /** Account settings a test class adds to the common ones (plain LOGIN off, say). */
     protected Map<String, String> accountsExtras() {
         return Map.of();
+    }
+
+    /** Web port settings a test class adds to the common ones (allowed origins, say). */
+    protected Map<String, String> websocketExtras() {
+        return Map.of();
+    }
+
+    /** The web port (the web client at /, WebSocket at /ws). */
+    protected static int httpPort() {
+        return Integer.getInteger("parley.test.httpPort");
     }
 
     /**

@@ -42,28 +42,17 @@ public class TlsIT extends ParleyTestSupport {
 
     @Override
     protected Option[] extraOptions() {
-        int http;
-        try (java.net.ServerSocket s = new java.net.ServerSocket(0)) {
-            http = s.getLocalPort();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return new Option[] {
-            systemProperty("parley.test.tls").value(TLS.getPath()),
-            systemProperty("parley.test.httpPort").value(Integer.toString(http)),
-            org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration("io.parley.websocket")
-                    .put("host", "127.0.0.1").put("httpPort", Integer.toString(http)).asOption(),
-        };
+        return new Option[] {systemProperty("parley.test.tls").value(TLS.getPath())};
     }
 
     @Test
     public void theWebSocketIsWssWithTheSameCertificate() throws Exception {
         awaitServer();
-        java.net.URI wss = java.net.URI.create("wss://127.0.0.1:" + Integer.getInteger("parley.test.httpPort") + "/ws");
+        java.net.URI wss = java.net.URI.create("wss://127.0.0.1:" + httpPort() + "/ws");
         String name = unique("wendy");
         awaitTrue("the HTTPS port", java.time.Duration.ofSeconds(20),
                 () -> {
-                    try (Socket s = new Socket("127.0.0.1", Integer.getInteger("parley.test.httpPort"))) {
+                    try (Socket s = new Socket("127.0.0.1", httpPort())) {
                         return true;
                     } catch (java.io.IOException e) {
                         return false;
@@ -76,7 +65,7 @@ public class TlsIT extends ParleyTestSupport {
         }
         // Plain ws:// to the TLS port gets no WebSocket.
         try {
-            ParleyClient.connectWebSocket(java.net.URI.create("ws://127.0.0.1:" + Integer.getInteger("parley.test.httpPort")
+            ParleyClient.connectWebSocket(java.net.URI.create("ws://127.0.0.1:" + httpPort()
                     + "/ws"), SDK_OPTIONS).get(10, TimeUnit.SECONDS).close();
             fail("a plain WebSocket opened on the TLS port");
         } catch (ExecutionException expected) {

@@ -4,15 +4,12 @@ import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
-import static org.ops4j.pax.exam.CoreOptions.systemProperty;
-import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import io.parley.api.message.InboxEntry;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Types;
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -31,7 +28,6 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
 import org.junit.Test;
 import org.junit.runner.RunWith;
-import org.ops4j.pax.exam.Option;
 import org.ops4j.pax.exam.junit.PaxExam;
 import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
 import org.ops4j.pax.exam.spi.reactors.PerClass;
@@ -57,25 +53,8 @@ public class WebSocketIT extends ParleyTestSupport {
     }
 
     @Override
-    protected Option[] extraOptions() {
-        int http;
-        try (ServerSocket s = new ServerSocket(0)) {
-            http = s.getLocalPort();
-        } catch (IOException e) {
-            throw new IllegalStateException(e);
-        }
-        return new Option[] {
-            systemProperty("parley.test.httpPort").value(Integer.toString(http)),
-            newConfiguration("io.parley.websocket")
-                    .put("host", "127.0.0.1")
-                    .put("httpPort", Integer.toString(http))
-                    .put("allowedOrigins", "https://chat.example.org")
-                    .asOption(),
-        };
-    }
-
-    private static int httpPort() {
-        return Integer.getInteger("parley.test.httpPort");
+    protected Map<String, String> websocketExtras() {
+        return Map.of("allowedOrigins", "https://chat.example.org");
     }
 
     private static URI ws() {

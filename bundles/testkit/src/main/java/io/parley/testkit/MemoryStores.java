@@ -143,6 +143,19 @@ public final class MemoryStores {
         }
 
         @Override
+        public List<Account> list(String prefix, String after, int limit) {
+            String from = key(prefix);
+            synchronized (lock) {
+                return accountsById.values().stream()
+                        .filter(a -> key(a.username()).startsWith(from))
+                        .filter(a -> after == null || key(a.username()).compareTo(key(after)) > 0)
+                        .sorted(java.util.Comparator.comparing(a -> key(a.username())))
+                        .limit(limit)
+                        .toList();
+            }
+        }
+
+        @Override
         public Optional<String> lookAlike(String username) {
             String form = Usernames.lookAlike(username);
             synchronized (lock) {

@@ -26,6 +26,7 @@ import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.Base64;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -216,13 +217,21 @@ public final class AccountDirectory implements AccountService {
      * name, a value the store refuses) still counts.
      */
     long register(String raw, String password, String nickname, String address) {
+        return create(raw, password, nickname, address);
+    }
+
+    /**
+     * Creates an account as REGISTER does, with every check; {@code address} null for the operator's, which no
+     * per-address limit counts.
+     */
+    long create(String raw, String password, String nickname, String address) {
         String username = Usernames.canonical(raw);
         checkUsername(username);
         checkPassword(password);
         String nick = nickname == null ? username : nickname;
         checkLength("nickname", nick, MAX_NICKNAME);
         checkVisible("nickname", nick);
-        long wait = registrations == null ? 0 : registrations.acquire(address);
+        long wait = registrations == null || address == null ? 0 : registrations.acquire(address);
         if (wait > 0) {
             throw ParleyException.rateLimited("Too many new accounts from this address; try again later.", wait);
         }
@@ -234,7 +243,9 @@ public final class AccountDirectory implements AccountService {
             throw ParleyException.conflict("The username '" + username + "' looks too much like one that is taken "
                     + "(0 and o, 1 and l, rn and m ... read alike); choose another.");
         }
-        acquireCheck(null, address);
+        if (address != null) {
+            acquireCheck(null, address);
+        }
         return accounts.create(username, hasher.hash(password), nick, clock.getAsLong())
                 .orElseThrow(() -> ParleyException.conflict("The username '" + username + "' is taken."));
     }
@@ -626,6 +637,30 @@ public final class AccountDirectory implements AccountService {
         int kicked = sessions == null ? 0
                 : sessions.kick(c.userId(), session.device(), "The password was changed on another device; log in again.");
         LOG.info("User {} changed password; {} other tokens revoked, {} other sessions ended", c.userId(), revoked, kicked);
+    }
+
+    /**
+     * The operator sets a user's password: new keys, every token revoked, every session ended. Empty when there
+     * is no such user.
+     */
+    Optional<String> resetPassword(String username, String newPassword) {
+        checkPassword(newPassword);
+        Optional<Account> account = findByUsername(username);
+        if (account.isEmpty()) {
+            return Optional.empty();
+        }
+        long id = account.get().id();
+        accounts.updatePasswordHash(id, hasher.hash(newPassword));
+        int revoked = tokens.revokeAllExcept(id, "");
+        PushService sessions = push;
+        int kicked = sessions == null ? 0 : sessions.kick(id, "", "Your password was reset by the server's operator.");
+        LOG.info("The operator reset the password of user {}; {} tokens revoked, {} sessions ended", id, revoked, kicked);
+        return Optional.of(account.get().username());
+    }
+
+    /** A page of accounts for the operator: usernames starting with the prefix, after {@code after}. */
+    List<Account> list(String prefix, String after, int limit) {
+        return accounts.list(prefix, after, limit);
     }
 
     void updateProfile(long userId, String nickname, String signature, String avatar) {

@@ -1,6 +1,7 @@
 package io.parley.api.store;
 
 import io.parley.api.account.Account;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import org.osgi.annotation.versioning.ProviderType;
@@ -11,6 +12,13 @@ import org.osgi.annotation.versioning.ProviderType;
  */
 @ProviderType
 public interface AccountStore {
+
+    /**
+     * Accounts whose username starts with {@code prefix} (ignoring case; empty: all), in the order of their
+     * case-insensitive username, after the one whose username is {@code after} (null: from the first), at most
+     * {@code limit}. For the operator's listing; never on a user's request path.
+     */
+    List<Account> list(String prefix, String after, int limit);
 
     /** Creates an account; empty when the username is taken. */
     OptionalLong create(String username, String passwordHash, String nickname, long createdAt);

@@ -73,6 +73,18 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public List<Account> list(String prefix, String after, int limit) {
+        // username_key is the lower-cased name: a prefix of it is a range, and the order is the index's.
+        String from = key(prefix);
+        String start = after == null ? from : key(after);
+        return db.query("SELECT " + COLUMNS + " FROM accounts WHERE username_key LIKE ? ESCAPE '!' AND username_key "
+                + (after == null ? ">=" : ">") + " ? ORDER BY username_key LIMIT ?",
+                rs -> new Account(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
+                        rs.getLong(6)),
+                from.replace("!", "!!").replace("%", "!%").replace("_", "!_") + "%", start, limit);
+    }
+
+    @Override
     public Optional<Account> findById(long userId) {
         return one("SELECT " + COLUMNS + " FROM accounts WHERE id = ?", userId);
     }

@@ -47,6 +47,29 @@ class JdbcStoresTest {
 
     @ParameterizedTest(name = "{0}")
     @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void accountsAreListedByPrefixInPages(String backend) {
+        open(backend);
+        for (String name : new String[] {"bob", "Alice", "al_x", "alan", "albert", "zed"}) {
+            accounts.create(name, "hash", name, 1L);
+        }
+        java.util.function.Function<java.util.List<Account>, java.util.List<String>> names =
+                l -> l.stream().map(Account::username).toList();
+        // The order is the database's collation of the key (where "_" sorts differs), the same for every page.
+        java.util.List<String> all = names.apply(accounts.list("AL", null, 10));
+        assertEquals(java.util.Set.of("al_x", "alan", "albert", "Alice"), new java.util.HashSet<>(all));
+        java.util.List<String> first = names.apply(accounts.list("al", null, 2));
+        java.util.List<String> second = names.apply(accounts.list("al", first.get(1), 2));
+        assertEquals(all.subList(0, 2), first);
+        assertEquals(all.subList(2, 4), second);
+        assertEquals(java.util.List.of(), names.apply(accounts.list("al", all.get(3), 2)));
+        // "_" and "%" are letters here, not patterns.
+        assertEquals(java.util.List.of("al_x"), names.apply(accounts.list("al_", null, 10)));
+        assertEquals(java.util.List.of(), names.apply(accounts.list("%", null, 10)));
+        assertEquals(6, accounts.list("", null, 100).size());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
     void usernamesAreUniqueAndFoundIgnoringCase(String backend) {
         open(backend);
         OptionalLong id = accounts.create("Alice", "hash", "Al", 1L);

@@ -1,0 +1,94 @@
+package io.parley.accounts.internal;
+
+import io.parley.api.ParleyException;
+import io.parley.api.admin.AdminCommand;
+import io.parley.api.admin.AdminException;
+import io.parley.api.admin.Parameter;
+import io.parley.api.account.Account;
+import io.parley.protocol.Status;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
+import org.osgi.framework.BundleContext;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+
+/** The admin commands on accounts: {@code users.list}, {@code users.create}, {@code users.erase}, {@code users.reset-password}. */
+@Component(immediate = true)
+public final class AccountAdminCommands {
+
+    /** Most accounts one users.list answers. */
+    static final int MAX_PAGE = 500;
+
+    /** One account as users.list shows it: never its password hash. */
+    record User(long id, String username, String nickname, long createdAt) {
+    }
+
+    /** A page of users.list, with the cursor for the next. */
+    record Page(List<User> users, String next) {
+    }
+
+    private final AutoCloseable registrations;
+
+    @Activate
+    public AccountAdminCommands(BundleContext context, @Reference AccountDirectory directory) {
+        Parameter username = Parameter.required("username", Parameter.Type.STRING, "the user");
+        registrations = AdminCommand.registerAll(context, List.of(
+                AdminCommand.of("users.list", "List accounts by username, a page at a time, optionally those starting "
+                        + "with a prefix.", List.of(
+                                Parameter.optional("prefix", Parameter.Type.STRING, "only usernames starting with it (any case)"),
+                                Parameter.optional("after", Parameter.Type.STRING, "the page's cursor: the last username of "
+                                        + "the page before (its `next`)"),
+                                Parameter.optional("limit", Parameter.Type.INTEGER, "at most this many, 1 to " + MAX_PAGE
+                                        + " (100)")), a -> {
+                            long limit = a.optionalInteger("limit").orElse(100L);
+                            if (limit < 1 || limit > MAX_PAGE) {
+                                throw new AdminException(AdminException.Kind.BAD_ARGUMENT,
+                                        "'limit' must be 1 to " + MAX_PAGE + ".");
+                            }
+                            List<Account> page = refusals(() -> directory.list(a.optionalString("prefix").orElse(""),
+                                    a.optionalString("after").orElse(null), (int) limit + 1));
+                            List<User> users = page.stream().limit(limit)
+                                    .map(u -> new User(u.id(), u.username(), u.nickname(), u.createdAt())).toList();
+                            return new Page(users, page.size() > limit ? users.get(users.size() - 1).username() : null);
+                        }),
+                AdminCommand.of("users.create", "Create an account, with the same rules for names and passwords as "
+                        + "REGISTER.", List.of(username,
+                                Parameter.required("password", Parameter.Type.STRING, "8 to 1,024 characters"),
+                                Parameter.optional("nickname", Parameter.Type.STRING, "shown to others (the username)")),
+                        a -> Map.of("userId", refusals(() -> directory.create(a.string("username"), a.string("password"),
+                                a.optionalString("nickname").orElse(null), null)))),
+                AdminCommand.of("users.erase", "Erase a user's stored messages, inbox and cursors, revoke every token "
+                        + "and end every session; the account stays.", List.of(username),
+                        a -> refusals(() -> directory.erase(a.string("username"))).orElseThrow(() -> noSuchUser(a.string("username")))),
+                AdminCommand.of("users.reset-password", "Set a user's password, revoke every token and end every session.",
+                        List.of(username, Parameter.required("password", Parameter.Type.STRING, "the new password, 8 to "
+                                + "1,024 characters")),
+                        a -> Map.of("username", refusals(() -> directory.resetPassword(a.string("username"),
+                                a.string("password"))).orElseThrow(() -> noSuchUser(a.string("username")))))));
+    }
+
+    private static AdminException noSuchUser(String username) {
+        return new AdminException(AdminException.Kind.NOT_FOUND, "No user '" + username + "'.");
+    }
+
+    /** The accounts' own refusals (a taken name, a short password) as the admin API's kinds. */
+    private static <T> T refusals(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (ParleyException e) {
+            Status s = e.status();
+            AdminException.Kind kind = s == Status.BAD_REQUEST ? AdminException.Kind.BAD_ARGUMENT
+                    : s == Status.CONFLICT ? AdminException.Kind.CONFLICT
+                    : s == Status.NOT_FOUND ? AdminException.Kind.NOT_FOUND : AdminException.Kind.FAILED;
+            throw new AdminException(kind, e.getMessage(), e);
+        }
+    }
+
+    @Deactivate
+    void deactivate() throws Exception {
+        registrations.close();
+    }
+}

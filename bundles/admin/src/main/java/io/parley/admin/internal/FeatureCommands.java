@@ -1,0 +1,169 @@
+package io.parley.admin.internal;
+
+import io.parley.api.admin.AdminCommand;
+import io.parley.api.admin.AdminException;
+import io.parley.api.admin.Arguments;
+import io.parley.api.admin.Parameter;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.jar.JarFile;
+import java.util.regex.Pattern;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+
+/**
+ * {@code features.*}: the feature bundles shipped in the distribution's {@code features/} folder, listed,
+ * installed, updated and uninstalled by name. Only a jar already in that folder can be installed: never one sent
+ * over HTTP, never one from a path or URL the caller gives.
+ */
+final class FeatureCommands {
+
+    /** A feature's name: the jar's file name without ".jar". */
+    private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{0,63}");
+
+    /** What features.list says of one. */
+    record Feature(String name, String symbolicName, String version, String state) {
+    }
+
+    private final BundleContext context;
+    private final Path folder;
+
+    FeatureCommands(BundleContext context, Path folder) {
+        this.context = context;
+        this.folder = folder;
+    }
+
+    List<AdminCommand> commands() {
+        Parameter name = Parameter.required("name", Parameter.Type.STRING, "the jar's name in features/, without .jar");
+        return List.of(
+                command("features.list", "List the features in the distribution's features/ folder and whether each runs.",
+                        List.of(), a -> list()),
+                command("features.install", "Install and start a feature from the features/ folder.", List.of(name),
+                        a -> install(a.string("name"))),
+                command("features.update", "Update an installed feature from its jar in the features/ folder.",
+                        List.of(name), a -> update(a.string("name"))),
+                command("features.uninstall", "Uninstall a feature; its stored data stays.", List.of(name),
+                        a -> uninstall(a.string("name"))));
+    }
+
+    private interface Body {
+        Object run(Arguments arguments) throws BundleException, IOException;
+    }
+
+    private static AdminCommand command(String name, String summary, List<Parameter> parameters, Body body) {
+        return AdminCommand.of(name, summary, parameters, arguments -> {
+            try {
+                return body.run(arguments);
+            } catch (BundleException e) {
+                throw new AdminException(e.getType() == BundleException.DUPLICATE_BUNDLE_ERROR
+                        ? AdminException.Kind.CONFLICT : AdminException.Kind.FAILED, e.getMessage(), e);
+            } catch (IOException e) {
+                throw new AdminException(AdminException.Kind.FAILED, "The feature could not be read: " + e.getMessage(), e);
+            }
+        });
+    }
+
+    List<Feature> list() throws IOException {
+        List<Feature> all = new ArrayList<>();
+        if (!Files.isDirectory(folder)) {
+            return all;
+        }
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(folder, "*.jar")) {
+            for (Path jar : jars) {
+                String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
+                String symbolicName = symbolicName(jar);
+                Optional<Bundle> running = installed(symbolicName);
+                all.add(new Feature(name, symbolicName, running.map(b -> b.getVersion().toString()).orElse(null),
+                        running.map(b -> state(b.getState())).orElse("not installed")));
+            }
+        }
+        all.sort((a, b) -> a.name().compareTo(b.name()));
+        return all;
+    }
+
+    private Feature install(String name) throws BundleException, IOException {
+        Path jar = jar(name);
+        if (installed(symbolicName(jar)).isPresent()) {
+            throw new AdminException(AdminException.Kind.CONFLICT, "'" + name + "' is installed already; update it instead.");
+        }
+        Bundle bundle;
+        try (InputStream in = Files.newInputStream(jar)) {
+            bundle = context.installBundle(jar.toUri().toString(), in);
+        }
+        bundle.start();
+        return describe(name, bundle);
+    }
+
+    private Feature update(String name) throws BundleException, IOException {
+        Path jar = jar(name);
+        Bundle bundle = installed(symbolicName(jar)).orElseThrow(() -> new AdminException(AdminException.Kind.NOT_FOUND,
+                "'" + name + "' is not installed."));
+        try (InputStream in = Files.newInputStream(jar)) {
+            bundle.update(in);
+        }
+        return describe(name, bundle);
+    }
+
+    private Feature uninstall(String name) throws BundleException, IOException {
+        Path jar = jar(name);
+        Bundle bundle = installed(symbolicName(jar)).orElseThrow(() -> new AdminException(AdminException.Kind.NOT_FOUND,
+                "'" + name + "' is not installed."));
+        bundle.uninstall();
+        return new Feature(name, bundle.getSymbolicName(), null, "not installed");
+    }
+
+    private static Feature describe(String name, Bundle bundle) {
+        return new Feature(name, bundle.getSymbolicName(), bundle.getVersion().toString(), state(bundle.getState()));
+    }
+
+    /** The jar of a feature by name, only ever from the features/ folder. */
+    private Path jar(String name) {
+        if (!NAME.matcher(name).matches()) {
+            throw new AdminException(AdminException.Kind.BAD_ARGUMENT, "A feature's name is the jar's name in features/ "
+                    + "(lower-case letters, digits, dots and dashes), without .jar.");
+        }
+        Path jar = folder.resolve(name + ".jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new AdminException(AdminException.Kind.NOT_FOUND, "No feature '" + name + "' in " + folder + ".");
+        }
+        return jar;
+    }
+
+    private static String symbolicName(Path jar) throws IOException {
+        try (JarFile file = new JarFile(jar.toFile())) {
+            String value = file.getManifest() == null ? null
+                    : file.getManifest().getMainAttributes().getValue("Bundle-SymbolicName");
+            if (value == null) {
+                throw new AdminException(AdminException.Kind.FAILED, jar.getFileName() + " is not a bundle.");
+            }
+            return value.split(";")[0].trim();
+        }
+    }
+
+    private Optional<Bundle> installed(String symbolicName) {
+        for (Bundle b : context.getBundles()) {
+            if (symbolicName.equals(b.getSymbolicName())) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static String state(int state) {
+        return switch (state) {
+            case Bundle.ACTIVE -> "active";
+            case Bundle.RESOLVED -> "resolved";
+            case Bundle.INSTALLED -> "installed (not resolved)";
+            case Bundle.STARTING -> "starting";
+            case Bundle.STOPPING -> "stopping";
+            default -> "uninstalled";
+        };
+    }
+}

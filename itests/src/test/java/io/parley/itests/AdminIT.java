@@ -1,0 +1,372 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertFalse;
+import static org.junit.Assert.assertTrue;
+import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
+import static org.ops4j.pax.exam.CoreOptions.systemProperty;
+import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
+
+import com.google.gson.JsonArray;
+import com.google.gson.JsonElement;
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.parley.client.ParleyClient;
+import io.parley.protocol.Status;
+import java.io.File;
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeSet;
+import java.util.concurrent.CompletableFuture;
+import javax.inject.Inject;
+import org.apache.felix.service.command.CommandProcessor;
+import org.junit.Test;
+import org.junit.runner.RunWith;
+import org.ops4j.pax.exam.Option;
+import org.ops4j.pax.exam.junit.PaxExam;
+import org.ops4j.pax.exam.spi.reactors.ExamReactorStrategy;
+import org.ops4j.pax.exam.spi.reactors.PerClass;
+import org.osgi.framework.Bundle;
+
+/**
+ * The admin commands, each run over the HTTP API and at the Gogo console, and what the API answers to a missing
+ * or wrong token (401, nothing runs), an unknown command (404), bad arguments (400) and a command that fails
+ * midway (500); every run leaves its line in the audit log. docs/admin-api.md's reference is checked against the
+ * commands themselves.
+ */
+@RunWith(PaxExam.class)
+@ExamReactorStrategy(PerClass.class)
+public class AdminIT extends ParleyTestSupport {
+
+    private static final String TOKEN = "0123456789abcdef0123456789abcdef-admin-test";
+
+    @Inject
+    private CommandProcessor processor;
+
+    @Override
+    protected Option[] extraOptions() {
+        int port;
+        try (ServerSocket s = new ServerSocket(0)) {
+            port = s.getLocalPort();
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        Path dir;
+        try {
+            dir = Files.createTempDirectory("parley-admin");
+            Files.createDirectories(dir.resolve("features"));
+            Files.copy(Path.of(System.getProperty("parley.feature.qq")), dir.resolve("features/qq-group-rules.jar"),
+                    StandardCopyOption.REPLACE_EXISTING);
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+        return new Option[] {
+            systemProperty("parley.test.adminPort").value(Integer.toString(port)),
+            systemProperty("parley.test.audit").value(dir.resolve("audit.log").toString()),
+            systemProperty("parley.test.docs").value(new File("../docs/admin-api.md").getAbsolutePath()),
+            systemProperty("parley.test.generated").value(new File("target/admin-api-commands.md").getAbsolutePath()),
+            frameworkProperty("parley.features").value(dir.resolve("features").toString()),
+            newConfiguration("io.parley.admin")
+                    .put("host", "127.0.0.1")
+                    .put("port", Integer.toString(port))
+                    .put("token", TOKEN)
+                    .put("auditLog", dir.resolve("audit.log").toString())
+                    .asOption(),
+        };
+    }
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private static HttpResponse<String> http(String method, String path, String token, String body) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + Integer.getInteger("parley.test.adminPort") + path)).timeout(Duration.ofSeconds(20));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        b.method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body));
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** POST /api/NAME with the token; the answer's JSON. */
+    private static JsonObject post(String command, String arguments, int expectedStatus) throws Exception {
+        HttpResponse<String> r = http("POST", "/api/" + command, TOKEN, arguments);
+        assertEquals(command + " " + arguments + ": " + r.body(), expectedStatus, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("application/json"));
+        return JsonParser.parseString(r.body()).getAsJsonObject();
+    }
+
+    private static JsonElement result(String command, String arguments) throws Exception {
+        return post(command, arguments, 200).get("result");
+    }
+
+    private String console(String line) throws Exception {
+        return Console.run(processor, line).trim();
+    }
+
+    /** The console's JSON result of a command that succeeds. */
+    private JsonElement consoleResult(String line) throws Exception {
+        // The server's own log lines reach the console too (slf4j-simple writes to the same stream): not the result.
+        String out = console(line).lines().filter(l -> !l.matches("^\\[[^\\]]*\\] (TRACE|DEBUG|INFO|WARN|ERROR) .*"))
+                .collect(java.util.stream.Collectors.joining("\n"));
+        assertFalse(line + " -> " + out, out.matches("^\\d{3} .*"));
+        try {
+            return JsonParser.parseString(out);
+        } catch (Exception e) {
+            throw new AssertionError(line + " printed what is not JSON: " + out);
+        }
+    }
+
+    private void awaitAdmin() throws Exception {
+        awaitServer();
+        awaitTrue("the admin API", Duration.ofSeconds(20), () -> {
+            try {
+                return http("GET", "/api", TOKEN, null).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        awaitTrue("every bundle's commands", Duration.ofSeconds(20), () -> {
+            try {
+                String listing = http("GET", "/api", TOKEN, null).body();
+                return listing.contains("users.list") && listing.contains("sessions.kick") && listing.contains("features.list");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+    }
+
+    private static List<String> auditLines() throws IOException {
+        Path log = Path.of(System.getProperty("parley.test.audit"));
+        return Files.exists(log) ? Files.readAllLines(log, StandardCharsets.UTF_8) : List.of();
+    }
+
+    @Test
+    public void noTokenOrAWrongOneIs401AndRunsNothing() throws Exception {
+        awaitAdmin();
+        String name = unique("tok");
+        int audited = auditLines().size();
+        for (String token : new String[] {null, "wrong", TOKEN + "x", TOKEN.substring(1)}) {
+            HttpResponse<String> r = http("POST", "/api/users.create", token,
+                    "{\"username\":\"" + name + "\",\"password\":\"password-1\"}");
+            assertEquals(String.valueOf(token), 401, r.statusCode());
+            assertTrue(r.headers().firstValue("WWW-Authenticate").orElse("").startsWith("Bearer"));
+            assertTrue(r.body(), r.body().contains("bearer token"));
+        }
+        assertEquals(401, http("GET", "/api", null, null).statusCode());
+        JsonArray users = result("users.list", "{\"prefix\":\"" + name + "\"}").getAsJsonObject().getAsJsonArray("users");
+        assertEquals("nothing was created", 0, users.size());
+        assertEquals("only the listing just now was audited", audited + 1, auditLines().size());
+    }
+
+    @Test
+    public void anUnknownCommandIs404AndBadArgumentsAre400() throws Exception {
+        awaitAdmin();
+        assertTrue(post("no.such", "{}", 404).get("error").getAsString().contains("No admin command"));
+        String[][] bad = {
+            {"users.create", "{\"username\":\"x\"}", "'password' is required"},
+            {"users.create", "{\"username\":5,\"password\":\"password-1\"}", "'username' must be a string"},
+            {"users.list", "{\"limit\":\"ten\"}", "'limit' must be a whole number"},
+            {"users.list", "{\"limit\":1.5}", "'limit' must be a whole number"},
+            {"users.list", "{\"limit\":0}", "'limit' must be 1 to 500"},
+            {"users.list", "{\"colour\":\"red\"}", "takes no argument 'colour'"},
+            {"users.list", "[1,2]", "must be a JSON object"},
+            {"users.list", "{not json", "not JSON"},
+            {"users.create", "{\"username\":\"a\",\"password\":\"password-1\"}", "3"},
+            {"features.install", "{\"name\":\"../../etc/passwd\"}", "jar's name"},
+        };
+        for (String[] b : bad) {
+            String error = post(b[0], b[1], 400).get("error").getAsString();
+            assertTrue(b[0] + " " + b[1] + " -> " + error, error.contains(b[2]));
+        }
+        assertEquals(404, http("GET", "/nothing", TOKEN, null).statusCode());
+        assertEquals(405, http("GET", "/api/stats", TOKEN, null).statusCode());
+        // The console says the same.
+        assertTrue(console("parley:admin users.list limit=ten").startsWith("400 "));
+        assertTrue(console("parley:admin no.such").startsWith("404 "));
+    }
+
+    @Test
+    public void aCommandFailingMidwayIs500WithASentenceAndAnAuditLine() throws Exception {
+        awaitAdmin();
+        String name = unique("mid");
+        result("users.create", "{\"username\":\"" + name + "\",\"password\":\"password-1\"}");
+        Bundle messaging = installed("io.parley.messaging");
+        messaging.stop();
+        try {
+            JsonObject answer = post("users.erase", "{\"username\":\"" + name + "\"}", 500);
+            assertTrue(answer.toString(), answer.get("error").getAsString().contains("messaging"));
+            String last = auditLines().get(auditLines().size() - 1);
+            JsonObject line = JsonParser.parseString(last).getAsJsonObject();
+            assertEquals("users.erase", line.get("command").getAsString());
+            assertEquals(500, line.get("status").getAsInt());
+            assertTrue(line.has("error"));
+        } finally {
+            messaging.start();
+        }
+    }
+
+    @Test
+    public void everyCommandRunsOverHttpAndAtTheConsoleAndIsAudited() throws Exception {
+        awaitAdmin();
+        TreeSet<String> listed = new TreeSet<>();
+        for (JsonElement c : JsonParser.parseString(http("GET", "/api", TOKEN, null).body()).getAsJsonObject()
+                .getAsJsonArray("commands")) {
+            listed.add(c.getAsJsonObject().get("name").getAsString());
+        }
+        TreeSet<String> ran = new TreeSet<>();
+
+        // users.create, over HTTP and at the console; users.list finds both, a page at a time.
+        String web = unique("adm");
+        String cons = web + "c";
+        assertTrue(result("users.create", "{\"username\":\"" + web + "\",\"password\":\"password-1\"}")
+                .getAsJsonObject().get("userId").getAsLong() > 0);
+        assertTrue(consoleResult("parley:admin users.create username=" + cons + " password=password-2")
+                .getAsJsonObject().get("userId").getAsLong() > 0);
+        ran.add("users.create");
+        JsonObject page = result("users.list", "{\"prefix\":\"" + web + "\",\"limit\":1}").getAsJsonObject();
+        assertEquals(web, page.getAsJsonArray("users").get(0).getAsJsonObject().get("username").getAsString());
+        assertEquals(web, page.get("next").getAsString());
+        JsonObject second = consoleResult("parley:admin users.list prefix=" + web + " after=" + web).getAsJsonObject();
+        assertEquals(cons, second.getAsJsonArray("users").get(0).getAsJsonObject().get("username").getAsString());
+        assertTrue(second.get("next").isJsonNull());
+        assertFalse("no password hash is listed", page.toString().contains("hash") || page.toString().contains("scram"));
+        ran.add("users.list");
+
+        // sessions.list, stats and sessions.kick with a user online.
+        ParleyClient phone = client();
+        await(phone.login(web, "password-1", "phone"));
+        JsonArray sessions = result("sessions.list", "{\"username\":\"" + web + "\"}").getAsJsonArray();
+        assertEquals("phone", sessions.get(0).getAsJsonObject().get("device").getAsString());
+        assertEquals(1, consoleResult("parley:admin sessions.list username=" + web).getAsJsonArray().size());
+        ran.add("sessions.list");
+        assertTrue(result("stats", "{}").getAsJsonObject().get("sessions").getAsInt() >= 1);
+        assertTrue(consoleResult("parley:admin stats").getAsJsonObject().getAsJsonArray("answers").toString()
+                .contains("MSG_SEND"));
+        ran.add("stats");
+        CompletableFuture<io.parley.client.Notice> kicked = kickedNotice(phone);
+        assertEquals(1, result("sessions.kick", "{\"username\":\"" + web + "\"}").getAsJsonObject().get("ended").getAsInt());
+        await(kicked);
+        ParleyClient tablet = client();
+        await(tablet.login(cons, "password-2", "tablet"));
+        assertEquals(1, consoleResult("parley:admin sessions.kick username=" + cons).getAsJsonObject().get("ended").getAsInt());
+        assertEquals(404, http("POST", "/api/sessions.kick", TOKEN, "{\"username\":\"" + web + "\"}").statusCode());
+        ran.add("sessions.kick");
+
+        // users.reset-password: the old one no longer logs in, the new one does.
+        result("users.reset-password", "{\"username\":\"" + web + "\",\"password\":\"password-new\"}");
+        consoleResult("parley:admin users.reset-password username=" + cons + " password=password-new2");
+        ParleyClient check = client();
+        assertEquals(Status.UNAUTHENTICATED, failure(check.login(web, "password-1", "pc")).status());
+        ParleyClient check2 = client();
+        assertTrue(await(check2.login(web, "password-new", "pc")).userId() > 0);
+        ParleyClient check3 = client();
+        assertTrue(await(check3.login(cons, "password-new2", "pc")).userId() > 0);
+        assertEquals(404, http("POST", "/api/users.reset-password", TOKEN,
+                "{\"username\":\"nobody-here\",\"password\":\"password-new\"}").statusCode());
+        ran.add("users.reset-password");
+
+        // users.erase: messages gone, tokens revoked.
+        await(check2.addFriend(cons, null));
+        await(check3.acceptFriend(web));
+        await(check3.sendMessage(web, "to be erased", "e1"));
+        JsonObject erased = result("users.erase", "{\"username\":\"" + web + "\"}").getAsJsonObject();
+        assertTrue(erased.toString(), erased.get("inboxEntries").getAsLong() >= 1);
+        consoleResult("parley:admin users.erase username=" + cons);
+        ran.add("users.erase");
+
+        // config.show: secrets are never shown.
+        JsonObject config = result("config.show", "{}").getAsJsonObject();
+        assertEquals("***", config.getAsJsonObject("io.parley.admin").get("token").getAsString());
+        assertFalse(config.toString().contains(TOKEN));
+        assertTrue(consoleResult("parley:admin config.show pid=io.parley.transport").getAsJsonObject()
+                .has("io.parley.transport"));
+        assertEquals(404, http("POST", "/api/config.show", TOKEN, "{\"pid\":\"io.parley.nothing\"}").statusCode());
+        ran.add("config.show");
+
+        // features: the QQ rules from the features/ folder, installed, updated and uninstalled by name.
+        JsonArray features = result("features.list", "{}").getAsJsonArray();
+        assertEquals("qq-group-rules", features.get(0).getAsJsonObject().get("name").getAsString());
+        assertEquals("not installed", features.get(0).getAsJsonObject().get("state").getAsString());
+        assertEquals("active", result("features.install", "{\"name\":\"qq-group-rules\"}").getAsJsonObject()
+                .get("state").getAsString());
+        assertEquals(409, http("POST", "/api/features.install", TOKEN, "{\"name\":\"qq-group-rules\"}").statusCode());
+        assertEquals("active", consoleResult("parley:admin features.update name=qq-group-rules").getAsJsonObject()
+                .get("state").getAsString());
+        assertEquals("active", consoleResult("parley:admin features.list").getAsJsonArray().get(0).getAsJsonObject()
+                .get("state").getAsString());
+        result("features.uninstall", "{\"name\":\"qq-group-rules\"}");
+        assertEquals(404, http("POST", "/api/features.uninstall", TOKEN, "{\"name\":\"qq-group-rules\"}").statusCode());
+        assertEquals(404, http("POST", "/api/features.install", TOKEN, "{\"name\":\"nothing\"}").statusCode());
+        consoleResult("parley:admin features.install name=qq-group-rules");
+        consoleResult("parley:admin features.uninstall name=qq-group-rules");
+        ran.add("features.list");
+        ran.add("features.install");
+        ran.add("features.update");
+        ran.add("features.uninstall");
+
+        assertEquals("every listed command was run here, both ways", listed, ran);
+        String console = console("parley:commands");
+        for (String name : listed) {
+            assertTrue(name, console.contains(name));
+        }
+
+        // The audit log: one line per run, via and outcome, no password.
+        List<String> lines = auditLines();
+        String all = String.join("\n", lines);
+        assertFalse("no password in the audit log", all.contains("password-new") || all.contains("password-1"));
+        List<String> via = new ArrayList<>();
+        for (String line : lines) {
+            JsonObject o = JsonParser.parseString(line).getAsJsonObject();
+            if (o.get("command").getAsString().equals("users.reset-password") && o.get("status").getAsInt() == 200) {
+                via.add(o.get("via").getAsString());
+                assertEquals("***", o.getAsJsonObject("arguments").get("password").getAsString());
+            }
+        }
+        assertEquals(List.of("http", "console"), via);
+    }
+
+    @Test
+    public void theDocsListEveryCommandAsTheCommandsDescribeThemselves() throws Exception {
+        awaitAdmin();
+        StringBuilder md = new StringBuilder();
+        for (JsonElement e : JsonParser.parseString(http("GET", "/api", TOKEN, null).body()).getAsJsonObject()
+                .getAsJsonArray("commands")) {
+            JsonObject c = e.getAsJsonObject();
+            md.append("### `").append(c.get("name").getAsString()).append("`\n\n")
+                    .append(c.get("summary").getAsString()).append("\n\n");
+            JsonArray parameters = c.getAsJsonArray("parameters");
+            if (parameters.size() == 0) {
+                md.append("No arguments.\n\n");
+                continue;
+            }
+            md.append("| argument | type | required | meaning |\n|---|---|---|---|\n");
+            for (JsonElement p : parameters) {
+                JsonObject o = p.getAsJsonObject();
+                md.append("| `").append(o.get("name").getAsString()).append("` | ")
+                        .append(Map.of("STRING", "string", "INTEGER", "integer", "BOOLEAN", "boolean", "STRINGS",
+                                "list of strings").get(o.get("type").getAsString()))
+                        .append(" | ").append(o.get("required").getAsBoolean() ? "yes" : "no").append(" | ")
+                        .append(o.get("summary").getAsString()).append(" |\n");
+            }
+            md.append('\n');
+        }
+        Path generated = Path.of(System.getProperty("parley.test.generated"));
+        Files.createDirectories(generated.getParent());
+        Files.writeString(generated, md.toString());
+        String docs = Files.readString(Path.of(System.getProperty("parley.test.docs")));
+        assertTrue("docs/admin-api.md's command reference is out of date: copy " + generated + " into it",
+                docs.contains(md.toString()));
+    }
+}

@@ -165,6 +165,28 @@ final class Browser implements AutoCloseable {
         await("the new group to open", d -> name.equals(d.findElement(By.id("conversation-title")).getText()));
     }
 
+    /** The action buttons beside a member in the open group's panel. */
+    List<String> memberActions(String username) {
+        return driver.findElements(By.cssSelector("#members li[data-user='" + username + "'] button")).stream()
+                .map(WebElement::getText).toList();
+    }
+
+    /** The role the open group's panel shows for a member. */
+    String memberRole(String username) {
+        return driver.findElement(By.cssSelector("#members li[data-user='" + username + "'] .role")).getText();
+    }
+
+    void clickMemberAction(String username, String label) {
+        driver.findElements(By.cssSelector("#members li[data-user='" + username + "'] button")).stream()
+                .filter(b -> b.getText().equals(label)).findFirst()
+                .orElseThrow(() -> new AssertionError("no button " + label + " for " + username)).click();
+    }
+
+    /** The group events shown in the open conversation, as text. */
+    List<String> events() {
+        return driver.findElements(By.cssSelector("#messages li.event")).stream().map(WebElement::getText).toList();
+    }
+
     void send(String text) {
         WebElement input = visible(By.id("text"));
         input.sendKeys(text);

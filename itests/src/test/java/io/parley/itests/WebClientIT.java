@@ -71,6 +71,16 @@ public class WebClientIT {
         return prefix + System.nanoTime() % 100_000_000L;
     }
 
+    /** Two people in browsers of their own, registered and friends. */
+    private Browser[] friends(String aName, String bName) throws Exception {
+        Browser a = browser();
+        Browser b = browser();
+        a.register(aName, PASSWORD);
+        b.register(bName, PASSWORD);
+        befriend(a, aName, b, bName);
+        return new Browser[] {a, b};
+    }
+
     private static void befriend(Browser a, String aName, Browser b, String bName) {
         a.addFriend(bName);
         b.accept(aName);
@@ -86,11 +96,9 @@ public class WebClientIT {
         // Plain names: this server is fresh for the class, and this conversation is the README's screenshot.
         String alice = "alice";
         String bob = "bob";
-        Browser a = browser();
-        Browser b = browser();
-        a.register(alice, PASSWORD);
-        b.register(bob, PASSWORD);
-        befriend(a, alice, b, bob);
+        Browser[] pair = friends(alice, bob);
+        Browser a = pair[0];
+        Browser b = pair[1];
         a.await(bob + " shown online", d -> a.friendOnline(bob));
 
         a.openChat(bob);
@@ -113,11 +121,9 @@ public class WebClientIT {
     public void aClosedPageSeesTwentyMessagesOnceAndInOrder() throws Exception {
         String carol = name("carol");
         String dave = name("dave");
-        Browser c = browser();
-        Browser d = browser();
-        c.register(carol, PASSWORD);
-        d.register(dave, PASSWORD);
-        befriend(c, carol, d, dave);
+        Browser[] pair = friends(carol, dave);
+        Browser c = pair[0];
+        Browser d = pair[1];
 
         c.leave();
         d.openChat(carol);
@@ -170,11 +176,9 @@ public class WebClientIT {
         String owner = name("gina");
         String member = name("hank");
         String sdk = name("ivan");
-        Browser g = browser();
-        Browser h = browser();
-        g.register(owner, PASSWORD);
-        h.register(member, PASSWORD);
-        befriend(g, owner, h, member);
+        Browser[] pair = friends(owner, member);
+        Browser g = pair[0];
+        Browser h = pair[1];
         ParleyClient i = sdkUser(sdk);
         i.addFriend(owner, null).get(10, TimeUnit.SECONDS);
         g.accept(sdk);
@@ -197,14 +201,47 @@ public class WebClientIT {
     }
 
     @Test
+    public void theQqGroupActionsShowOnlyWhileTheFeatureIsDeployed() throws Exception {
+        String owner = name("olga");
+        String member = name("paul");
+        Browser[] pair = friends(owner, member);
+        Browser o = pair[0];
+        Browser m = pair[1];
+        String group = "QQ " + System.nanoTime() % 1000;
+        o.createGroup(group, member);
+        o.await("the member listed", w -> !w.findElements(By.cssSelector("#members li[data-user='" + member + "']")).isEmpty());
+        assertEquals("a discussion group's owner may remove, nothing more", List.of("Remove"), o.memberActions(member));
+
+        java.nio.file.Path deployed = dist.home.resolve("deploy/qq-group-rules.jar");
+        java.nio.file.Files.copy(dist.home.resolve("features/qq-group-rules.jar"), deployed);
+        try {
+            // The page asks again whenever a group is opened: the feature's actions appear once it runs.
+            o.await("the QQ actions", w -> {
+                o.openGroup(group);
+                return o.memberActions(member).contains("Make admin");
+            });
+            assertTrue(o.memberActions(member).containsAll(List.of("Make admin", "Mute 10 min", "Unmute", "Remove")));
+            o.clickMemberAction(member, "Make admin");
+            o.await(member + " shown as admin", w -> "admin".equals(o.memberRole(member)));
+            m.openGroup(group);
+            m.await("the role change in the member's conversation", w -> m.events().stream()
+                    .anyMatch(e -> e.contains(owner) && e.contains(member) && e.contains("admin")));
+        } finally {
+            java.nio.file.Files.delete(deployed);
+        }
+        o.await("the QQ actions gone with the feature", w -> {
+            o.openGroup(group);
+            return o.memberActions(member).equals(List.of("Remove"));
+        });
+    }
+
+    @Test
     public void markupInAMessageShowsAsTextAndRunsNothing() throws Exception {
         String jane = name("jane");
         String kim = name("kim");
-        Browser j = browser();
-        Browser k = browser();
-        j.register(jane, PASSWORD);
-        k.register(kim, PASSWORD);
-        befriend(j, jane, k, kim);
+        Browser[] pair = friends(jane, kim);
+        Browser j = pair[0];
+        Browser k = pair[1];
         k.openChat(jane);
         String attack = "<img src=x onerror=alert(1)>";
         String attack2 = "<img src=y onerror=\"window.parleyXss=true\"><script>window.parleyXss=true</script>";

@@ -24,6 +24,11 @@ public final class FrameEncoder extends MessageToByteEncoder<Frame> {
 
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, ByteBuf out) {
+        write(frame, out);
+    }
+
+    /** The frame's bytes, header and body, as every carrier sends them. */
+    static void write(Frame frame, ByteBuf out) {
         out.writeShort(Frame.MAGIC);
         out.writeByte(frame.sign());
         out.writeByte(frame.type());

@@ -58,12 +58,7 @@ public final class WebSocketFrameCodec extends MessageToMessageCodec<WebSocketFr
     @Override
     protected void encode(ChannelHandlerContext ctx, Frame frame, List<Object> out) {
         ByteBuf buf = ctx.alloc().buffer(Frame.HEADER_LENGTH + frame.body().length);
-        buf.writeShort(Frame.MAGIC);
-        buf.writeByte(frame.sign());
-        buf.writeByte(frame.type());
-        buf.writeByte(frame.status());
-        buf.writeInt(frame.body().length);
-        buf.writeBytes(frame.body());
+        FrameEncoder.write(frame, buf);
         out.add(new BinaryWebSocketFrame(buf));
     }
 

@@ -157,7 +157,8 @@ public class AdminIT extends ParleyTestSupport {
         awaitAdmin();
         String name = unique("tok");
         int audited = auditLines().size();
-        for (String token : new String[] {null, "wrong", TOKEN + "x", TOKEN.substring(1)}) {
+        String sameLength = TOKEN.substring(0, TOKEN.length() - 1) + "X";
+        for (String token : new String[] {null, "wrong", TOKEN + "x", TOKEN.substring(1), sameLength}) {
             HttpResponse<String> r = http("POST", "/api/users.create", token,
                     "{\"username\":\"" + name + "\",\"password\":\"password-1\"}");
             assertEquals(String.valueOf(token), 401, r.statusCode());
@@ -165,6 +166,10 @@ public class AdminIT extends ParleyTestSupport {
             assertTrue(r.body(), r.body().contains("bearer token"));
         }
         assertEquals(401, http("GET", "/api", null, null).statusCode());
+        HttpResponse<String> basic = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + Integer.getInteger("parley.test.adminPort") + "/api")).header("Authorization", "Basic " + TOKEN).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(401, basic.statusCode());
         JsonArray users = result("users.list", "{\"prefix\":\"" + name + "\"}").getAsJsonObject().getAsJsonArray("users");
         assertEquals("nothing was created", 0, users.size());
         assertEquals("only the listing just now was audited", audited + 1, auditLines().size());
@@ -192,6 +197,11 @@ public class AdminIT extends ParleyTestSupport {
         }
         assertEquals(404, http("GET", "/nothing", TOKEN, null).statusCode());
         assertEquals(405, http("GET", "/api/stats", TOKEN, null).statusCode());
+        // Arguments nobody declared are audited by name only: their values could be anything.
+        post("users.list", "{\"colour\":\"a-value-to-keep-out\"}", 400);
+        String audited = String.join("\n", auditLines());
+        assertFalse(audited, audited.contains("a-value-to-keep-out"));
+        assertTrue(audited, audited.contains("\"colour\":\"(not a parameter)\""));
         // The console says the same.
         assertTrue(console("parley:admin users.list limit=ten").startsWith("400 "));
         assertTrue(console("parley:admin no.such").startsWith("404 "));

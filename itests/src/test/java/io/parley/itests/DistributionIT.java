@@ -49,6 +49,9 @@ public class DistributionIT {
         }
         assertTrue("the embedded H2 database lives in data/", Files.exists(dist.home.resolve("data/parley.mv.db")));
         assertTrue("the log reaches logs/", dist.log().contains("Storage ready"));
+        assertTrue("the shipped config has no admin token, and the start says the admin API is off",
+                dist.log().contains("The admin API is off"));
+        assertTrue("the web port listens", dist.log().contains("Parley HTTP listening on 0.0.0.0:" + dist.httpPort));
         assertFalse("a clean boot logs no errors or warnings:\n" + dist.log(),
                 dist.log().contains("ERROR") || dist.log().contains("WARN"));
     }

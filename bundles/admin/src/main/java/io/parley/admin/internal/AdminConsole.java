@@ -48,6 +48,7 @@ public final class AdminConsole {
         try {
             arguments = CommandRegistry.fromWords(command, Arrays.asList(words));
         } catch (AdminException e) {
+            registry.refused(name, "console", "console", 400, e.getMessage());
             return "400 " + e.getMessage();
         }
         CommandRegistry.Outcome outcome = registry.run(name, arguments, "console", "console");

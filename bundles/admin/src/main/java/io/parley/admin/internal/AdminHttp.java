@@ -9,10 +9,12 @@ import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.timeout.ReadTimeoutHandler;
+import io.netty.channel.ChannelOption;
+import io.netty.handler.flow.FlowControlHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.atomic.AtomicInteger;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadPoolExecutor;
@@ -35,6 +37,10 @@ public final class AdminHttp {
     private static final Logger LOG = LoggerFactory.getLogger(AdminHttp.class);
     /** Shortest token accepted: a guessable one would be worse than none. */
     static final int MIN_TOKEN = 32;
+    /** Admin connections open at once; more are closed when accepted. */
+    static final int MAX_CONNECTIONS = 16;
+    /** Seconds a connection may send nothing while no command of it runs. */
+    static final int IDLE_SECONDS = 30;
 
     private final EventLoopGroup loop;
     private final ExecutorService workers;
@@ -44,7 +50,7 @@ public final class AdminHttp {
     public AdminHttp(AdminConfiguration config, @Reference CommandRegistry registry) throws InterruptedException {
         String token = config.token().trim();
         if (token.isEmpty()) {
-            LOG.warn("The admin API is off: no token in etc/io.parley.admin.cfg (the console's parley:admin works)");
+            LOG.info("The admin API is off: no token in etc/io.parley.admin.cfg (the console's parley:admin works)");
             loop = null;
             workers = null;
             listener = null;
@@ -54,7 +60,8 @@ public final class AdminHttp {
             throw new IllegalArgumentException("The admin token must be at least " + MIN_TOKEN
                     + " characters (openssl rand -hex 32 makes one); the admin API is off.");
         }
-        byte[] expected = token.getBytes(StandardCharsets.UTF_8);
+        byte[] expected = AuthGate.digest(token);
+        AtomicInteger open = new AtomicInteger();
         loop = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-admin-io", true));
         // Commands reach the stores: they run here, not on the event loop; one at a time per connection.
         workers = new ThreadPoolExecutor(2, 2, 60, TimeUnit.SECONDS, new LinkedBlockingQueue<>(64),
@@ -63,20 +70,31 @@ public final class AdminHttp {
             listener = new ServerBootstrap()
                     .group(loop)
                     .channel(NioServerSocketChannel.class)
+                    // Read only when asked: one request at a time (AdminRoutes asks for the next once it answered).
+                    .childOption(ChannelOption.AUTO_READ, false)
                     .childHandler(new ChannelInitializer<SocketChannel>() {
                         @Override
                         protected void initChannel(SocketChannel ch) {
+                            if (open.incrementAndGet() > MAX_CONNECTIONS) {
+                                open.decrementAndGet();
+                                ch.close();
+                                return;
+                            }
+                            ch.closeFuture().addListener(f -> open.decrementAndGet());
                             ch.pipeline()
-                                    .addLast(new ReadTimeoutHandler(60))
+                                    .addLast(new IdleStateHandler(IDLE_SECONDS, 0, 0))
                                     .addLast(new HttpServerCodec(4096, 8192, 8192))
+                                    .addLast(new AuthGate(expected))
                                     .addLast(new HttpObjectAggregator(config.maxBody()))
-                                    .addLast(new AdminRoutes(registry, expected, workers));
+                                    .addLast(new FlowControlHandler())
+                                    .addLast(new AdminRoutes(registry, workers));
                         }
                     })
                     .bind(config.host(), config.port())
                     .sync()
                     .channel();
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Throwable e) {
+            // bind() throws BindException (checked, undeclared) when the port is taken.
             shutdown();
             throw e;
         }

@@ -16,45 +16,48 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One admin connection's requests, one at a time: the bearer token first (401, nothing runs), then
- * {@code GET /api} (the listing) or {@code POST /api/NAME} with a JSON object (the command's outcome). Answers are
- * JSON: {@code {"result": ...}} or {@code {"error": "a sentence"}}.
+ * One admin connection's requests, strictly one at a time: the connection is read only when its previous answer
+ * has been written ({@code FlowControlHandler} before this hands on one request per read), so answers leave in
+ * order and a client that does not read them holds one at most. The token was checked before the body was read
+ * ({@link AuthGate}). {@code GET /api} lists the commands, {@code POST /api/NAME} runs one with a JSON object;
+ * answers are {@code {"result": ...}} or {@code {"error": "a sentence"}}, each audited.
  */
 final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminRoutes.class);
 
     private final CommandRegistry registry;
-    private final byte[] token;
     private final Executor workers;
+    /** A command of this connection is running; touched on the event loop only. */
+    private boolean running;
 
-    AdminRoutes(CommandRegistry registry, byte[] token, Executor workers) {
+    AdminRoutes(CommandRegistry registry, Executor workers) {
         this.registry = registry;
-        this.token = token;
         this.workers = workers;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        ctx.read();
+        ctx.fireChannelActive();
     }
 
     @Override
     protected void channelRead0(ChannelHandlerContext ctx, FullHttpRequest request) {
         boolean keepAlive = HttpUtil.isKeepAlive(request);
+        String from = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
+                : String.valueOf(ctx.channel().remoteAddress());
         if (!request.decoderResult().isSuccess()) {
             send(ctx, HttpResponseStatus.BAD_REQUEST, error("The request could not be read."), false);
-            return;
-        }
-        if (!authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
-            FullHttpResponse refused = response(HttpResponseStatus.UNAUTHORIZED,
-                    error("A bearer token is needed: Authorization: Bearer <the token in etc/io.parley.admin.cfg>."));
-            refused.headers().set(HttpHeaderNames.WWW_AUTHENTICATE, "Bearer realm=\"parley-admin\"");
-            write(ctx, refused, keepAlive);
             return;
         }
         String path = request.uri();
@@ -69,58 +72,72 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
             return;
         }
         if (!path.startsWith("/api/") || path.length() == "/api/".length()) {
-            send(ctx, HttpResponseStatus.NOT_FOUND, error("Nothing here: GET /api lists the commands, POST /api/NAME runs one."),
-                    keepAlive);
-            return;
-        }
-        if (!request.method().equals(HttpMethod.POST)) {
-            send(ctx, HttpResponseStatus.METHOD_NOT_ALLOWED, error("Commands are run with POST."), keepAlive);
+            send(ctx, HttpResponseStatus.NOT_FOUND,
+                    error("Nothing here: GET /api lists the commands, POST /api/NAME runs one."), keepAlive);
             return;
         }
         String name = path.substring("/api/".length());
+        if (!request.method().equals(HttpMethod.POST)) {
+            answer(ctx, name, from, 405, "Commands are run with POST.", keepAlive);
+            return;
+        }
         JsonObject arguments;
-        String text = request.content().toString(StandardCharsets.UTF_8);
         try {
+            String text = request.content().toString(StandardCharsets.UTF_8);
             JsonElement parsed = text.isBlank() ? new JsonObject() : JsonParser.parseString(text);
             if (!parsed.isJsonObject()) {
-                send(ctx, HttpResponseStatus.BAD_REQUEST, error("The body must be a JSON object of arguments."), keepAlive);
+                answer(ctx, name, from, 400, "The body must be a JSON object of arguments.", keepAlive);
                 return;
             }
             arguments = parsed.getAsJsonObject();
         } catch (JsonParseException e) {
-            send(ctx, HttpResponseStatus.BAD_REQUEST, error("The body is not JSON."), keepAlive);
+            answer(ctx, name, from, 400, "The body is not JSON.", keepAlive);
             return;
         }
-        String from = ctx.channel().remoteAddress() instanceof InetSocketAddress a ? a.getAddress().getHostAddress()
-                : String.valueOf(ctx.channel().remoteAddress());
-        // Not read again until this one is answered.
-        ctx.channel().config().setAutoRead(false);
+        running = true;
         try {
             workers.execute(() -> {
-                CommandRegistry.Outcome outcome = registry.run(name, arguments, "http", from);
+                CommandRegistry.Outcome outcome;
+                try {
+                    outcome = registry.run(name, arguments, "http", from);
+                } catch (Throwable e) {
+                    LOG.error("Admin command {} failed", name, e);
+                    outcome = new CommandRegistry.Outcome(500, null, "The command failed; the server's log has the details.");
+                }
                 send(ctx, HttpResponseStatus.valueOf(outcome.status()), outcome.body(), keepAlive);
             });
         } catch (RejectedExecutionException e) {
-            send(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, error("Too many admin commands are running; try again."),
-                    keepAlive);
+            running = false;
+            answer(ctx, name, from, 503, "Too many admin commands are running; try again.", keepAlive);
         }
     }
 
-    /** Compares in constant time, so the time an answer takes says nothing of the token. */
-    private boolean authorized(String header) {
-        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, 7)) {
-            return false;
+    /** Idle: closed, unless it waits for one of its commands (which may take long). */
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent) {
+            if (!running) {
+                ctx.close();
+            }
+            return;
         }
-        return MessageDigest.isEqual(token, header.substring(7).trim().getBytes(StandardCharsets.UTF_8));
+        ctx.fireUserEventTriggered(evt);
     }
 
-    private static JsonObject error(String sentence) {
+    /** An answer refused before the command ran, audited as such. */
+    private void answer(ChannelHandlerContext ctx, String name, String from, int status, String sentence,
+            boolean keepAlive) {
+        registry.refused(name, "http", from, status, sentence);
+        send(ctx, HttpResponseStatus.valueOf(status), error(sentence), keepAlive);
+    }
+
+    static JsonObject error(String sentence) {
         JsonObject o = new JsonObject();
         o.addProperty("error", sentence);
         return o;
     }
 
-    private static FullHttpResponse response(HttpResponseStatus status, JsonObject body) {
+    static FullHttpResponse response(HttpResponseStatus status, JsonObject body) {
         byte[] bytes = (CommandRegistry.GSON.toJson(body) + "\n").getBytes(StandardCharsets.UTF_8);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status,
                 Unpooled.wrappedBuffer(bytes));
@@ -130,17 +147,15 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         return response;
     }
 
-    private static void send(ChannelHandlerContext ctx, HttpResponseStatus status, JsonObject body, boolean keepAlive) {
-        write(ctx, response(status, body), keepAlive);
-    }
-
-    private static void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
+    private void send(ChannelHandlerContext ctx, HttpResponseStatus status, JsonObject body, boolean keepAlive) {
+        FullHttpResponse response = response(status, body);
         response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(f -> {
+            running = false;
             if (!keepAlive || !f.isSuccess()) {
                 ctx.close();
             } else {
-                ctx.channel().config().setAutoRead(true);
+                ctx.read(); // the next request, now that this one is answered
             }
         });
     }

@@ -1,7 +1,6 @@
 package io.parley.admin.internal;
 
 import com.google.gson.JsonObject;
-import com.google.gson.JsonPrimitive;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -14,7 +13,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * logs/audit.log: one JSON line per command run, written before the answer leaves: when, through what and from
- * where, which command with which arguments (passwords, tokens and secrets as "***"), and the outcome.
+ * where, which command with which arguments (as {@link CommandRegistry#forAudit} shows them: secrets as "***"),
+ * and the outcome.
  */
 final class Audit {
 
@@ -30,10 +30,13 @@ final class Audit {
         return file;
     }
 
-    /** True for an argument whose value is never written anywhere. */
+    /**
+     * True for a name whose value is a secret: a password, a token, a secret, or a name ending in one of those
+     * ({@code newPassword}); not {@code tokenTtlHours} or {@code maxPasswordChecksPerAddress}, which are settings.
+     */
     static boolean secret(String name) {
         String n = name.toLowerCase(Locale.ROOT);
-        return n.contains("password") || n.contains("token") || n.contains("secret");
+        return n.endsWith("password") || n.endsWith("token") || n.endsWith("secret") || n.endsWith("key");
     }
 
     synchronized void record(String via, String from, String command, JsonObject arguments, int status,
@@ -43,9 +46,7 @@ final class Audit {
         line.addProperty("via", via);
         line.addProperty("from", from);
         line.addProperty("command", command);
-        JsonObject args = new JsonObject();
-        arguments.entrySet().forEach(e -> args.add(e.getKey(), secret(e.getKey()) ? new JsonPrimitive("***") : e.getValue()));
-        line.add("arguments", args);
+        line.add("arguments", arguments);
         line.addProperty("status", status);
         if (error != null) {
             line.addProperty("error", error);

@@ -50,7 +50,8 @@ public final class CommandRegistry {
         }
     }
 
-    private final Map<String, AdminCommand> commands = new ConcurrentSkipListMap<>();
+    /** By name, in the order registered: the first answers, the others wait for it to go. */
+    private final Map<String, List<AdminCommand>> commands = new ConcurrentSkipListMap<>();
     private final Audit audit;
 
     @Activate
@@ -60,19 +61,59 @@ public final class CommandRegistry {
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void addCommand(AdminCommand command) {
-        AdminCommand before = commands.putIfAbsent(command.name(), command);
-        if (before != null && before != command) {
-            LOG.warn("Two admin commands are named {}: {} is ignored", command.name(), command.getClass().getName());
+    synchronized void addCommand(AdminCommand command) {
+        List<AdminCommand> named = commands.computeIfAbsent(command.name(), k -> new java.util.concurrent.CopyOnWriteArrayList<>());
+        named.add(command);
+        if (named.size() > 1) {
+            LOG.warn("Two admin commands are named {}: {} waits until the first goes", command.name(),
+                    command.getClass().getName());
         }
     }
 
-    void removeCommand(AdminCommand command) {
-        commands.remove(command.name(), command);
+    synchronized void removeCommand(AdminCommand command) {
+        List<AdminCommand> named = commands.get(command.name());
+        if (named != null) {
+            named.remove(command);
+            if (named.isEmpty()) {
+                commands.remove(command.name());
+            }
+        }
+    }
+
+    /** The command answering to a name now: the first registered of that name. */
+    private AdminCommand command(String name) {
+        List<AdminCommand> named = commands.get(name);
+        return named == null || named.isEmpty() ? null : named.get(0);
     }
 
     List<AdminCommand> commands() {
-        return new ArrayList<>(commands.values());
+        List<AdminCommand> all = new ArrayList<>();
+        for (String name : commands.keySet()) {
+            AdminCommand c = command(name);
+            if (c != null) {
+                all.add(c);
+            }
+        }
+        return all;
+    }
+
+    /** An answer given before the command ran (a body that is not JSON, the wrong method), for the audit log. */
+    void refused(String name, String via, String from, int status, String error) {
+        audit.record(via, from, name, new JsonObject(), status, error);
+    }
+
+    /**
+     * The arguments as the audit log keeps them: a declared parameter's value, or "***" where it is secret; for
+     * anything else only its name, since nobody said what it holds.
+     */
+    static JsonObject forAudit(AdminCommand command, JsonObject raw) {
+        JsonObject shown = new JsonObject();
+        for (Map.Entry<String, JsonElement> e : raw.entrySet()) {
+            boolean declared = command != null && command.parameters().stream().anyMatch(p -> p.name().equals(e.getKey()));
+            shown.add(e.getKey(), !declared ? new JsonPrimitive("(not a parameter)")
+                    : Audit.secret(e.getKey()) ? new JsonPrimitive("***") : e.getValue());
+        }
+        return shown;
     }
 
     /** The listing: each command's name, summary and parameters. */
@@ -94,10 +135,11 @@ public final class CommandRegistry {
      * anything else 500 with a sentence (and the cause in the server's log).
      */
     Outcome run(String name, JsonObject raw, String via, String from) {
-        AdminCommand command = commands.get(name);
+        AdminCommand command = command(name);
+        JsonObject audited = forAudit(command, raw);
         if (command == null) {
             Outcome missing = new Outcome(404, null, "No admin command '" + name + "'; GET /api or parley:commands lists them.");
-            audit.record(via, from, name, raw, missing.status(), missing.error());
+            audit.record(via, from, name, audited, missing.status(), missing.error());
             return missing;
         }
         Outcome outcome;
@@ -115,7 +157,7 @@ public final class CommandRegistry {
             outcome = new Outcome(500, null, "The command failed: " + e.getClass().getSimpleName()
                     + "; the server's log has the details.");
         }
-        audit.record(via, from, name, raw, outcome.status(), outcome.error());
+        audit.record(via, from, name, audited, outcome.status(), outcome.error());
         return outcome;
     }
 

@@ -31,6 +31,11 @@ public final class ConfigCommand implements AdminCommand {
         this.configurations = configurations;
     }
 
+    /** Credentials written inside a value (a JDBC or Redis URL's user:password@, or password=...) as ***. */
+    static String scrub(String value) {
+        return value.replaceAll("(?i)(password=)[^&;,\\s]*", "$1***").replaceAll("//([^/@:\\s]+):[^/@\\s]*@", "//$1:***@");
+    }
+
     @Override
     public String name() {
         return "config.show";
@@ -71,7 +76,8 @@ public final class ConfigCommand implements AdminCommand {
                 }
                 Object value = properties.get(key);
                 values.put(key, Audit.secret(key) && value != null && !String.valueOf(value).isEmpty() ? "***"
-                        : value instanceof Object[] array ? Arrays.asList(array) : value);
+                        : value instanceof Object[] array ? Arrays.asList(array)
+                        : value instanceof String text ? scrub(text) : value);
             }
             shown.put(c.getPid(), values);
         }

@@ -12,11 +12,14 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
 import java.util.jar.JarFile;
 import java.util.regex.Pattern;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
+import org.osgi.framework.wiring.FrameworkWiring;
 
 /**
  * {@code features.*}: the feature bundles shipped in the distribution's {@code features/} folder, listed,
@@ -78,8 +81,14 @@ final class FeatureCommands {
         try (DirectoryStream<Path> jars = Files.newDirectoryStream(folder, "*.jar")) {
             for (Path jar : jars) {
                 String name = jar.getFileName().toString().replaceFirst("\\.jar$", "");
-                String symbolicName = symbolicName(jar);
-                Optional<Bundle> running = installed(symbolicName);
+                String symbolicName;
+                try {
+                    symbolicName = symbolicName(jar);
+                } catch (AdminException | IOException e) {
+                    all.add(new Feature(name, null, null, "not a bundle"));
+                    continue;
+                }
+                Optional<Bundle> running = installedFrom(jar);
                 all.add(new Feature(name, symbolicName, running.map(b -> b.getVersion().toString()).orElse(null),
                         running.map(b -> state(b.getState())).orElse("not installed")));
             }
@@ -97,25 +106,31 @@ final class FeatureCommands {
         try (InputStream in = Files.newInputStream(jar)) {
             bundle = context.installBundle(jar.toUri().toString(), in);
         }
-        bundle.start();
+        try {
+            bundle.start();
+        } catch (BundleException | RuntimeException e) {
+            // Not left half-installed: a retry would find it "installed already".
+            bundle.uninstall();
+            throw e;
+        }
         return describe(name, bundle);
     }
 
     private Feature update(String name) throws BundleException, IOException {
         Path jar = jar(name);
-        Bundle bundle = installed(symbolicName(jar)).orElseThrow(() -> new AdminException(AdminException.Kind.NOT_FOUND,
-                "'" + name + "' is not installed."));
+        Bundle bundle = installedFrom(jar).orElseThrow(() -> notInstalled(name));
         try (InputStream in = Files.newInputStream(jar)) {
             bundle.update(in);
         }
+        refresh(bundle);
         return describe(name, bundle);
     }
 
     private Feature uninstall(String name) throws BundleException, IOException {
         Path jar = jar(name);
-        Bundle bundle = installed(symbolicName(jar)).orElseThrow(() -> new AdminException(AdminException.Kind.NOT_FOUND,
-                "'" + name + "' is not installed."));
+        Bundle bundle = installedFrom(jar).orElseThrow(() -> notInstalled(name));
         bundle.uninstall();
+        refresh(bundle);
         return new Feature(name, bundle.getSymbolicName(), null, "not installed");
     }
 
@@ -144,6 +159,41 @@ final class FeatureCommands {
                 throw new AdminException(AdminException.Kind.FAILED, jar.getFileName() + " is not a bundle.");
             }
             return value.split(";")[0].trim();
+        }
+    }
+
+    private static AdminException notInstalled(String name) {
+        return new AdminException(AdminException.Kind.NOT_FOUND, "'" + name + "' is not installed from features/.");
+    }
+
+    /**
+     * The bundle installed from this very jar (its location), so that a jar in features/ bearing another
+     * bundle's name can never update or remove that bundle.
+     */
+    private Optional<Bundle> installedFrom(Path jar) {
+        String location = jar.toUri().toString();
+        for (Bundle b : context.getBundles()) {
+            if (location.equals(b.getLocation())) {
+                return Optional.of(b);
+            }
+        }
+        return Optional.empty();
+    }
+
+    /**
+     * Lets bundles wired to the old revision move to the new one (or let go of the removed one), and waits for
+     * it, so that the answer tells the state the feature is left in.
+     */
+    private void refresh(Bundle bundle) {
+        CountDownLatch done = new CountDownLatch(1);
+        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(bundle), event -> done.countDown());
+        try {
+            if (!done.await(30, TimeUnit.SECONDS)) {
+                throw new AdminException(AdminException.Kind.FAILED, "The framework did not finish refreshing within 30 s.");
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AdminException(AdminException.Kind.FAILED, "Interrupted while the framework refreshed.", e);
         }
     }
 

@@ -348,6 +348,76 @@ public class AdminIT extends ParleyTestSupport {
     }
 
     @Test
+    public void healthAnswersWithoutATokenAndMetricsMoveWithTraffic() throws Exception {
+        awaitAdmin();
+        HttpResponse<String> live = http("GET", "/health/live", null, null);
+        assertEquals(200, live.statusCode());
+        awaitTrue("ready", Duration.ofSeconds(20), () -> {
+            try {
+                return http("GET", "/health/ready", null, null).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        JsonObject ready = JsonParser.parseString(http("GET", "/health/ready", null, null).body()).getAsJsonObject();
+        assertEquals("ready", ready.get("status").getAsString());
+        assertTrue(ready.toString(), ready.getAsJsonObject("checks").get("accounts").getAsBoolean());
+        assertEquals("metrics need the token", 401, http("GET", "/metrics", null, null).statusCode());
+
+        awaitTrue("the metrics bundle", Duration.ofSeconds(20), () -> {
+            try {
+                return http("GET", "/metrics", TOKEN, null).statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        String name = registered("met");
+        double before = sample(scrape(), "parley_requests_seconds_count", "status=\"OK\",type=\"LOGIN\"");
+        ParleyClient c = client();
+        await(c.loginPlain(name, PASSWORD, "pc"));
+        String after = scrape();
+        assertEquals("one more LOGIN answered OK", before + 1, sample(after, "parley_requests_seconds_count",
+                "status=\"OK\",type=\"LOGIN\""), 0.0);
+        assertTrue(after, sample(after, "parley_connections", "carrier=\"tcp\"") >= 1);
+        assertTrue(after, after.contains("jvm_memory_used_bytes") && after.contains("jvm_gc_") && after.contains("jvm_threads_live_threads"));
+        assertTrue(after, after.contains("parley_requests_seconds_bucket"));
+        promtoolChecks(after);
+    }
+
+    private static String scrape() throws Exception {
+        HttpResponse<String> r = http("GET", "/metrics", TOKEN, null);
+        assertEquals(200, r.statusCode());
+        assertTrue(r.headers().firstValue("Content-Type").orElse("").startsWith("text/plain"));
+        return r.body();
+    }
+
+    /** The value of the sample whose name is {@code metric} and whose labels include {@code labels}; 0 when none. */
+    private static double sample(String text, String metric, String labels) {
+        for (String line : text.split("\n")) {
+            if (line.startsWith(metric + "{") && line.contains(labels)) {
+                return Double.parseDouble(line.substring(line.lastIndexOf(' ') + 1));
+            }
+        }
+        return 0;
+    }
+
+    /** Debian's promtool (package prometheus) checks the text as Prometheus would; CI installs it. */
+    private static void promtoolChecks(String text) throws Exception {
+        File promtool = new File("/usr/bin/promtool");
+        if (!promtool.canExecute()) {
+            assertFalse("promtool is missing (apt-get install prometheus); CI must run this check",
+                    "true".equals(System.getenv("CI")));
+            return;
+        }
+        Process p = new ProcessBuilder(promtool.getPath(), "check", "metrics").redirectErrorStream(true).start();
+        p.getOutputStream().write(text.getBytes(StandardCharsets.UTF_8));
+        p.getOutputStream().close();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertTrue("promtool did not finish", p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS));
+        assertEquals("promtool check metrics:\n" + out, 0, p.exitValue());
+    }
+
+    @Test
     public void theDocsListEveryCommandAsTheCommandsDescribeThemselves() throws Exception {
         awaitAdmin();
         StringBuilder md = new StringBuilder();

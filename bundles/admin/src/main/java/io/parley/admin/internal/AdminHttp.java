@@ -47,7 +47,8 @@ public final class AdminHttp {
     private final Channel listener;
 
     @Activate
-    public AdminHttp(AdminConfiguration config, @Reference CommandRegistry registry) throws InterruptedException {
+    public AdminHttp(AdminConfiguration config, @Reference CommandRegistry registry, @Reference Health health)
+            throws InterruptedException {
         String token = config.token().trim();
         if (token.isEmpty()) {
             LOG.info("The admin API is off: no token in etc/io.parley.admin.cfg (the console's parley:admin works)");
@@ -87,7 +88,7 @@ public final class AdminHttp {
                                     .addLast(new AuthGate(expected))
                                     .addLast(new HttpObjectAggregator(config.maxBody()))
                                     .addLast(new FlowControlHandler())
-                                    .addLast(new AdminRoutes(registry, workers));
+                                    .addLast(new AdminRoutes(registry, workers, health));
                         }
                     })
                     .bind(config.host(), config.port())

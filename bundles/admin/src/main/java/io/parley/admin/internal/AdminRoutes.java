@@ -19,6 +19,9 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.timeout.IdleStateEvent;
 import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
+import io.parley.api.metrics.MetricsScrape;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
 import org.slf4j.Logger;
@@ -37,12 +40,14 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private final CommandRegistry registry;
     private final Executor workers;
+    private final Health health;
     /** A command of this connection is running; touched on the event loop only. */
     private boolean running;
 
-    AdminRoutes(CommandRegistry registry, Executor workers) {
+    AdminRoutes(CommandRegistry registry, Executor workers, Health health) {
         this.registry = registry;
         this.workers = workers;
+        this.health = health;
     }
 
     @Override
@@ -64,6 +69,10 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         int query = path.indexOf('?');
         if (query >= 0) {
             path = path.substring(0, query);
+        }
+        if (request.method().equals(HttpMethod.GET) && (path.startsWith("/health/") || path.equals("/metrics"))) {
+            observe(ctx, path, keepAlive);
+            return;
         }
         if (path.equals("/api") && request.method().equals(HttpMethod.GET)) {
             JsonObject listing = new JsonObject();
@@ -124,6 +133,53 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
         ctx.fireUserEventTriggered(evt);
     }
 
+    /** /health/live, /health/ready and /metrics: answered here, nothing is run or audited. */
+    private void observe(ChannelHandlerContext ctx, String path, boolean keepAlive) {
+        switch (path) {
+            case "/health/live" -> {
+                JsonObject live = new JsonObject();
+                live.addProperty("status", "live");
+                send(ctx, HttpResponseStatus.OK, live, keepAlive);
+            }
+            case "/health/ready" -> {
+                // The store query may wait on a database: not on the event loop.
+                running = true;
+                try {
+                    workers.execute(() -> {
+                        Map<String, Boolean> checks = health.readiness();
+                        boolean ready = !checks.containsValue(false);
+                        JsonObject body = new JsonObject();
+                        body.addProperty("status", ready ? "ready" : "not ready");
+                        JsonObject each = new JsonObject();
+                        checks.forEach(each::addProperty);
+                        body.add("checks", each);
+                        send(ctx, ready ? HttpResponseStatus.OK : HttpResponseStatus.SERVICE_UNAVAILABLE, body, keepAlive);
+                    });
+                } catch (RejectedExecutionException e) {
+                    running = false;
+                    send(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, error("Too busy to check; try again."), keepAlive);
+                }
+            }
+            case "/metrics" -> {
+                Optional<MetricsScrape> metrics = health.metrics();
+                if (metrics.isEmpty()) {
+                    send(ctx, HttpResponseStatus.SERVICE_UNAVAILABLE, error("The metrics bundle is not running."),
+                            keepAlive);
+                    return;
+                }
+                byte[] text = metrics.get().scrape().getBytes(StandardCharsets.UTF_8);
+                FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
+                        Unpooled.wrappedBuffer(text));
+                response.headers().set(HttpHeaderNames.CONTENT_TYPE, metrics.get().contentType())
+                        .setInt(HttpHeaderNames.CONTENT_LENGTH, text.length)
+                        .set(HttpHeaderNames.CACHE_CONTROL, "no-store");
+                write(ctx, response, keepAlive);
+            }
+            default -> send(ctx, HttpResponseStatus.NOT_FOUND, error("Nothing here: /health/live and /health/ready."),
+                    keepAlive);
+        }
+    }
+
     /** An answer refused before the command ran, audited as such. */
     private void answer(ChannelHandlerContext ctx, String name, String from, int status, String sentence,
             boolean keepAlive) {
@@ -148,7 +204,10 @@ final class AdminRoutes extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private void send(ChannelHandlerContext ctx, HttpResponseStatus status, JsonObject body, boolean keepAlive) {
-        FullHttpResponse response = response(status, body);
+        write(ctx, response(status, body), keepAlive);
+    }
+
+    private void write(ChannelHandlerContext ctx, FullHttpResponse response, boolean keepAlive) {
         response.headers().set(HttpHeaderNames.CONNECTION, keepAlive ? HttpHeaderValues.KEEP_ALIVE : HttpHeaderValues.CLOSE);
         ctx.writeAndFlush(response).addListener(f -> {
             running = false;

@@ -17,7 +17,8 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The bearer token, checked on the request's headers before its body is read or kept: a request without the
- * right one is answered 401 and its connection closed, and nothing runs. The comparison is of SHA-256 digests in
+ * right one is answered 401 and its connection closed, and nothing runs. {@code GET /health/live} and
+ * {@code /health/ready} need none. The comparison is of SHA-256 digests in
  * constant time, so neither the time an answer takes nor the token's length shows.
  */
 final class AuthGate extends ChannelInboundHandlerAdapter {
@@ -45,7 +46,8 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
             ReferenceCountUtil.release(msg);
             return;
         }
-        if (msg instanceof HttpRequest request && !authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
+        if (msg instanceof HttpRequest request && !open(request)
+                && !authorized(request.headers().get(HttpHeaderNames.AUTHORIZATION))) {
             refused = true;
             ReferenceCountUtil.release(msg);
             LOG.debug("Refused an admin request from {}: no token or a wrong one", ctx.channel().remoteAddress());
@@ -57,6 +59,12 @@ final class AuthGate extends ChannelInboundHandlerAdapter {
             return;
         }
         ctx.fireChannelRead(msg);
+    }
+
+    /** The health checks answer without a token: probes carry none, and they tell nothing but up or down. */
+    private static boolean open(HttpRequest request) {
+        return request.method().equals(io.netty.handler.codec.http.HttpMethod.GET)
+                && (request.uri().equals("/health/live") || request.uri().equals("/health/ready"));
     }
 
     private boolean authorized(String header) {

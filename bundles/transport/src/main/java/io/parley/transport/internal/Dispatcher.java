@@ -5,6 +5,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.parley.api.ParleyException;
 import io.parley.api.handler.Empty;
 import io.parley.api.handler.RequestHandler;
+import io.parley.api.metrics.Meters;
 import io.parley.api.serialization.Payload;
 import io.parley.api.serialization.Serializer;
 import io.parley.api.session.Session;
@@ -28,6 +29,8 @@ final class Dispatcher {
     private final UserRates userRates;
     private final int maxBody;
     private final long serviceWaitMs;
+    /** Where each answered request is counted and timed, by type and status, while the metrics bundle runs. */
+    private volatile Meters meters;
 
     /**
      * @param maxBody the largest frame body; longer answers are cut to fit ({@link BodyFit})
@@ -57,6 +60,10 @@ final class Dispatcher {
         if (s != null) {
             dispatch(connection, frame, s);
         }
+    }
+
+    void useMeters(Meters next) {
+        meters = next;
     }
 
     /** Refuses a frame on a worker, in its turn, without calling any handler. */
@@ -107,9 +114,15 @@ final class Dispatcher {
         }
         Answering.begin(channel);
         boolean answered = false;
+        long start = System.nanoTime();
         try {
-            answer(connection, channel, frame, s);
+            Status status = answer(connection, channel, frame, s);
             answered = true;
+            Meters m = meters;
+            if (m != null) {
+                m.time("parley.requests", "Requests answered, by type and status, and how long the answer took",
+                        System.nanoTime() - start, "type", Types.name(frame.type()), "status", status.name());
+            }
         } finally {
             Answering.end(channel);
             if (!answered) {
@@ -119,7 +132,8 @@ final class Dispatcher {
         }
     }
 
-    private void answer(ConnectionHandler connection, Channel channel, Frame frame, Serializer s) {
+    /** Answers the request; returns the status it was answered with. */
+    private Status answer(ConnectionHandler connection, Channel channel, Frame frame, Serializer s) {
         String id = null;
         try {
             Payload payload = s.parse(frame.body());
@@ -154,14 +168,17 @@ final class Dispatcher {
                         + "(maxBody " + maxBody + "); it was logged as request " + LogText.quoted(id) + ".");
             }
             respond(channel, frame.type(), Status.OK, bytes, after);
+            return Status.OK;
         } catch (ParleyException e) {
             respondError(channel, s, frame.type(), id, e);
+            return e.status();
         } catch (RuntimeException | LinkageError e) {
             // LinkageError: a handler whose bundle is being updated can lose its classes mid-call.
             LOG.error("Request {} ({}) from {} failed", LogText.quoted(id), Types.name(frame.type()),
                     connection.remoteAddress(), e);
             respondError(channel, s, frame.type(), id, new ParleyException(Status.INTERNAL,
                     "The server failed to answer this request; it was logged as request " + LogText.quoted(id) + "."));
+            return Status.INTERNAL;
         }
     }
 

@@ -15,6 +15,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.parley.api.handler.RequestHandler;
+import io.parley.api.metrics.Meters;
 import io.parley.transport.Carriers;
 import java.io.File;
 import java.net.InetSocketAddress;
@@ -60,6 +61,10 @@ public final class ParleyServer implements Carriers {
     private final ParleyServerInitializer initializer;
     private final TransportConfiguration config;
     private final SslContext tls;
+    private final Dispatcher dispatcher;
+    private final java.util.function.IntSupplier sessionCount;
+    /** The connection gauges registered with the Meters bound now, closed when they go. */
+    private final java.util.List<AutoCloseable> gauges = new java.util.ArrayList<>();
 
     /**
      * One event loop per core unless configured. Netty's own default is two per core; handlers run on the
@@ -86,8 +91,8 @@ public final class ParleyServer implements Carriers {
                     t.setDaemon(true);
                     return t;
                 });
-        Dispatcher dispatcher = new Dispatcher(serializer, handlers, userRates, config.maxBody(),
-                config.serviceWaitMs());
+        dispatcher = new Dispatcher(serializer, handlers, userRates, config.maxBody(), config.serviceWaitMs());
+        sessionCount = () -> sessions.sessions().size();
         this.config = config;
         try {
             tls = tls(config);
@@ -104,7 +109,8 @@ public final class ParleyServer implements Carriers {
                     .bind(config.host(), config.port())
                     .sync()
                     .channel();
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Throwable e) {
+            // bind() throws BindException (checked, undeclared) when the port is taken: the threads go too.
             shutdown();
             throw e;
         }
@@ -161,7 +167,7 @@ public final class ParleyServer implements Carriers {
 
     @Override
     public void serve(Channel channel) {
-        initializer.serve(channel);
+        initializer.serve(channel, initializer.webSocket);
     }
 
     @Override
@@ -199,6 +205,34 @@ public final class ParleyServer implements Carriers {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /** Requests counted and timed, connections gauged by carrier, while the metrics bundle runs. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindMeters(Meters meters) {
+        closeGauges();
+        String connections = "Open connections served, logged in or not, by carrier";
+        gauges.add(meters.gauge("parley.connections", connections, initializer.tcp::get, "carrier", "tcp"));
+        gauges.add(meters.gauge("parley.connections", connections, initializer.webSocket::get, "carrier", "websocket"));
+        gauges.add(meters.gauge("parley.sessions", "Logged-in devices on this node", () -> sessionCount.getAsInt()));
+        dispatcher.useMeters(meters);
+    }
+
+    synchronized void unbindMeters(Meters meters) {
+        dispatcher.useMeters(null);
+        closeGauges();
+    }
+
+    private void closeGauges() {
+        for (AutoCloseable g : gauges) {
+            try {
+                g.close();
+            } catch (Exception e) {
+                LOG.debug("A gauge did not close: {}", e.toString());
+            }
+        }
+        gauges.clear();
+    }
+
     @Reference(service = RequestHandler.class, cardinality = ReferenceCardinality.MULTIPLE,
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void addHandler(RequestHandler handler, Map<String, Object> properties) {
@@ -211,6 +245,9 @@ public final class ParleyServer implements Carriers {
 
     @Deactivate
     void deactivate() {
+        synchronized (this) {
+            closeGauges();
+        }
         LOG.info("Parley stops listening on port {}", port());
         listener.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);

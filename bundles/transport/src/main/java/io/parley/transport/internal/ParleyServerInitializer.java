@@ -11,6 +11,7 @@ import io.parley.protocol.codec.FrameDecoder;
 import io.parley.protocol.codec.FrameEncoder;
 import java.util.concurrent.Executor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -59,15 +60,21 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         p.addLast("decoder", new FrameDecoder(config.maxBody()));
         p.addLast("encoder", FrameEncoder.INSTANCE);
-        serve(ch);
+        serve(ch, tcp);
     }
+
+    /** Open connections served, by carrier, for the connections gauge. */
+    final AtomicInteger tcp = new AtomicInteger();
+    final AtomicInteger webSocket = new AtomicInteger();
 
     /**
      * The part every carrier shares, once the pipeline reads and writes frames: the heartbeat timer and the
      * connection handler (login deadline, requests); the channel closes with the server.
      */
-    void serve(io.netty.channel.Channel ch) {
+    void serve(io.netty.channel.Channel ch, AtomicInteger carrier) {
         connections.add(ch);
+        carrier.incrementAndGet();
+        ch.closeFuture().addListener(f -> carrier.decrementAndGet());
         ChannelPipeline p = ch.pipeline();
         p.addLast("idle", new IdleStateHandler(config.heartbeatReadIdleSeconds(), 0, 0, TimeUnit.SECONDS));
         p.addLast("connection", new ConnectionHandler(dispatcher, sessions, notices, new RequestQueue(workers),

@@ -76,7 +76,8 @@ public final class WebServer {
                     .bind(config.host(), config.httpPort())
                     .sync()
                     .channel();
-        } catch (RuntimeException | InterruptedException e) {
+        } catch (Throwable e) {
+            // bind() throws BindException (checked, undeclared) when the port is taken: the threads go too.
             shutdown();
             throw e;
         }

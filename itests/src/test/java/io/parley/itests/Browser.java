@@ -193,6 +193,12 @@ final class Browser implements AutoCloseable {
         driver.findElement(By.id("send")).click();
     }
 
+    /** Waits until no message of the open conversation is still waiting for the server's answer. */
+    void awaitAllAnswered() {
+        await("every message sent to be answered",
+                d -> d.findElements(By.cssSelector("#messages li.sending")).isEmpty());
+    }
+
     /** The texts of the open conversation's messages, top to bottom (sent ones included once answered or not). */
     List<String> messages() {
         return driver.findElements(By.cssSelector("#messages li.msg .text")).stream().map(WebElement::getText).toList();

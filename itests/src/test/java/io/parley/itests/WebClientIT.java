@@ -113,7 +113,7 @@ public class WebClientIT {
                 "Lunch at noon?");
         a.awaitMessages("the conversation at Alice", m -> m.equals(expected));
         b.awaitMessages("the conversation at Bob", m -> m.equals(expected));
-        a.await("every message answered", d -> d.findElements(By.cssSelector("#messages li.sending")).isEmpty());
+        a.awaitAllAnswered();
         a.screenshot(Path.of(System.getProperty("parley.screenshots", "target/screenshots"), "web-client.png"));
     }
 
@@ -132,7 +132,7 @@ public class WebClientIT {
             d.send(text);
         }
         d.awaitMessages("all 20 sent", m -> m.equals(sent));
-        d.await("every message answered", w -> w.findElements(By.cssSelector("#messages li.sending")).isEmpty());
+        d.awaitAllAnswered();
 
         c.reopen();
         c.awaitOnline();
@@ -279,7 +279,7 @@ public class WebClientIT {
         l.send("typed while the server was down");
         dist.start();
         l.awaitOnline();
-        l.await("the message typed offline to be answered", w -> w.findElements(By.cssSelector("#messages li.sending")).isEmpty());
+        l.awaitAllAnswered();
 
         ParleyClient again = ParleyClient.connect("127.0.0.1", dist.port).get(10, TimeUnit.SECONDS);
         clients.add(again);

@@ -48,6 +48,7 @@ public final class MemoryStores {
     private final Map<Long, Account> accountsById = new TreeMap<>();
     private final Map<String, Long> idsByKey = new HashMap<>();
     private final Map<Long, String> hashes = new HashMap<>();
+    private final Map<Long, String> bans = new HashMap<>();
 
     private final Accounts accounts = new Accounts();
     private final Tokens tokens = new Tokens();
@@ -139,6 +140,28 @@ public final class MemoryStores {
         public Optional<Account> findByUsername(String username) {
             synchronized (lock) {
                 return Optional.ofNullable(idsByKey.get(key(username))).map(accountsById::get);
+            }
+        }
+
+        @Override
+        public boolean setBan(long userId, String reason, long at) {
+            synchronized (lock) {
+                if (!accountsById.containsKey(userId)) {
+                    return false;
+                }
+                if (reason == null) {
+                    bans.remove(userId);
+                } else {
+                    bans.put(userId, reason);
+                }
+                return true;
+            }
+        }
+
+        @Override
+        public Optional<String> ban(long userId) {
+            synchronized (lock) {
+                return Optional.ofNullable(bans.get(userId));
             }
         }
 

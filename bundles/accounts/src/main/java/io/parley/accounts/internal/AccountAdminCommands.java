@@ -15,7 +15,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
 
-/** The admin commands on accounts: {@code users.list}, {@code users.create}, {@code users.erase}, {@code users.reset-password}. */
+/**
+ * The admin commands on accounts: {@code users.list}, {@code users.create}, {@code users.erase},
+ * {@code users.ban}, {@code users.unban} and {@code users.reset-password}.
+ */
 @Component(immediate = true)
 public final class AccountAdminCommands {
 
@@ -63,6 +66,15 @@ public final class AccountAdminCommands {
                 AdminCommand.of("users.erase", "Erase a user's stored messages, inbox and cursors, revoke every token "
                         + "and end every session; the account stays.", List.of(username),
                         a -> refusals(() -> directory.erase(a.string("username"))).orElseThrow(() -> noSuchUser(a.string("username")))),
+                AdminCommand.of("users.ban", "Ban a user: every login is refused with the reason, every token revoked "
+                        + "and every session ended.", List.of(username,
+                                Parameter.optional("reason", Parameter.Type.STRING, "shown to the user when refused (up to "
+                                        + AccountDirectory.MAX_BAN_REASON + " characters)")),
+                        a -> Map.of("banned", refusals(() -> directory.setBan(a.string("username"),
+                                a.optionalString("reason").orElse(""))).orElseThrow(() -> noSuchUser(a.string("username"))))),
+                AdminCommand.of("users.unban", "Lift a user's ban: the user may log in again.", List.of(username),
+                        a -> Map.of("unbanned", refusals(() -> directory.setBan(a.string("username"), null))
+                                .orElseThrow(() -> noSuchUser(a.string("username"))))),
                 AdminCommand.of("users.reset-password", "Set a user's password, revoke every token and end every session.",
                         List.of(username, Parameter.required("password", Parameter.Type.STRING, "the new password, 8 to "
                                 + "1,024 characters")),

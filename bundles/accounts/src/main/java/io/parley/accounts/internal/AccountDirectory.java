@@ -561,6 +561,7 @@ public final class AccountDirectory implements AccountService {
                 .orElseThrow(() -> ParleyException.unauthenticated("The token is invalid, expired or revoked."));
         Account account = accounts.findById(stored.userId())
                 .orElseThrow(() -> ParleyException.unauthenticated("The token is invalid, expired or revoked."));
+        refuseBanned(account.id());
         refuseOneDeviceTooMany(account.id(), device);
         return new Login(new Session(account.id(), account.username(), device, stored.tokenId()), token);
     }
@@ -658,6 +659,34 @@ public final class AccountDirectory implements AccountService {
         return Optional.of(account.get().username());
     }
 
+    /**
+     * The operator bans a user: refused at every login from now on (with the reason), every token revoked, every
+     * session ended. {@code reason} null lifts the ban. Empty when there is no such user.
+     */
+    Optional<String> setBan(String username, String reason) {
+        Optional<Account> account = findByUsername(username);
+        if (account.isEmpty()) {
+            return Optional.empty();
+        }
+        long id = account.get().id();
+        if (reason != null) {
+            checkLength("reason", reason, MAX_BAN_REASON);
+        }
+        accounts.setBan(id, reason, clock.getAsLong());
+        if (reason != null) {
+            int revoked = tokens.revokeAllExcept(id, "");
+            PushService sessions = push;
+            int kicked = sessions == null ? 0 : sessions.kick(id, "", "This account was banned by the server's operator.");
+            LOG.info("The operator banned user {}; {} tokens revoked, {} sessions ended", id, revoked, kicked);
+        } else {
+            LOG.info("The operator lifted the ban on user {}", id);
+        }
+        return Optional.of(account.get().username());
+    }
+
+    /** Longest ban reason, as its column holds it. */
+    static final int MAX_BAN_REASON = 256;
+
     /** A page of accounts for the operator: usernames starting with the prefix, after {@code after}. */
     List<Account> list(String prefix, String after, int limit) {
         return accounts.list(prefix, after, limit);
@@ -671,7 +700,20 @@ public final class AccountDirectory implements AccountService {
         accounts.updateProfile(userId, new ProfileChange(nickname, signature, avatar));
     }
 
+    /**
+     * A login that has proved the password (LOGIN, AUTH_FINISH) or the token (RESUME) is still refused for a banned
+     * account, with a sentence that says so.
+     */
+    private void refuseBanned(long userId) {
+        Optional<String> ban = accounts.ban(userId);
+        if (ban.isPresent()) {
+            throw ParleyException.forbidden("This account is banned by the server's operator"
+                    + (ban.get().isBlank() ? "." : ": " + ban.get()));
+        }
+    }
+
     private Login issueToken(long userId, String username, String device) {
+        refuseBanned(userId);
         byte[] raw = new byte[16];
         random.nextBytes(raw);
         String token = Base64.getUrlEncoder().withoutPadding().encodeToString(raw);

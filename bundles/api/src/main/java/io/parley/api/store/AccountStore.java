@@ -20,6 +20,15 @@ public interface AccountStore {
      */
     List<Account> list(String prefix, String after, int limit);
 
+    /**
+     * Bans the account (a reason and its time) or, with {@code reason} null, lifts its ban. False when there is
+     * no such account.
+     */
+    boolean setBan(long userId, String reason, long at);
+
+    /** The reason of the account's ban; empty when it is not banned. */
+    Optional<String> ban(long userId);
+
     /** Creates an account; empty when the username is taken. */
     OptionalLong create(String username, String passwordHash, String nickname, long createdAt);
 

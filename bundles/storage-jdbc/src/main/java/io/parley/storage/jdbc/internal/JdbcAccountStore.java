@@ -125,6 +125,19 @@ public final class JdbcAccountStore implements AccountStore {
     }
 
     @Override
+    public boolean setBan(long userId, String reason, long at) {
+        return reason == null
+                ? db.update("UPDATE accounts SET banned_at = NULL, banned_reason = NULL WHERE id = ?", userId) == 1
+                : db.update("UPDATE accounts SET banned_at = ?, banned_reason = ? WHERE id = ?", at, reason, userId) == 1;
+    }
+
+    @Override
+    public Optional<String> ban(long userId) {
+        return db.queryOne("SELECT banned_reason FROM accounts WHERE id = ? AND banned_at IS NOT NULL",
+                rs -> rs.getString(1), userId);
+    }
+
+    @Override
     public void updatePasswordHash(long userId, String passwordHash) {
         db.update("UPDATE accounts SET password_hash = ? WHERE id = ?", passwordHash, userId);
     }

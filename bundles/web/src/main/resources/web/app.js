@@ -68,7 +68,9 @@ function loadLocal() {
     const saved = JSON.parse(storage.getItem(localKey()) || '{}');
     state.held = Number.isInteger(saved.held) ? saved.held : 0;
     state.unread = saved.unread && typeof saved.unread === 'object' ? saved.unread : {};
-    state.outbox = Array.isArray(saved.outbox) ? saved.outbox : [];
+    // What was being sent when the page went is sent again (its cid makes that safe): not "in flight" any more.
+    state.outbox = Array.isArray(saved.outbox)
+      ? saved.outbox.map((o) => ({ cid: o.cid, key: o.key, text: o.text, ts: o.ts })) : [];
   } catch (e) {
     state.held = 0;
     state.unread = {};

@@ -100,6 +100,9 @@ public final class DeviceNotices implements PushService, NoticeSink {
     }
 
     /** Ends every session of the user (usernames match case-insensitively) on this node only. */
+    /** What a user whose sessions the operator ends is told (parley:kick, sessions.kick). */
+    static final String BY_OPERATOR = "Disconnected by the server's operator.";
+
     int endSessionsOf(String username, String reason) {
         Long userId = sessions.userIdOf(username);
         return userId == null ? 0 : endSessions(userId, null, true, reason);

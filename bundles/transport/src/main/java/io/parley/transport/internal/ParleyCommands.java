@@ -35,7 +35,7 @@ public final class ParleyCommands {
     /** Where the server listens, how many connections and sessions it holds, and which requests it answers. */
     public String status() {
         List<SessionRegistry.SessionView> all = sessions.sessions();
-        long users = all.stream().map(v -> v.username().toLowerCase(java.util.Locale.ROOT)).distinct().count();
+        long users = SessionRegistry.users(all);
         String types = server.handledTypes().stream().map(Types::name).collect(Collectors.joining(" "));
         java.net.InetSocketAddress at = server.address();
         String where = at.getAddress().isAnyLocalAddress() ? "port " + at.getPort() + " of every address"
@@ -64,7 +64,7 @@ public final class ParleyCommands {
 
     /** Ends every session of the user on this node with a KICKED notice. Tokens stay valid: they may RESUME. */
     public String kick(String username) {
-        int n = notices.endSessionsOf(username, "Disconnected by the server's operator.");
+        int n = notices.endSessionsOf(username, DeviceNotices.BY_OPERATOR);
         return n == 0 ? "No session of '" + username + "' on this node."
                 : "Ended " + n + (n == 1 ? " session" : " sessions") + " of '" + username + "'.";
     }

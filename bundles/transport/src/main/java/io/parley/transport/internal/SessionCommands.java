@@ -38,7 +38,7 @@ public final class SessionCommands {
                         }),
                 AdminCommand.of("sessions.kick", "End every session of a user on this node with a KICKED notice; "
                         + "its tokens stay valid.", List.of(username), a -> {
-                            int ended = notices.endSessionsOf(a.string("username"), "Disconnected by the server's operator.");
+                            int ended = notices.endSessionsOf(a.string("username"), DeviceNotices.BY_OPERATOR);
                             if (ended == 0) {
                                 throw new AdminException(AdminException.Kind.NOT_FOUND,
                                         "No session of '" + a.string("username") + "' on this node.");
@@ -51,7 +51,7 @@ public final class SessionCommands {
                             return Map.of(
                                     "connections", server.connectionCount(),
                                     "sessions", all.size(),
-                                    "users", all.stream().map(v -> v.username().toLowerCase(Locale.ROOT)).distinct().count(),
+                                    "users", SessionRegistry.users(all),
                                     "answers", server.handledTypes().stream().map(Types::name).toList());
                         })));
     }

@@ -220,6 +220,11 @@ public final class SessionRegistry implements PresenceService {
     }
 
     /** A logged-in device as the operator's console lists it. */
+    /** How many users the sessions belong to (usernames compared ignoring case). */
+    static long users(List<SessionView> sessions) {
+        return sessions.stream().map(v -> v.username().toLowerCase(java.util.Locale.ROOT)).distinct().count();
+    }
+
     record SessionView(String username, String device, String address) {
     }
 

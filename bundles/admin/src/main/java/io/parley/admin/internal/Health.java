@@ -1,9 +1,9 @@
 package io.parley.admin.internal;
 
+import io.parley.api.message.InboxService;
 import io.parley.api.metrics.MetricsScrape;
 import io.parley.api.session.PushService;
 import io.parley.api.store.AccountStore;
-import io.parley.api.store.MessageStore;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
@@ -32,7 +32,7 @@ public final class Health {
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private volatile MessageStore messages;
+    private volatile InboxService messages;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -50,7 +50,15 @@ public final class Health {
             answers = false;
         }
         checks.put("accounts", answers);
-        checks.put("messages", messages != null);
+        // Through the messaging bundle to the store etc/io.parley.storage.cfg chose: UNAVAILABLE while it is away.
+        InboxService m = messages;
+        boolean stored;
+        try {
+            stored = m != null && m.position(0, "health") != null;
+        } catch (RuntimeException e) {
+            stored = false;
+        }
+        checks.put("messages", stored);
         return checks;
     }
 

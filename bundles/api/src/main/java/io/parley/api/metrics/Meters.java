@@ -16,6 +16,9 @@ public interface Meters {
     /** Adds one to a counter. {@code help} is the line /metrics shows for it. */
     void count(String name, String help, String... tags);
 
+    /** Adds {@code amount} (zero or more) to a counter. */
+    void add(String name, String help, long amount, String... tags);
+
     /** Records a duration in a timer with a latency histogram. */
     void time(String name, String help, long nanos, String... tags);
 

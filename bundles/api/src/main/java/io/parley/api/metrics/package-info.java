@@ -1,9 +1,10 @@
 /**
- * The scrape of the server's meters, for the admin port's {@code /metrics}. The meters themselves are
- * Micrometer's: bundles record in the {@code io.micrometer.core.instrument.MeterRegistry} service.
+ * Where bundles record what they do ({@link io.parley.api.metrics.Meters}) and the scrape of it all for the admin
+ * port's {@code /metrics} ({@link io.parley.api.metrics.MetricsScrape}); the metrics bundle provides both, with
+ * Micrometer's Prometheus registry behind them.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.parley.api.metrics;
 
 import org.osgi.annotation.bundle.Export;

@@ -20,11 +20,14 @@ public final class MsgPullHandler implements RequestHandler {
 
     private final MessagingConfiguration config;
     private final ChosenMessageStore store;
+    private final StoreFirstMessageService messages;
 
     @Activate
-    public MsgPullHandler(MessagingConfiguration config, @Reference ChosenMessageStore store) {
+    public MsgPullHandler(MessagingConfiguration config, @Reference ChosenMessageStore store,
+            @Reference StoreFirstMessageService messages) {
         this.config = config;
         this.store = store;
+        this.messages = messages;
     }
 
     @Override
@@ -38,6 +41,8 @@ public final class MsgPullHandler implements RequestHandler {
         // One row more than asked tells whether there is more, without a second query.
         List<InboxEntry> entries = store.pull(userId, body.after(), limit + 1);
         boolean more = entries.size() > limit;
-        return new PullResponse(more ? entries.subList(0, limit) : entries, more);
+        List<InboxEntry> page = more ? entries.subList(0, limit) : entries;
+        messages.pulled(page);
+        return new PullResponse(page, more);
     }
 }

@@ -7,6 +7,7 @@ import io.parley.api.message.InboxPosition;
 import io.parley.api.message.InboxService;
 import io.parley.api.message.MessageService;
 import io.parley.api.message.Notify;
+import io.parley.api.metrics.Meters;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.serialization.Serializer;
 import io.parley.api.session.PushService;
@@ -23,6 +24,8 @@ import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
 
 /**
  * Stores first, then notifies. The notice carries the new entry inline, so an online device that holds
@@ -35,6 +38,16 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
     private final PushService push;
     private final Serializer serializer;
     private final LongSupplier clock;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC)
+    private volatile Meters meters;
+
+    /** The sender of an operator's notice: never a username, as usernames hold no '@'. */
+    public static final String SERVER = "@server";
+
+    /** The {@code event} of a notice entry: {@code {type: "notice", text}}. */
+    record NoticeEvent(String type, String text) {
+    }
 
     @Activate
     public StoreFirstMessageService(@Reference ChosenMessageStore store, @Reference PushService push,
@@ -51,8 +64,8 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
 
     @Override
     public Delivery sendDirect(UserRef sender, UserRef recipient, String text, String cid) {
-        Appended a = store.append(new NewMessage(sender.id(), sender.username(), recipient.id(), recipient.username(),
-                null, InboxEntry.MSG, text, null, cid, clock.getAsLong()), List.of(sender.id(), recipient.id()));
+        Appended a = append(new NewMessage(sender.id(), sender.username(), recipient.id(), recipient.username(),
+                null, InboxEntry.MSG, text, null, cid, clock.getAsLong()), List.of(sender.id(), recipient.id()), "direct");
         if (!a.duplicate()) {
             notifyOwners(a, owner -> new InboxEntry(a.seqs().get(owner), a.msgId(), InboxEntry.MSG, sender.username(),
                     recipient.username(), null, text, null, a.ts()));
@@ -62,8 +75,8 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
 
     @Override
     public Delivery sendToGroup(UserRef sender, long groupId, Collection<Long> memberIds, String text, String cid) {
-        Appended a = store.append(new NewMessage(sender.id(), sender.username(), null, null, groupId, InboxEntry.MSG,
-                text, null, cid, clock.getAsLong()), memberIds);
+        Appended a = append(new NewMessage(sender.id(), sender.username(), null, null, groupId, InboxEntry.MSG,
+                text, null, cid, clock.getAsLong()), memberIds, "group");
         if (!a.duplicate()) {
             notifyOwners(a, owner -> new InboxEntry(a.seqs().get(owner), a.msgId(), InboxEntry.MSG, sender.username(),
                     null, groupId, text, null, a.ts()));
@@ -74,19 +87,73 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
     @Override
     public Delivery postGroupEvent(UserRef actor, long groupId, Collection<Long> memberIds, Object event) {
         String json = new String(serializer.write(null, event), StandardCharsets.UTF_8);
-        Appended a = store.append(new NewMessage(actor.id(), actor.username(), null, null, groupId, InboxEntry.EVENT,
-                null, json, null, clock.getAsLong()), memberIds);
+        Appended a = append(new NewMessage(actor.id(), actor.username(), null, null, groupId, InboxEntry.EVENT,
+                null, json, null, clock.getAsLong()), memberIds, "event");
         RawJson raw = new RawJson(json);
         notifyOwners(a, owner -> new InboxEntry(a.seqs().get(owner), a.msgId(), InboxEntry.EVENT, actor.username(),
                 null, groupId, null, raw, a.ts()));
         return new Delivery(a.msgId(), a.ts(), false);
     }
 
+    /**
+     * An operator's notice in each owner's inbox, stored once for the cid: an {@code event} entry from
+     * {@link #SERVER} with {@code {type: "notice", text}}, no {@code to} and no {@code groupId}. A repeat of the
+     * cid stores nothing and notifies no one.
+     */
+    Delivery postNotice(Collection<Long> ownerIds, String text, String cid) {
+        String json = new String(serializer.write(null, new NoticeEvent("notice", text)), StandardCharsets.UTF_8);
+        Appended a = append(new NewMessage(0, SERVER, null, null, null, InboxEntry.EVENT, null, json, cid,
+                clock.getAsLong()), ownerIds, "notice");
+        if (!a.duplicate()) {
+            RawJson raw = new RawJson(json);
+            notifyOwners(a, owner -> new InboxEntry(a.seqs().get(owner), a.msgId(), InboxEntry.EVENT, SERVER, null,
+                    null, null, raw, a.ts()));
+        }
+        return new Delivery(a.msgId(), a.ts(), a.duplicate());
+    }
+
+    /** Stores durably, and counts and times it for /metrics. */
+    private Appended append(NewMessage message, Collection<Long> owners, String kind) {
+        long start = System.nanoTime();
+        Appended a = store.append(message, owners);
+        Meters m = meters;
+        if (m != null) {
+            m.time("parley.store.append", "How long storing a message durably took (the store's commit), by kind",
+                    System.nanoTime() - start, "kind", kind);
+            if (!a.duplicate()) {
+                m.count("parley.messages.stored", "Messages and events stored, by kind", "kind", kind);
+                m.size("parley.messages.inboxes", "Inbox entries one stored message made, by kind", a.seqs().size(),
+                        "kind", kind);
+            }
+        }
+        return a;
+    }
+
     private void notifyOwners(Appended a, LongFunction<InboxEntry> entryFor) {
+        int devices = 0;
         for (Map.Entry<Long, Long> owner : a.seqs().entrySet()) {
             long userId = owner.getKey();
-            push.push(userId, Types.MSG_NOTIFY, new Notify(owner.getValue(), List.of(entryFor.apply(userId))));
+            devices += push.push(userId, Types.MSG_NOTIFY, new Notify(owner.getValue(), List.of(entryFor.apply(userId))));
         }
+        Meters m = meters;
+        if (m != null && devices > 0) {
+            m.add("parley.messages.delivered", DELIVERED, devices, "path", "notice");
+        }
+    }
+
+    private static final String DELIVERED = "Inbox entries handed to a device: inline in a notice to an online "
+            + "device, or in a MSG_PULL answer";
+
+    /** Counts entries served by MSG_PULL and the lag of the newest (from being stored to being pulled). */
+    void pulled(List<InboxEntry> entries) {
+        Meters m = meters;
+        if (m == null || entries.isEmpty()) {
+            return;
+        }
+        m.add("parley.messages.delivered", DELIVERED, entries.size(), "path", "pull");
+        long lag = clock.getAsLong() - entries.get(entries.size() - 1).ts();
+        m.time("parley.pull.lag", "From a message being stored and its notice sent to a device pulling it (the "
+                + "newest entry of each MSG_PULL answer)", Math.max(0, lag) * 1_000_000L);
     }
 
     @Override

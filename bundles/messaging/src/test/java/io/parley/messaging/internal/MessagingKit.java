@@ -23,7 +23,7 @@ public final class MessagingKit extends Kit {
         messages = component(new StoreFirstMessageService(store, push, serializer, System::currentTimeMillis));
         MessagingConfiguration config = Configs.defaults(MessagingConfiguration.class);
         handler(Types.MSG_SEND, new MsgSendHandler(config, messages, accounts));
-        handler(Types.MSG_PULL, new MsgPullHandler(config, store));
+        handler(Types.MSG_PULL, new MsgPullHandler(config, store, messages));
         handler(Types.MSG_ACK, new MsgAckHandler(store));
         handler(Types.HISTORY, new HistoryHandler(config, store, accounts));
     }

@@ -83,6 +83,40 @@ class StoreFirstMessageServiceTest {
     }
 
     @Test
+    void anOperatorsNoticeIsAnEventFromTheServerStoredOncePerCid() {
+        Delivery d = service.postNotice(List.of(alice.id(), bob.id()), "maintenance at noon", "a0:t1");
+        assertFalse(d.duplicate());
+        InboxEntry entry = newest(bob);
+        assertEquals(InboxEntry.EVENT, entry.kind());
+        assertEquals("@server", entry.from());
+        assertNull(entry.to());
+        assertNull(entry.groupId());
+        assertEquals(new RawJson("{\"type\":\"notice\",\"text\":\"maintenance at noon\"}"), entry.event());
+        assertEquals(List.of(entry), push.to(bob.id()).get(0).notice().messages());
+        assertTrue(service.postNotice(List.of(alice.id(), bob.id()), "maintenance at noon", "a0:t1").duplicate());
+        assertEquals(1, store.lastSeq(bob.id()), "stored once");
+        assertEquals(2, push.pushes.size(), "and told once");
+    }
+
+    @Test
+    void everyoneIsGatheredInSlicesOfConsecutiveIdsWhateverThePages() {
+        for (int i = 0; i < 700; i++) {
+            stores.account("user" + i);
+        }
+        java.util.TreeMap<Long, List<Long>> slices = MessageAdminCommands.slices(stores.accounts());
+        assertEquals(List.of(0L, 1L, 2L), List.copyOf(slices.keySet()), "703 ids, 256 a slice");
+        long total = 0;
+        for (java.util.Map.Entry<Long, List<Long>> slice : slices.entrySet()) {
+            for (long id : slice.getValue()) {
+                assertEquals((long) slice.getKey(), id / MessageAdminCommands.SLICE);
+            }
+            total += slice.getValue().size();
+        }
+        assertEquals(703, total, "every account once");
+        assertEquals(703, slices.values().stream().flatMap(List::stream).distinct().count());
+    }
+
+    @Test
     void aDirectMessageIsStoredInBothInboxesBeforeEitherIsNotified() {
         Delivery d = service.sendDirect(alice, bob, "hello", "c1");
         assertFalse(d.duplicate());

@@ -43,6 +43,11 @@ public final class Metrics implements Meters, MetricsScrape {
     }
 
     @Override
+    public void add(String name, String help, long amount, String... tags) {
+        Counter.builder(name).description(help).tags(tags).register(registry).increment(amount);
+    }
+
+    @Override
     public void time(String name, String help, long nanos, String... tags) {
         Timer.builder(name).description(help).tags(tags).publishPercentileHistogram().register(registry)
                 .record(nanos, TimeUnit.NANOSECONDS);

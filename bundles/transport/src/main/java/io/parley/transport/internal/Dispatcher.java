@@ -122,6 +122,11 @@ final class Dispatcher {
             if (m != null) {
                 m.time("parley.requests", "Requests answered, by type and status, and how long the answer took",
                         System.nanoTime() - start, "type", Types.name(frame.type()), "status", status.name());
+                String method = loginMethod(frame.type());
+                if (method != null) {
+                    m.count("parley.logins", "Logins answered, by method (password, scram, resume) and result (a "
+                            + "status)", "method", method, "result", status.name());
+                }
             }
         } finally {
             Answering.end(channel);
@@ -130,6 +135,12 @@ final class Dispatcher {
                 channel.flush();
             }
         }
+    }
+
+    /** The login method a request type is, or null when it is no login (AUTH_START is half of one: not counted). */
+    static String loginMethod(int type) {
+        return type == Types.LOGIN ? "password" : type == Types.AUTH_FINISH ? "scram" : type == Types.RESUME ? "resume"
+                : null;
     }
 
     /** Answers the request; returns the status it was answered with. */

@@ -3,6 +3,7 @@ package io.parley.storage.log.internal;
 import io.parley.api.ParleyException;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.serialization.RawJson;
+import io.parley.api.metrics.Meters;
 import io.parley.api.store.Appended;
 import io.parley.api.store.Conversation;
 import io.parley.api.store.MessageArchive;
@@ -25,6 +26,10 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -232,6 +237,35 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
         } catch (IOException e) {
             LOG.warn("Closing {}: {}", journal.folder(), e.getMessage());
         }
+    }
+
+    /** The queue-depth gauge of the Meters bound now. */
+    private AutoCloseable queueGauge;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindMeters(Meters meters) {
+        if (writer == null) {
+            return;
+        }
+        writer.useMeters(meters);
+        queueGauge = meters.gauge("parley.log.queue", "Writes waiting for the message log's writer (at most "
+                + "maxQueuedWrites)", writer::queued);
+    }
+
+    synchronized void unbindMeters(Meters meters) {
+        if (writer == null) {
+            return;
+        }
+        writer.useMeters(null);
+        try {
+            if (queueGauge != null) {
+                queueGauge.close();
+            }
+        } catch (Exception e) {
+            LOG.debug("Removing the queue gauge: {}", e.getMessage());
+        }
+        queueGauge = null;
     }
 
     /** Takes a snapshot if the log moved on since the last, then compacts what it may: for tests. */

@@ -1,6 +1,7 @@
 package io.parley.storage.log.internal;
 
 import io.parley.api.ParleyException;
+import io.parley.api.metrics.Meters;
 import io.parley.api.store.Appended;
 import io.parley.api.store.MessageArchive;
 import io.parley.api.store.NewMessage;
@@ -149,6 +150,8 @@ final class LogWriter {
     private long lastMsgId;
     /** The end of the last batch whose records the index holds: where a snapshot may be taken. */
     private volatile long published;
+    /** Where batches and their commits are recorded, while there is a metrics bundle. */
+    private volatile Meters meters;
 
     LogWriter(Journal journal, BooleanSupplier fsync, LogIndex index, int maxQueued) {
         this.journal = journal;
@@ -164,6 +167,15 @@ final class LogWriter {
 
     void start() {
         thread.start();
+    }
+
+    void useMeters(Meters next) {
+        meters = next;
+    }
+
+    /** Writes waiting in the queue now. */
+    int queued() {
+        return queue.size();
     }
 
     /** Queues a write; false when the queue is full. */
@@ -275,7 +287,15 @@ final class LogWriter {
                 }
             }
             buf.flip();
+            long start = System.nanoTime();
             journal.append(buf, fsync.getAsBoolean());
+            Meters m = meters;
+            if (m != null) {
+                m.time("parley.log.commit", "How long the message log took to write (and fsync) one batch",
+                        System.nanoTime() - start);
+                m.size("parley.log.batch", "Writes (appends, acks, drops) in one batch of the message log",
+                        batch.size());
+            }
         } catch (IOException | RuntimeException | Error e) {
             // Errors too: the writer must go on, or every later append would wait for ever.
             LOG.error("Could not write {} messages and acks to {}; their senders are told to retry", batch.size(),

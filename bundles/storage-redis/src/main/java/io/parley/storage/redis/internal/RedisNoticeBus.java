@@ -1,5 +1,6 @@
 package io.parley.storage.redis.internal;
 
+import io.parley.api.metrics.Meters;
 import io.parley.api.session.NoticeBus;
 import io.parley.api.session.NoticeSink;
 import java.nio.ByteBuffer;
@@ -13,6 +14,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import redis.clients.jedis.BinaryJedisPubSub;
@@ -48,6 +52,8 @@ public final class RedisNoticeBus implements NoticeBus {
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private volatile boolean running = true;
     private volatile BinaryJedisPubSub current;
+    private volatile Meters meters;
+    private AutoCloseable queueGauge;
 
     @Activate
     public RedisNoticeBus(@Reference RedisConnection redis, @Reference ComponentServiceObjects<NoticeSink> sinks) {
@@ -62,7 +68,11 @@ public final class RedisNoticeBus implements NoticeBus {
             Thread t = new Thread(r, "parley-notice-publisher");
             t.setDaemon(true);
             return t;
-        }, new ThreadPoolExecutor.DiscardPolicy());
+        }, (task, pool) -> {
+            if (!pool.isShutdown()) {
+                dropped("the queue was full");
+            }
+        });
         this.subscriber = new Thread(this::subscribe, "parley-notice-subscriber");
         subscriber.setDaemon(true);
         subscriber.start();
@@ -130,10 +140,44 @@ public final class RedisNoticeBus implements NoticeBus {
         publisher.execute(() -> {
             try {
                 redis.redis.publish(channel, message);
+                Meters m = meters;
+                if (m != null) {
+                    m.count("parley.notices.published", "Notices this node published to the other nodes over Redis");
+                }
             } catch (JedisException e) {
                 LOG.debug("A message for user {} did not reach the other nodes: {}", userId, e.getMessage());
+                dropped("Redis refused it");
             }
         });
+    }
+
+    private void dropped(String why) {
+        Meters m = meters;
+        if (m != null) {
+            m.count("parley.notices.dropped", "Notices for the other nodes dropped (a full queue, Redis refusing); "
+                    + "a notice is a hint, so devices catch up at their next pull", "reason",
+                    why.equals("the queue was full") ? "queue" : "redis");
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindMeters(Meters next) {
+        meters = next;
+        queueGauge = next.gauge("parley.notices.queue", "Notices waiting to be published to the other nodes",
+                () -> publisher.getQueue().size());
+    }
+
+    synchronized void unbindMeters(Meters gone) {
+        meters = null;
+        try {
+            if (queueGauge != null) {
+                queueGauge.close();
+            }
+        } catch (Exception e) {
+            LOG.debug("Removing the queue gauge: {}", e.getMessage());
+        }
+        queueGauge = null;
     }
 
     /** [kind][origin length][origin][user id][the kind's own part]. */

@@ -122,13 +122,16 @@ public final class MemoryStores {
 
     private final class Accounts implements AccountStore {
 
+        /** Ids are never given twice, as a database's auto-increment does not, even after a delete. */
+        private long lastId;
+
         @Override
         public OptionalLong create(String username, String passwordHash, String nickname, long createdAt) {
             synchronized (lock) {
                 if (idsByKey.containsKey(key(username))) {
                     return OptionalLong.empty();
                 }
-                long id = accountsById.size() + 1L;
+                long id = ++lastId;
                 accountsById.put(id, new Account(id, username, nickname, "", "", createdAt));
                 idsByKey.put(key(username), id);
                 hashes.put(id, passwordHash);
@@ -154,6 +157,21 @@ public final class MemoryStores {
                 } else {
                     bans.put(userId, reason);
                 }
+                return true;
+            }
+        }
+
+        @Override
+        public boolean delete(long userId) {
+            synchronized (lock) {
+                Account a = accountsById.remove(userId);
+                if (a == null) {
+                    return false;
+                }
+                // The key stays, pointing at no account: the name is retired.
+                idsByKey.put(key(a.username()), -userId);
+                hashes.remove(userId);
+                bans.remove(userId);
                 return true;
             }
         }
@@ -440,6 +458,16 @@ public final class MemoryStores {
                     }
                 });
                 return out;
+            }
+        }
+
+        @Override
+        public List<Listed> list(long afterId, int limit) {
+            synchronized (lock) {
+                return live.tailMap(afterId, false).entrySet().stream().limit(limit)
+                        .map(e -> new Listed(e.getKey(), e.getValue().name(), e.getValue().ownerId(),
+                                e.getValue().joinedAt().size()))
+                        .toList();
             }
         }
     }

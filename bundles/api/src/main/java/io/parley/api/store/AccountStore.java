@@ -29,7 +29,15 @@ public interface AccountStore {
     /** The reason of the account's ban; empty when it is not banned. */
     Optional<String> ban(long userId);
 
-    /** Creates an account; empty when the username is taken. */
+    /**
+     * Deletes the account: its profile, password keys and ban. Its name is retired, never given to another account
+     * (every node remembers a name's id; a friend's old conversation must not reach a stranger): {@link #create}
+     * answers empty for it. False when there is no such account. What other stores hold of the user is theirs to
+     * delete first.
+     */
+    boolean delete(long userId);
+
+    /** Creates an account; empty when the username is taken (or was a deleted account's). */
     OptionalLong create(String username, String passwordHash, String nickname, long createdAt);
 
     Optional<Account> findByUsername(String username);

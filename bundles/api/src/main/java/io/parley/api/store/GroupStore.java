@@ -25,4 +25,14 @@ public interface GroupStore {
 
     /** The live groups the user is a member of, with their names and owners, oldest first. */
     List<GroupView> groupsOf(long userId);
+
+    /** One live group as the operator's listing shows it: no member list, only its size. */
+    record Listed(long groupId, String name, long ownerId, int members) {
+    }
+
+    /**
+     * Live groups with an id above {@code afterId}, in id order, at most {@code limit}. For the operator's
+     * listing; never on a user's request path.
+     */
+    List<Listed> list(long afterId, int limit);
 }

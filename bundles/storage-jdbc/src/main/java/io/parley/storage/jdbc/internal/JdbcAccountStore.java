@@ -43,6 +43,14 @@ public final class JdbcAccountStore implements AccountStore {
     @Override
     public OptionalLong create(String username, String passwordHash, String nickname, long createdAt) {
         return db.call(c -> {
+            try (PreparedStatement p = c.prepareStatement("SELECT 1 FROM retired_usernames WHERE username_key = ?")) {
+                p.setString(1, key(username));
+                try (ResultSet rs = p.executeQuery()) {
+                    if (rs.next()) {
+                        return OptionalLong.empty(); // a deleted account's name: taken for good
+                    }
+                }
+            }
             try (PreparedStatement p = c.prepareStatement("INSERT INTO accounts (username, username_key, "
                     + "username_look_alike, password_hash, nickname, signature, avatar, created_at) "
                     + "VALUES (?, ?, ?, ?, ?, '', '', ?)",
@@ -129,6 +137,34 @@ public final class JdbcAccountStore implements AccountStore {
         return reason == null
                 ? db.update("UPDATE accounts SET banned_at = NULL, banned_reason = NULL WHERE id = ?", userId) == 1
                 : db.update("UPDATE accounts SET banned_at = ?, banned_reason = ? WHERE id = ?", at, reason, userId) == 1;
+    }
+
+    /** Deletes the row and retires its name in one transaction: the name is never given again. */
+    @Override
+    public boolean delete(long userId) {
+        return db.transaction(c -> {
+            String key;
+            try (PreparedStatement p = c.prepareStatement("SELECT username_key FROM accounts WHERE id = ?")) {
+                p.setLong(1, userId);
+                try (ResultSet rs = p.executeQuery()) {
+                    if (!rs.next()) {
+                        return false;
+                    }
+                    key = rs.getString(1);
+                }
+            }
+            try (PreparedStatement p = c.prepareStatement("INSERT INTO retired_usernames (username_key, user_id, "
+                    + "deleted_at) VALUES (?, ?, ?)")) {
+                p.setString(1, key);
+                p.setLong(2, userId);
+                p.setLong(3, System.currentTimeMillis());
+                p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM accounts WHERE id = ?")) {
+                p.setLong(1, userId);
+                return p.executeUpdate() == 1;
+            }
+        });
     }
 
     @Override

@@ -176,4 +176,23 @@ public final class JdbcGroupStore implements GroupStore {
             return out;
         });
     }
+
+    @Override
+    public List<Listed> list(long afterId, int limit) {
+        return db.call(c -> {
+            List<Listed> out = new ArrayList<>();
+            try (PreparedStatement p = c.prepareStatement("SELECT g.id, g.name, g.owner_id, (SELECT COUNT(*) FROM "
+                    + "group_members m WHERE m.group_id = g.id) FROM chat_groups g WHERE g.dissolved = FALSE AND g.id > ? "
+                    + "ORDER BY g.id LIMIT ?")) {
+                p.setLong(1, afterId);
+                p.setInt(2, limit);
+                try (ResultSet rs = p.executeQuery()) {
+                    while (rs.next()) {
+                        out.add(new Listed(rs.getLong(1), rs.getString(2), rs.getLong(3), rs.getInt(4)));
+                    }
+                }
+            }
+            return out;
+        });
+    }
 }

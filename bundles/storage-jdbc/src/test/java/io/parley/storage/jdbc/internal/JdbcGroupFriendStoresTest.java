@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.parley.api.group.GroupMember;
 import io.parley.api.group.GroupView;
 import io.parley.api.store.FriendStore;
+import io.parley.api.store.GroupStore;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
@@ -63,6 +64,39 @@ class JdbcGroupFriendStoresTest {
         assertFalse(friends.areFriends(a, b));
         assertFalse(friends.removeFriends(b, a));
         assertFalse(friends.removeRequest(c, a));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void theOperatorsListingPagesLiveGroupsByIdWithTheirSize(String backend) {
+        open(backend);
+        JdbcGroupStore groups = new JdbcGroupStore(opened.db());
+        long first = groups.create("one", a, List.of(a, b), 10);
+        long second = groups.create("two", b, List.of(b), 11);
+        long third = groups.create("three", c, List.of(c, a, b), 12);
+        groups.dissolve(second);
+        assertEquals(List.of(new GroupStore.Listed(first, "one", a, 2), new GroupStore.Listed(third, "three", c, 3)),
+                groups.list(0, 10));
+        assertEquals(List.of(new GroupStore.Listed(first, "one", a, 2)), groups.list(0, 1));
+        assertEquals(List.of(new GroupStore.Listed(third, "three", c, 3)), groups.list(first, 10));
+        assertEquals(List.of(), groups.list(third, 10));
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("io.parley.storage.jdbc.internal.TestDatabases#all")
+    void aDeletedAccountIsGoneAndItsNameNeverGivenAgain(String backend) {
+        open(backend);
+        JdbcAccountStore accounts = new JdbcAccountStore(opened.db());
+        accounts.setBan(b, "spam", 3);
+        assertTrue(accounts.delete(b));
+        assertFalse(accounts.delete(b), "deleted once");
+        assertTrue(accounts.findById(b).isEmpty());
+        assertTrue(accounts.findByUsername("ben").isEmpty());
+        assertTrue(accounts.credentials("ben").isEmpty());
+        assertTrue(accounts.create("ben", "h2", "Ben again", 4).isEmpty(), "the name is retired");
+        assertTrue(accounts.create("BEN", "h2", "Ben again", 4).isEmpty(), "in any case");
+        assertTrue(accounts.ban(b).isEmpty(), "the ban went with the account");
+        assertEquals(a, accounts.findByUsername("ann").orElseThrow().id(), "the others stay");
     }
 
     @ParameterizedTest(name = "{0}")

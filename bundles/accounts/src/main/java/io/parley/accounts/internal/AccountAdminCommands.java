@@ -1,14 +1,11 @@
 package io.parley.accounts.internal;
 
-import io.parley.api.ParleyException;
 import io.parley.api.admin.AdminCommand;
 import io.parley.api.admin.AdminException;
 import io.parley.api.admin.Parameter;
 import io.parley.api.account.Account;
-import io.parley.protocol.Status;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.osgi.framework.BundleContext;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -17,7 +14,7 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * The admin commands on accounts: {@code users.list}, {@code users.create}, {@code users.erase},
- * {@code users.ban}, {@code users.unban} and {@code users.reset-password}.
+ * {@code users.delete}, {@code users.ban}, {@code users.unban} and {@code users.reset-password}.
  */
 @Component(immediate = true)
 public final class AccountAdminCommands {
@@ -51,7 +48,7 @@ public final class AccountAdminCommands {
                                 throw new AdminException(AdminException.Kind.BAD_ARGUMENT,
                                         "'limit' must be 1 to " + MAX_PAGE + ".");
                             }
-                            List<Account> page = refusals(() -> directory.list(a.optionalString("prefix").orElse(""),
+                            List<Account> page = AdminException.refusing(() -> directory.list(a.optionalString("prefix").orElse(""),
                                     a.optionalString("after").orElse(null), (int) limit + 1));
                             List<User> users = page.stream().limit(limit)
                                     .map(u -> new User(u.id(), u.username(), u.nickname(), u.createdAt())).toList();
@@ -61,42 +58,34 @@ public final class AccountAdminCommands {
                         + "REGISTER.", List.of(username,
                                 Parameter.required("password", Parameter.Type.STRING, "8 to 1,024 characters"),
                                 Parameter.optional("nickname", Parameter.Type.STRING, "shown to others (the username)")),
-                        a -> Map.of("userId", refusals(() -> directory.create(a.string("username"), a.string("password"),
+                        a -> Map.of("userId", AdminException.refusing(() -> directory.create(a.string("username"), a.string("password"),
                                 a.optionalString("nickname").orElse(null), null)))),
                 AdminCommand.of("users.erase", "Erase a user's stored messages, inbox and cursors, revoke every token "
                         + "and end every session; the account stays.", List.of(username),
-                        a -> refusals(() -> directory.erase(a.string("username"))).orElseThrow(() -> noSuchUser(a.string("username")))),
+                        a -> AdminException.refusing(() -> directory.erase(a.string("username"))).orElseThrow(() -> noSuchUser(a.string("username")))),
+                AdminCommand.of("users.delete", "Delete a user and their data: sessions, tokens, friendships and "
+                        + "friend requests, group memberships (an owner's group passes to its longest-standing member), "
+                        + "stored messages and the account; the name is never given again.", List.of(username),
+                        a -> AdminException.refusing(() -> directory.delete(a.string("username")))
+                                .orElseThrow(() -> noSuchUser(a.string("username")))),
                 AdminCommand.of("users.ban", "Ban a user: every login is refused with the reason, every token revoked "
                         + "and every session ended.", List.of(username,
                                 Parameter.optional("reason", Parameter.Type.STRING, "shown to the user when refused (up to "
                                         + AccountDirectory.MAX_BAN_REASON + " characters)")),
-                        a -> Map.of("banned", refusals(() -> directory.setBan(a.string("username"),
+                        a -> Map.of("banned", AdminException.refusing(() -> directory.setBan(a.string("username"),
                                 a.optionalString("reason").orElse(""))).orElseThrow(() -> noSuchUser(a.string("username"))))),
                 AdminCommand.of("users.unban", "Lift a user's ban: the user may log in again.", List.of(username),
-                        a -> Map.of("unbanned", refusals(() -> directory.setBan(a.string("username"), null))
+                        a -> Map.of("unbanned", AdminException.refusing(() -> directory.setBan(a.string("username"), null))
                                 .orElseThrow(() -> noSuchUser(a.string("username"))))),
                 AdminCommand.of("users.reset-password", "Set a user's password, revoke every token and end every session.",
                         List.of(username, Parameter.required("password", Parameter.Type.STRING, "the new password, 8 to "
                                 + "1,024 characters")),
-                        a -> Map.of("username", refusals(() -> directory.resetPassword(a.string("username"),
+                        a -> Map.of("username", AdminException.refusing(() -> directory.resetPassword(a.string("username"),
                                 a.string("password"))).orElseThrow(() -> noSuchUser(a.string("username")))))));
     }
 
     private static AdminException noSuchUser(String username) {
         return new AdminException(AdminException.Kind.NOT_FOUND, "No user '" + username + "'.");
-    }
-
-    /** The accounts' own refusals (a taken name, a short password) as the admin API's kinds. */
-    private static <T> T refusals(Supplier<T> work) {
-        try {
-            return work.get();
-        } catch (ParleyException e) {
-            Status s = e.status();
-            AdminException.Kind kind = s == Status.BAD_REQUEST ? AdminException.Kind.BAD_ARGUMENT
-                    : s == Status.CONFLICT ? AdminException.Kind.CONFLICT
-                    : s == Status.NOT_FOUND ? AdminException.Kind.NOT_FOUND : AdminException.Kind.FAILED;
-            throw new AdminException(kind, e.getMessage(), e);
-        }
     }
 
     @Deactivate

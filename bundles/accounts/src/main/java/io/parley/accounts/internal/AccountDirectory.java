@@ -5,6 +5,7 @@ import io.parley.api.account.Account;
 import io.parley.api.account.AuthStartResponse;
 import io.parley.api.account.AccountService;
 import io.parley.api.account.LoginResponse;
+import io.parley.api.account.UserData;
 import io.parley.api.account.UserRef;
 import io.parley.api.account.Usernames;
 import io.parley.api.handler.Request;
@@ -98,6 +99,11 @@ public final class AccountDirectory implements AccountService {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile InboxService inbox;
+
+    /** What other bundles keep of users (friendships, group memberships), for {@link #delete}. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile List<UserData> userData = List.of();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -594,6 +600,46 @@ public final class AccountDirectory implements AccountService {
         LOG.info("Erased user {} ({}): {} inbox entries, {} tokens, {} sessions ended", id, account.get().username(),
                 entries, revoked, ended);
         return Optional.of(new Erased(account.get().username(), entries, revoked, ended));
+    }
+
+    /** What {@link #delete} did: what each bundle holding user data let go of, by its name. */
+    record Deleted(String username, long userId, Map<String, Long> forgotten, long inboxEntries, int tokens,
+            int sessions) {
+    }
+
+    /**
+     * Deletes a user and their data: a ban first (so no login slips in), then every token and session, what the
+     * other bundles keep ({@link UserData}: friendships, group memberships, each told as when the user leaves),
+     * the stored messages, and the account; its name is retired. Empty when there is no such user.
+     *
+     * @throws ParleyException UNAVAILABLE without a messaging bundle (nothing is changed then)
+     */
+    Optional<Deleted> delete(String username) {
+        Optional<Account> account = findByUsername(username);
+        if (account.isEmpty()) {
+            return Optional.empty();
+        }
+        long id = account.get().id();
+        UserRef user = new UserRef(id, account.get().username());
+        InboxService messages = inbox;
+        if (messages == null) {
+            throw ParleyException.unavailable("The messaging bundle is not running, so messages cannot be reached; "
+                    + "nothing was deleted.", null);
+        }
+        accounts.setBan(id, "This account is being deleted.", clock.getAsLong());
+        int revoked = tokens.revokeAllExcept(id, "");
+        PushService sessions = push;
+        int ended = sessions == null ? 0 : sessions.kick(id, "", "This account was deleted by the server's operator.");
+        Map<String, Long> forgotten = new java.util.TreeMap<>();
+        for (UserData holder : userData) {
+            forgotten.merge(holder.name(), holder.forget(user), Long::sum);
+        }
+        long entries = messages.erase(id);
+        accounts.delete(id);
+        users.remove(Usernames.key(user.username()));
+        LOG.info("The operator deleted user {} ({}): {}, {} inbox entries, {} tokens, {} sessions ended", id,
+                user.username(), forgotten, entries, revoked, ended);
+        return Optional.of(new Deleted(user.username(), id, forgotten, entries, revoked, ended));
     }
 
     /**

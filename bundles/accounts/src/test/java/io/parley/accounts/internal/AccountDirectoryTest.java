@@ -7,9 +7,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.ParleyException;
+import io.parley.api.account.UserData;
+import io.parley.api.message.InboxPosition;
+import io.parley.api.message.InboxService;
 import io.parley.protocol.Status;
+import io.parley.testkit.Components;
 import io.parley.testkit.MemoryStores;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +38,56 @@ class AccountDirectoryTest {
         ParleyException e = assertThrows(ParleyException.class, action);
         assertEquals(status, e.status(), e.getMessage());
         return e;
+    }
+
+    @Test
+    void deletingAUserBansFirstThenForgetsEverywhereErasesAndRetiresTheName() {
+        long id = directory.register("gone", "password1", null, "10.0.0.1");
+        String token = directory.login("gone", "password1", "pc", "10.0.0.1").token();
+        assertEquals(id, directory.findUser("gone").orElseThrow().id(), "remembered before the deletion");
+        List<String> order = new ArrayList<>();
+        Components.bind(directory, new InboxService() {
+            @Override
+            public InboxPosition position(long userId, String device) {
+                return InboxPosition.EMPTY;
+            }
+
+            @Override
+            public long erase(long userId) {
+                order.add("erase");
+                return 5;
+            }
+        });
+        directory.userData = List.of(new UserData() {
+            @Override
+            public String name() {
+                return "friends";
+            }
+
+            @Override
+            public long forget(io.parley.api.account.UserRef user) {
+                assertTrue(stores.accounts().ban(user.id()).isPresent(), "no login slips in meanwhile");
+                order.add("friends:" + user.username());
+                return 2;
+            }
+        });
+        AccountDirectory.Deleted d = directory.delete("GONE").orElseThrow();
+        assertEquals(new AccountDirectory.Deleted("gone", id, Map.of("friends", 2L), 5, 1, 0), d);
+        assertEquals(List.of("friends:gone", "erase"), order);
+        assertTrue(directory.findUser("gone").isEmpty(), "forgotten by this node too");
+        assertTrue(stores.accounts().findById(id).isEmpty());
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.resume(token, "pc"));
+        assertStatus(Status.UNAUTHENTICATED, () -> directory.login("gone", "password1", "pc", "10.0.0.1"));
+        assertStatus(Status.CONFLICT, () -> directory.register("gone", "password1", null, "10.0.0.2"));
+        assertTrue(directory.delete("gone").isEmpty());
+    }
+
+    @Test
+    void withoutTheMessagingBundleDeletingChangesNothing() {
+        long id = directory.register("stays", "password1", null, "10.0.0.1");
+        assertStatus(Status.UNAVAILABLE, () -> directory.delete("stays"));
+        assertTrue(stores.accounts().findById(id).isPresent());
+        assertTrue(stores.accounts().ban(id).isEmpty());
     }
 
     @Test

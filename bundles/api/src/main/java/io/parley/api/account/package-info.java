@@ -2,7 +2,7 @@
  * Accounts, profiles and the wire records of the account request types (REGISTER .. PASSWORD_CHANGE, AUTH_START, AUTH_FINISH).
  */
 @Export
-@Version("1.3.0")
+@Version("1.4.0")
 package io.parley.api.account;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,8 @@
 package io.parley.api.admin;
 
+import io.parley.api.ParleyException;
+import java.util.function.Supplier;
+
 /**
  * A command that cannot do what it was asked, with a sentence for the operator. The HTTP API answers the kind's
  * status (400, 404, 409, 500) with the sentence; the console prints it.
@@ -37,5 +40,25 @@ public final class AdminException extends RuntimeException {
 
     public Kind kind() {
         return kind;
+    }
+
+    /**
+     * Runs work that refuses with the wire's {@link ParleyException} (a taken name, no such group) and turns a
+     * refusal into the admin API's kind with the same sentence: BAD_REQUEST is a bad argument, NOT_FOUND keeps its
+     * meaning, CONFLICT and FORBIDDEN (a rule even the operator keeps: the owner cannot be muted) are a conflict,
+     * anything else failed.
+     */
+    public static <T> T refusing(Supplier<T> work) {
+        try {
+            return work.get();
+        } catch (ParleyException e) {
+            Kind kind = switch (e.status()) {
+                case BAD_REQUEST -> Kind.BAD_ARGUMENT;
+                case NOT_FOUND -> Kind.NOT_FOUND;
+                case CONFLICT, FORBIDDEN -> Kind.CONFLICT;
+                default -> Kind.FAILED;
+            };
+            throw new AdminException(kind, e.getMessage(), e);
+        }
     }
 }

@@ -3,6 +3,8 @@ package io.parley.friends.internal;
 import io.parley.api.ParleyException;
 import io.parley.api.account.Account;
 import io.parley.api.account.AccountService;
+import io.parley.api.account.UserData;
+import io.parley.api.account.UserRef;
 import io.parley.api.friend.FriendAddResponse;
 import io.parley.api.friend.FriendEvent;
 import io.parley.api.friend.FriendList;
@@ -26,8 +28,8 @@ import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 
 /** The friendship rules, and presence: it hears sessions come and go and tells the friends. */
-@Component(service = {FriendService.class, SessionListener.class, FriendBook.class}, immediate = true)
-public final class FriendBook implements FriendService, SessionListener {
+@Component(service = {FriendService.class, SessionListener.class, UserData.class, FriendBook.class}, immediate = true)
+public final class FriendBook implements FriendService, SessionListener, UserData {
 
     static final int MAX_NOTE = 256;
 
@@ -137,6 +139,33 @@ public final class FriendBook implements FriendService, SessionListener {
                 .sorted(String.CASE_INSENSITIVE_ORDER)
                 .toList();
         return new FriendList(friends, incoming, outgoing);
+    }
+
+    @Override
+    public String name() {
+        return "friends";
+    }
+
+    /**
+     * A deleted user's friendships and friend requests, both ways: each friend is told REMOVED, as when the user
+     * removes them; requests go without a word.
+     */
+    @Override
+    public long forget(UserRef user) {
+        long gone = 0;
+        for (Named friend : store.friends(user.id())) {
+            if (store.removeFriends(user.id(), friend.userId())) {
+                gone++;
+                push.push(friend.userId(), Types.FRIEND_EVENT, new FriendEvent(FriendEvent.REMOVED, user.username(), null));
+            }
+        }
+        for (Pending request : store.incoming(user.id())) {
+            gone += store.removeRequest(request.fromId(), user.id()) ? 1 : 0;
+        }
+        for (Pending request : store.outgoing(user.id())) {
+            gone += store.removeRequest(user.id(), request.toId()) ? 1 : 0;
+        }
+        return gone;
     }
 
     private Account other(Session me, String username) {

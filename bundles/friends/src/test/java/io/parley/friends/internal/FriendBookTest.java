@@ -90,6 +90,25 @@ class FriendBookTest {
     }
 
     @Test
+    void aDeletedUsersFriendshipsAndRequestsGoAndEachFriendIsTold() {
+        book.add(alice, "bob", null);
+        book.accept(bob, "alice");
+        book.add(carol, "alice", "hi");
+        Session dave = session(stores.account("dave"), "dave", "pc");
+        book.add(alice, "dave", null);
+        push.pushes.clear();
+        assertEquals(3, book.forget(alice.user()));
+        assertFalse(book.areFriends(alice.userId(), bob.userId()));
+        assertTrue(stores.friends().incoming(alice.userId()).isEmpty());
+        assertTrue(stores.friends().outgoing(alice.userId()).isEmpty());
+        assertTrue(stores.friends().incoming(dave.userId()).isEmpty());
+        assertEquals(List.of(new FriendEvent(FriendEvent.REMOVED, "alice", null)), push.to(bob.userId(), Types.FRIEND_EVENT));
+        assertTrue(push.to(carol.userId()).isEmpty() && push.to(dave.userId()).isEmpty(), "requests go without a word");
+        assertEquals(0, book.forget(alice.user()));
+        assertEquals("friends", book.name());
+    }
+
+    @Test
     void aRequestWaitsForTheOtherUserAndReachesTheirOnlineDevice() {
         push.online.add(bob.userId());
         assertEquals(FriendAddResponse.PENDING, book.add(alice, "bob", "hi, it's alice").status());

@@ -3,6 +3,7 @@ package io.parley.groups.internal;
 import io.parley.api.ParleyException;
 import io.parley.api.account.Account;
 import io.parley.api.account.AccountService;
+import io.parley.api.account.UserData;
 import io.parley.api.account.UserRef;
 import io.parley.api.friend.FriendService;
 import io.parley.api.group.Decision;
@@ -47,10 +48,10 @@ import org.slf4j.LoggerFactory;
  * The group actions. One group's actions run one at a time on this node (striped locks), so two
  * concurrent adds cannot pass the member cap together. Every action asks the rule chain first.
  */
-@Component(service = {GroupService.class, GroupDirectory.class}, configurationPid = "io.parley.groups",
+@Component(service = {GroupService.class, UserData.class, GroupDirectory.class}, configurationPid = "io.parley.groups",
         configurationPolicy = ConfigurationPolicy.OPTIONAL)
 @Designate(ocd = GroupsConfiguration.class)
-public final class GroupDirectory implements GroupService {
+public final class GroupDirectory implements GroupService, UserData {
 
     private static final Logger LOG = LoggerFactory.getLogger(GroupDirectory.class);
     static final int MAX_NAME = 64;
@@ -250,27 +251,38 @@ public final class GroupDirectory implements GroupService {
         locked(groupId, () -> {
             GroupView g = memberOnly(actor, groupId);
             check(new GroupAction(Type.LEAVE, actor, g, List.of(actor)));
-            if (g.members().size() == 1) {
-                messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
-                store.dissolve(groupId);
-                cache.invalidate(groupId);
-                rules.membersLeft(g, g.memberIds());
-                return null;
-            }
-            store.removeMembers(groupId, List.of(actor.id()));
-            rules.membersLeft(g, List.of(actor.id()));
-            String newOwner = null;
-            if (g.ownerId() == actor.id()) {
-                // Members are oldest first: the longest-standing one after the owner takes over.
-                GroupMember next = g.members().stream().filter(m -> m.userId() != actor.id()).findFirst().orElseThrow();
-                store.setOwner(groupId, next.userId());
-                newOwner = next.username();
-            }
-            cache.invalidate(groupId);
-            messages.postGroupEvent(actor, groupId, g.memberIds(),
-                    new GroupEvent("left", null, List.of(actor.username()), newOwner));
+            depart(actor, g, List.of(actor), "left");
             return null;
         });
+    }
+
+    /**
+     * Members go without a rule asked (the user leaving, the operator removing, a deleted user): the group
+     * dissolves when no one stays, and an owner who goes passes the group to the longest-standing member who
+     * stays. The event ({@code type}: left or removed) reaches those who go too.
+     */
+    private void depart(UserRef actor, GroupView g, List<UserRef> leaving, String type) {
+        long groupId = g.groupId();
+        List<Long> ids = leaving.stream().map(UserRef::id).toList();
+        List<GroupMember> staying = g.members().stream().filter(m -> !ids.contains(m.userId())).toList();
+        if (staying.isEmpty()) {
+            messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
+            store.dissolve(groupId);
+            cache.invalidate(groupId);
+            rules.membersLeft(g, g.memberIds());
+            return;
+        }
+        store.removeMembers(groupId, ids);
+        rules.membersLeft(g, ids);
+        String newOwner = null;
+        if (ids.contains(g.ownerId())) {
+            // Members are oldest first: the longest-standing one who stays takes over.
+            GroupMember next = staying.get(0);
+            store.setOwner(groupId, next.userId());
+            newOwner = next.username();
+        }
+        cache.invalidate(groupId);
+        messages.postGroupEvent(actor, groupId, g.memberIds(), new GroupEvent(type, null, names(leaving), newOwner));
     }
 
     void dissolve(UserRef actor, long groupId) {
@@ -283,6 +295,70 @@ public final class GroupDirectory implements GroupService {
             rules.membersLeft(g, g.memberIds());
             return null;
         });
+    }
+
+    // ---- the operator's actions: no rule is asked, the actor is the server ----------------------------------
+
+    /** The sender of the operator's group events: never a username, as usernames hold no '@'. */
+    static final UserRef SERVER = new UserRef(0, "@server");
+
+    /** The operator removes members (by username); NOT_FOUND when none of them is a member. */
+    List<String> operatorRemove(long groupId, List<String> usernames) {
+        List<UserRef> targets = resolve(usernames);
+        return locked(groupId, () -> {
+            GroupView g = live(groupId);
+            List<UserRef> members = targets.stream().filter(t -> g.isMember(t.id())).toList();
+            if (members.isEmpty()) {
+                throw ParleyException.notFound("None of them is a member of group " + groupId + ".");
+            }
+            depart(SERVER, g, members, "removed");
+            return names(members);
+        });
+    }
+
+    /** The operator dissolves a group; NOT_FOUND when there is no such live group. */
+    GroupView operatorDissolve(long groupId) {
+        return locked(groupId, () -> {
+            GroupView g = live(groupId);
+            messages.postGroupEvent(SERVER, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
+            store.dissolve(groupId);
+            cache.invalidate(groupId);
+            rules.membersLeft(g, g.memberIds());
+            return g;
+        });
+    }
+
+    /** A live group whole, with every member's role and the features' settings, for the operator. */
+    GroupInfo operatorInfo(long groupId) {
+        GroupView g = live(groupId);
+        Map<Long, String> roles = rules.roles(g);
+        List<GroupInfo.Member> members = g.members().stream()
+                .map(m -> new GroupInfo.Member(m.username(), roles.get(m.userId()))).toList();
+        String owner = g.member(g.ownerId()).map(GroupMember::username).orElse("");
+        return new GroupInfo(g.groupId(), g.name(), owner, members, rules.settings(g));
+    }
+
+    @Override
+    public String name() {
+        return "groups";
+    }
+
+    /** A deleted user leaves every group, as GROUP_LEAVE would, whatever the rules say; returns how many. */
+    @Override
+    public long forget(UserRef user) {
+        long left = 0;
+        for (GroupView mine : store.groupsOf(user.id())) {
+            boolean went = locked(mine.groupId(), () -> {
+                Optional<GroupView> g = find(mine.groupId());
+                if (g.isEmpty() || !g.get().isMember(user.id())) {
+                    return false;
+                }
+                depart(user, g.get(), List.of(user), "left");
+                return true;
+            });
+            left += went ? 1 : 0;
+        }
+        return left;
     }
 
     /** The group and its members after username {@code after} (null: from the first), in username order. */

@@ -193,6 +193,56 @@ class GroupDirectoryTest {
         return messages.events.get(messages.events.size() - 1);
     }
 
+    // ---- the operator and a deleted user -----------------------------------------------------------------
+
+    @Test
+    void theOperatorRemovesEvenTheOwnerAndTheLongestStandingMemberTakesOver() {
+        long g = team(bob, carol);
+        RecordingRule rule = new RecordingRule(a -> Decision.deny("no one may"));
+        directory.addRule(rule);
+        assertEquals(List.of("alice"), directory.operatorRemove(g, List.of("alice", "dave")));
+        GroupView after = directory.find(g).orElseThrow();
+        assertEquals(bob.id(), after.ownerId(), "bob joined with carol, and has the lower id");
+        assertEquals(List.of("bob", "carol"), members(g));
+        assertEquals(new GroupEvent("removed", null, List.of("alice"), "bob"), lastEvent());
+        assertEquals("@server", stores.messages().pull(carol.id(), 0, 100).stream().reduce((x, y) -> y).orElseThrow()
+                .from(), "the server did it");
+        assertTrue(lastPosted().to().contains(alice.id()), "the removed hear it too");
+        assertEquals(List.of(alice.id()), rule.left.get(rule.left.size() - 1));
+        assertStatus(Status.NOT_FOUND, () -> directory.operatorRemove(g, List.of("alice")));
+        directory.operatorRemove(g, List.of("bob", "carol"));
+        assertTrue(directory.find(g).isEmpty(), "no one stays: dissolved");
+        assertEquals("dissolved", lastEvent().type());
+    }
+
+    @Test
+    void theOperatorDissolvesAndShowsAnyGroup() {
+        long g = team(bob);
+        GroupInfo info = directory.operatorInfo(g);
+        assertEquals("alice", info.owner());
+        assertEquals(2, info.members().size());
+        assertEquals(2, directory.operatorDissolve(g).members().size());
+        assertTrue(directory.find(g).isEmpty());
+        assertEquals("dissolved", lastEvent().type());
+        assertStatus(Status.NOT_FOUND, () -> directory.operatorDissolve(g));
+        assertStatus(Status.NOT_FOUND, () -> directory.operatorInfo(g));
+    }
+
+    @Test
+    void aDeletedUserLeavesEveryGroupAsIfLeavingWhateverTheRules() {
+        long owned = team(bob, carol);
+        long alone = team();
+        long other = directory.create(bob, "bobs", List.of());
+        directory.addRule(new RecordingRule(a -> Decision.deny("no one leaves")));
+        assertEquals(2, directory.forget(alice));
+        assertEquals(bob.id(), directory.find(owned).orElseThrow().ownerId());
+        assertTrue(messages.events.stream().anyMatch(p -> p.groupId() == owned
+                && p.event().equals(new GroupEvent("left", null, List.of("alice"), "bob"))));
+        assertTrue(directory.find(alone).isEmpty(), "a group of one goes with its member");
+        assertTrue(directory.find(other).isPresent());
+        assertEquals(0, directory.forget(alice), "nothing left to leave");
+    }
+
     // ---- creating ----------------------------------------------------------------------------------------
 
     @Test

@@ -98,6 +98,19 @@ function button(label, onClick) {
 }
 
 let noticeTimer;
+/** The sender of an operator's notice (never a username: usernames hold no '@'). */
+const SERVER = '@server';
+
+/** An operator's notice stays on top of the page until the user dismisses it. */
+function showServerNotice(entry) {
+  const text = (entry.event && entry.event.text) || '';
+  const li = element('li', 'server-notice');
+  li.dataset.seq = String(entry.seq);
+  li.append(element('span', 'text', text), element('span', 'time', time(entry.ts)),
+    button('Dismiss', () => { li.remove(); }));
+  $('server-notices').append(li);
+}
+
 function say(text) {
   $('notice').textContent = text;
   clearTimeout(noticeTimer);
@@ -121,6 +134,7 @@ function names(text) {
 function showLogin(message) {
   $('main-view').hidden = true;
   $('login-view').hidden = false;
+  $('server-notices').replaceChildren();
   $('login-error').textContent = message || '';
   if (!scramAvailable()) {
     $('login-error').textContent = 'This page must be opened over https (or on localhost) to log in safely.';
@@ -365,6 +379,10 @@ function take(entries) {
   for (const entry of [...entries].sort((a, b) => a.seq - b.seq)) {
     if (entry.seq <= state.held) continue;
     state.held = entry.seq;
+    if (entry.from === SERVER) {
+      showServerNotice(entry);
+      continue;
+    }
     const key = conversationKey(entry);
     conversation(key).entries.set(entry.msgId, entry);
     if (entry.kind === 'event') groupsChanged = true;

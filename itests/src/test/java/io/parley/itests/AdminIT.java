@@ -215,6 +215,10 @@ public class AdminIT extends ParleyTestSupport {
         Bundle messaging = installed("io.parley.messaging");
         messaging.stop();
         try {
+            HttpResponse<String> ready = http("GET", "/health/ready", null, null);
+            assertEquals(ready.body(), 503, ready.statusCode());
+            assertFalse(ready.body(), JsonParser.parseString(ready.body()).getAsJsonObject().getAsJsonObject("checks")
+                    .get("messages").getAsBoolean());
             JsonObject answer = post("users.erase", "{\"username\":\"" + name + "\"}", 500);
             assertTrue(answer.toString(), answer.get("error").getAsString().contains("messaging"));
             String last = auditLines().get(auditLines().size() - 1);
@@ -318,6 +322,127 @@ public class AdminIT extends ParleyTestSupport {
         ran.add("users.ban");
         ran.add("users.unban");
 
+        // users.delete: the user and their data go; the friend is told, the group passes on, the name stays taken.
+        String gone = registered("del");
+        String friend = registered("del");
+        ParleyClient cg = client();
+        await(cg.login(gone, PASSWORD, "pc"));
+        ParleyClient cf = client();
+        await(cf.login(friend, PASSWORD, "pc"));
+        befriend(cg, gone, cf, friend);
+        long owned = await(cg.createGroup("mine", List.of(friend)));
+        await(cg.sendMessage(friend, "before the deletion", "d1"));
+        CompletableFuture<io.parley.client.Notice> deleted = kickedNotice(cg);
+        JsonObject del = result("users.delete", "{\"username\":\"" + gone + "\"}").getAsJsonObject();
+        await(deleted);
+        assertEquals(del.toString(), 1, del.getAsJsonObject("forgotten").get("friends").getAsInt());
+        assertEquals(del.toString(), 1, del.getAsJsonObject("forgotten").get("groups").getAsInt());
+        assertTrue(del.toString(), del.get("inboxEntries").getAsLong() >= 2);
+        assertEquals("the group passed to the member who stays", friend, await(cf.groupInfo(owned)).owner());
+        assertTrue(await(cf.friends()).friends().isEmpty());
+        assertEquals(Status.UNAUTHENTICATED, failure(client().login(gone, PASSWORD, "pc")).status());
+        assertEquals(Status.CONFLICT, failure(client().register(gone, PASSWORD, null)).status());
+        assertEquals(0, result("users.list", "{\"prefix\":\"" + gone + "\"}").getAsJsonObject()
+                .getAsJsonArray("users").size());
+        assertEquals(404, http("POST", "/api/users.delete", TOKEN, "{\"username\":\"" + gone + "\"}").statusCode());
+        String gone2 = registered("del");
+        assertEquals(gone2, consoleResult("parley:admin users.delete username=" + gone2).getAsJsonObject()
+                .get("username").getAsString());
+        ran.add("users.delete");
+
+        // messages.notice: to one user and to everyone, stored once per transaction however often it is sent.
+        String n1 = registered("ntc");
+        String n2 = registered("ntc");
+        String toOne = "{\"username\":\"" + n1 + "\",\"text\":\"maintenance at noon\",\"transaction\":\"one-" + n1
+                + "\"}";
+        assertEquals(1, result("messages.notice", toOne).getAsJsonObject().get("storedNow").getAsInt());
+        JsonObject repeated = result("messages.notice", toOne).getAsJsonObject();
+        assertEquals(repeated.toString(), 0, repeated.get("storedNow").getAsInt());
+        assertTrue(repeated.get("repeat").getAsBoolean());
+        String tx = "all-" + n1;
+        JsonObject toAll = consoleResult("parley:admin messages.notice transaction=" + tx + " text=hello-everyone")
+                .getAsJsonObject();
+        int everyone = toAll.get("recipients").getAsInt();
+        assertTrue(toAll.toString(), everyone >= 2);
+        assertEquals(toAll.toString(), everyone, toAll.get("storedNow").getAsInt());
+        JsonObject allAgain = result("messages.notice", "{\"text\":\"hello-everyone\",\"transaction\":\"" + tx + "\"}")
+                .getAsJsonObject();
+        assertEquals(allAgain.toString(), 0, allAgain.get("storedNow").getAsInt());
+        assertEquals(everyone, allAgain.get("recipients").getAsInt());
+        for (String user : List.of(n1, n2)) {
+            ParleyClient r = client();
+            await(r.login(user, PASSWORD, "pc"));
+            List<io.parley.api.message.InboxEntry> notices = await(r.pull(0, 100)).messages().stream()
+                    .filter(e -> "@server".equals(e.from())).toList();
+            List<String> texts = new ArrayList<>();
+            for (io.parley.api.message.InboxEntry e : notices) {
+                assertEquals("event", e.kind());
+                JsonObject event = JsonParser.parseString(e.event().json()).getAsJsonObject();
+                assertEquals("notice", event.get("type").getAsString());
+                texts.add(event.get("text").getAsString());
+            }
+            assertEquals(user, user.equals(n1) ? List.of("maintenance at noon", "hello-everyone")
+                    : List.of("hello-everyone"), texts);
+        }
+        assertEquals(404, http("POST", "/api/messages.notice", TOKEN,
+                "{\"username\":\"nobody-here\",\"text\":\"x\",\"transaction\":\"t1\"}").statusCode());
+        assertTrue(post("messages.notice", "{\"text\":\"x\",\"transaction\":\"no spaces\"}", 400).get("error")
+                .getAsString().contains("'transaction'"));
+        assertTrue(post("messages.notice", "{\"text\":\"\",\"transaction\":\"t2\"}", 400).get("error")
+                .getAsString().contains("1 to"));
+        ran.add("messages.notice");
+
+        // groups.*: the operator lists, shows, removes members from and dissolves groups, above every rule.
+        String owner = registered("grp");
+        String m1 = registered("grp");
+        String m2 = registered("grp");
+        ParleyClient co = client();
+        await(co.login(owner, PASSWORD, "pc"));
+        ParleyClient c1 = client();
+        await(c1.login(m1, PASSWORD, "pc"));
+        ParleyClient c2 = client();
+        await(c2.login(m2, PASSWORD, "pc"));
+        befriend(co, owner, c1, m1);
+        befriend(co, owner, c2, m2);
+        long g1 = await(co.createGroup("ops", List.of(m1, m2)));
+        long g2 = await(co.createGroup("qq", List.of(m1, m2)));
+        JsonObject groupPage = result("groups.list", "{\"after\":" + (g1 - 1) + ",\"limit\":1}").getAsJsonObject();
+        JsonObject firstGroup = groupPage.getAsJsonArray("groups").get(0).getAsJsonObject();
+        assertEquals(g1, firstGroup.get("groupId").getAsLong());
+        assertEquals(3, firstGroup.get("members").getAsInt());
+        assertEquals(g1, groupPage.get("next").getAsLong());
+        assertEquals(g2, consoleResult("parley:admin groups.list after=" + g1).getAsJsonObject().getAsJsonArray("groups")
+                .get(0).getAsJsonObject().get("groupId").getAsLong());
+        ran.add("groups.list");
+        JsonObject shown = result("groups.info", "{\"groupId\":" + g1 + "}").getAsJsonObject();
+        assertEquals(owner, shown.get("owner").getAsString());
+        assertEquals(3, shown.getAsJsonArray("members").size());
+        assertEquals("ops", consoleResult("parley:admin groups.info groupId=" + g1).getAsJsonObject().get("name")
+                .getAsString());
+        assertEquals(404, http("POST", "/api/groups.info", TOKEN, "{\"groupId\":999999999}").statusCode());
+        ran.add("groups.info");
+        assertEquals("[\"" + owner + "\"]", result("groups.remove-member", "{\"groupId\":" + g1 + ",\"usernames\":[\""
+                + owner + "\"]}").getAsJsonObject().getAsJsonArray("removed").toString());
+        assertEquals("the longest-standing member who stays owns it", m1, await(c1.groupInfo(g1)).owner());
+        assertEquals(Status.FORBIDDEN, failure(co.groupInfo(g1)).status());
+        consoleResult("parley:admin groups.remove-member groupId=" + g1 + " usernames=" + m2);
+        assertEquals(1, await(c1.groupInfo(g1)).members().size());
+        assertEquals(404, http("POST", "/api/groups.remove-member", TOKEN, "{\"groupId\":" + g1 + ",\"usernames\":[\""
+                + owner + "\"]}").statusCode());
+        assertTrue(post("groups.remove-member", "{\"groupId\":" + g1 + ",\"usernames\":[]}", 400).get("error")
+                .getAsString().contains("at least one"));
+        ran.add("groups.remove-member");
+        assertEquals(1, result("groups.dissolve", "{\"groupId\":" + g1 + "}").getAsJsonObject().get("members").getAsInt());
+        assertEquals(Status.NOT_FOUND, failure(c1.groupInfo(g1)).status());
+        assertEquals(404, http("POST", "/api/groups.dissolve", TOKEN, "{\"groupId\":" + g1 + "}").statusCode());
+        long g3 = await(co.createGroup("short-lived", List.of(m1)));
+        consoleResult("parley:admin groups.dissolve groupId=" + g3);
+        assertEquals(Status.NOT_FOUND, failure(co.groupInfo(g3)).status());
+        ran.add("groups.dissolve");
+        // Every member heard it from the server, in their inbox.
+        assertTrue(await(c1.pull(0, 100)).messages().stream().anyMatch(e -> "@server".equals(e.from())
+                && e.event() != null && e.event().json().contains("dissolved")));
+
         // config.show: secrets are never shown.
         JsonObject config = result("config.show", "{}").getAsJsonObject();
         assertEquals("***", config.getAsJsonObject("io.parley.admin").get("token").getAsString());
@@ -334,6 +459,50 @@ public class AdminIT extends ParleyTestSupport {
         assertEquals("active", result("features.install", "{\"name\":\"qq-group-rules\"}").getAsJsonObject()
                 .get("state").getAsString());
         assertEquals(409, http("POST", "/api/features.install", TOKEN, "{\"name\":\"qq-group-rules\"}").statusCode());
+        // The QQ feature brings its own commands while it is installed: the operator acts with an owner's powers.
+        awaitTrue("the QQ commands", Duration.ofSeconds(20), () -> {
+            try {
+                return http("GET", "/api", TOKEN, null).body().contains("qq.settings");
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        for (JsonElement c : JsonParser.parseString(http("GET", "/api", TOKEN, null).body()).getAsJsonObject()
+                .getAsJsonArray("commands")) {
+            listed.add(c.getAsJsonObject().get("name").getAsString());
+        }
+        assertTrue(result("qq.set-role", "{\"groupId\":" + g2 + ",\"username\":\"" + m2 + "\",\"role\":\"admin\"}")
+                .getAsJsonObject().get("done").getAsBoolean());
+        assertTrue(await(co.groupInfo(g2)).members().contains(new io.parley.api.group.GroupInfo.Member(m2, "admin")));
+        consoleResult("parley:admin qq.set-role groupId=" + g2 + " username=" + m2 + " role=member");
+        ran.add("qq.set-role");
+        result("qq.mute", "{\"groupId\":" + g2 + ",\"username\":\"" + m1 + "\",\"seconds\":600}");
+        assertEquals(Status.FORBIDDEN, failure(c1.sendToGroup(g2, "muted?", "q1")).status());
+        consoleResult("parley:admin qq.mute groupId=" + g2 + " username=" + m1 + " seconds=0");
+        await(c1.sendToGroup(g2, "not muted", "q2"));
+        assertTrue(post("qq.mute", "{\"groupId\":" + g2 + ",\"username\":\"" + owner + "\",\"seconds\":60}", 409)
+                .get("error").getAsString().contains("owner"));
+        ran.add("qq.mute");
+        result("qq.mute-all", "{\"groupId\":" + g2 + ",\"on\":true}");
+        assertEquals(Status.FORBIDDEN, failure(c2.sendToGroup(g2, "all muted?", "q3")).status());
+        consoleResult("parley:admin qq.mute-all groupId=" + g2 + " on=false");
+        await(c2.sendToGroup(g2, "free again", "q4"));
+        ran.add("qq.mute-all");
+        result("qq.settings", "{\"groupId\":" + g2 + ",\"joinMode\":\"approval\"}");
+        consoleResult("parley:admin qq.settings groupId=" + g2 + " maxMembers=10");
+        Map<String, Object> settings = await(co.groupInfo(g2)).settings();
+        assertEquals(settings.toString(), "approval", settings.get("joinMode"));
+        assertEquals(settings.toString(), 10.0, ((Number) settings.get("maxMembers")).doubleValue(), 0);
+        assertTrue(post("qq.settings", "{\"groupId\":" + g2 + ",\"maxMembers\":1}", 400).get("error").getAsString()
+                .contains("maxMembers"));
+        ran.add("qq.settings");
+        result("qq.transfer", "{\"groupId\":" + g2 + ",\"username\":\"" + m2 + "\"}");
+        assertEquals(m2, await(co.groupInfo(g2)).owner());
+        consoleResult("parley:admin qq.transfer groupId=" + g2 + " username=" + owner);
+        assertEquals(owner, await(co.groupInfo(g2)).owner());
+        assertEquals(404, http("POST", "/api/qq.transfer", TOKEN, "{\"groupId\":" + g2 + ",\"username\":\"nobody-here\"}")
+                .statusCode());
+        ran.add("qq.transfer");
         assertEquals("active", consoleResult("parley:admin features.update name=qq-group-rules").getAsJsonObject()
                 .get("state").getAsString());
         assertEquals("active", consoleResult("parley:admin features.list").getAsJsonArray().get(0).getAsJsonObject()
@@ -351,7 +520,8 @@ public class AdminIT extends ParleyTestSupport {
         assertEquals("every listed command was run here, both ways", listed, ran);
         String console = console("parley:commands");
         for (String name : listed) {
-            assertTrue(name, console.contains(name));
+            // The QQ commands went with the feature, uninstalled just now.
+            assertEquals(name, !name.startsWith("qq."), console.contains(name));
         }
 
         // The audit log: one line per run, via and outcome, no password.
@@ -405,7 +575,36 @@ public class AdminIT extends ParleyTestSupport {
                 throw new AssertionError(e);
             }
         });
+        // Messages: stored, delivered inline and by pull, the pull's lag, and the log's commits, batches and queue.
+        assertEquals("the default store", "log", store());
+        String before2 = scrape();
+        String friend = registered("met");
+        ParleyClient f = client();
+        await(f.login(friend, PASSWORD, "pc"));
+        befriend(c, name, f, friend);
+        await(c.sendMessage(friend, "counted", "m1"));
+        assertEquals(1, await(f.pull(0, 10)).messages().size());
+        awaitTrue("the message counted as stored and delivered", Duration.ofSeconds(10), () -> {
+            try {
+                String now = scrape();
+                return sample(now, "parley_messages_stored_total", "kind=\"direct\"")
+                        == sample(before2, "parley_messages_stored_total", "kind=\"direct\"") + 1
+                        && sample(now, "parley_messages_delivered_total", "path=\"pull\"")
+                        >= sample(before2, "parley_messages_delivered_total", "path=\"pull\"") + 1
+                        && sample(now, "parley_logins_total", "method=\"scram\",result=\"OK\"")
+                        >= sample(before2, "parley_logins_total", "method=\"scram\",result=\"OK\"") + 1;
+            } catch (Exception e) {
+                throw new AssertionError(e);
+            }
+        });
         String after = scrape();
+        assertTrue(after, sample(after, "parley_logins_total", "method=\"password\",result=\"OK\"") >= 1);
+        assertTrue(after, sample(after, "parley_messages_delivered_total", "path=\"notice\"") >= 1);
+        for (String metric : new String[] {"parley_pull_lag_seconds_count", "parley_store_append_seconds_count",
+            "parley_log_commit_seconds_count", "parley_log_batch_count", "parley_messages_inboxes_count"}) {
+            assertTrue(metric + " in\n" + after, after.lines().anyMatch(l -> l.startsWith(metric) && !l.endsWith(" 0.0")));
+        }
+        assertTrue(after, after.lines().anyMatch(l -> l.startsWith("parley_log_queue ")));
         assertTrue(after, sample(after, "parley_connections", "carrier=\"tcp\"") >= 1);
         assertTrue(after, after.contains("jvm_memory_used_bytes") && after.contains("jvm_gc_") && after.contains("jvm_threads_live_threads"));
         assertTrue(after, after.contains("parley_requests_seconds_bucket"));
@@ -448,9 +647,23 @@ public class AdminIT extends ParleyTestSupport {
     @Test
     public void theDocsListEveryCommandAsTheCommandsDescribeThemselves() throws Exception {
         awaitAdmin();
+        // The QQ feature's commands are documented too: listed while it is installed.
+        result("features.install", "{\"name\":\"qq-group-rules\"}");
+        String listing;
+        try {
+            awaitTrue("the QQ commands", Duration.ofSeconds(20), () -> {
+                try {
+                    return http("GET", "/api", TOKEN, null).body().contains("qq.settings");
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            listing = http("GET", "/api", TOKEN, null).body();
+        } finally {
+            result("features.uninstall", "{\"name\":\"qq-group-rules\"}");
+        }
         StringBuilder md = new StringBuilder();
-        for (JsonElement e : JsonParser.parseString(http("GET", "/api", TOKEN, null).body()).getAsJsonObject()
-                .getAsJsonArray("commands")) {
+        for (JsonElement e : JsonParser.parseString(listing).getAsJsonObject().getAsJsonArray("commands")) {
             JsonObject c = e.getAsJsonObject();
             md.append("### `").append(c.get("name").getAsString()).append("`\n\n")
                     .append(c.get("summary").getAsString()).append("\n\n");

@@ -187,6 +187,18 @@ final class Browser implements AutoCloseable {
         return driver.findElements(By.cssSelector("#messages li.event")).stream().map(WebElement::getText).toList();
     }
 
+    /** The texts of the server's notices on top of the page. */
+    List<String> serverNotices() {
+        return driver.findElements(By.cssSelector("#server-notices li .text")).stream().map(WebElement::getText)
+                .toList();
+    }
+
+    void dismissServerNotices() {
+        for (WebElement b : driver.findElements(By.cssSelector("#server-notices li button"))) {
+            b.click();
+        }
+    }
+
     void send(String text) {
         WebElement input = visible(By.id("text"));
         input.sendKeys(text);

@@ -36,11 +36,6 @@ public class FriendsIT extends ParleyTestSupport {
         return c;
     }
 
-    private void befriend(ParleyClient a, String aName, ParleyClient b, String bName) throws Exception {
-        assertEquals("pending", await(a.addFriend(bName, null)));
-        await(b.acceptFriend(aName));
-    }
-
     @Test
     public void requestThenAcceptMakesFriendsWhoSeeEachOther() throws Exception {
         String a = registered("fa");

@@ -341,6 +341,12 @@ public abstract class ParleyTestSupport {
 
     protected static final String PASSWORD = "password-1";
 
+    /** A asks, B accepts: friends. */
+    protected static void befriend(ParleyClient a, String aName, ParleyClient b, String bName) throws Exception {
+        org.junit.Assert.assertEquals("pending", await(a.addFriend(bName, null)));
+        await(b.acceptFriend(aName));
+    }
+
     protected Bundle installed(String symbolicName) {
         for (Bundle b : context.getBundles()) {
             if (symbolicName.equals(b.getSymbolicName())) {

@@ -28,6 +28,8 @@ public class WebClientIT {
 
     private static final String PASSWORD = "correct horse 1";
     private static Distribution dist;
+    private static final String ADMIN_TOKEN = "web-client-test-admin-token-0123456789abcdef";
+    private static int adminPort;
 
     private final List<Browser> browsers = new ArrayList<>();
     private final List<ParleyClient> clients = new ArrayList<>();
@@ -36,6 +38,9 @@ public class WebClientIT {
     public static void startServer() throws Exception {
         Browser.assumeInstalled();
         dist = new Distribution();
+        adminPort = Distribution.freePort();
+        dist.setConfig("io.parley.admin", "token", ADMIN_TOKEN);
+        dist.setConfig("io.parley.admin", "port", Integer.toString(adminPort));
         dist.start();
     }
 
@@ -233,6 +238,40 @@ public class WebClientIT {
             o.openGroup(group);
             return o.memberActions(member).equals(List.of("Remove"));
         });
+    }
+
+    @Test
+    public void anOperatorsNoticeShowsOnTopUntilDismissedAndComesOnceToAPageOpenedLater() throws Exception {
+        String name = name("ntc");
+        Browser a = browser();
+        a.register(name, PASSWORD);
+        String tx = "web-" + name;
+        String body = "{\"text\":\"The server restarts at 23:00 <b>UTC</b>.\",\"transaction\":\"" + tx + "\"}";
+        for (int i = 0; i < 2; i++) { // the same transaction twice: shown once
+            java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                    java.net.http.HttpRequest.newBuilder(java.net.URI.create("http://127.0.0.1:" + adminPort
+                            + "/api/messages.notice")).header("Authorization", "Bearer " + ADMIN_TOKEN)
+                            .POST(java.net.http.HttpRequest.BodyPublishers.ofString(body)).build(),
+                    java.net.http.HttpResponse.BodyHandlers.ofString());
+            assertEquals(r.body(), 200, r.statusCode());
+        }
+        a.await("the notice on top", d -> a.serverNotices().size() == 1);
+        assertEquals(List.of("The server restarts at 23:00 <b>UTC</b>."), a.serverNotices());
+        a.dismissServerNotices();
+        assertTrue(a.serverNotices().isEmpty());
+        // A user who was offline sees it at the next login, from the inbox, once.
+        String later = name("ntl");
+        ParleyClient sdk = sdkUser(later);
+        sdk.close();
+        java.net.http.HttpClient.newHttpClient().send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(
+                "http://127.0.0.1:" + adminPort + "/api/messages.notice")).header("Authorization", "Bearer "
+                + ADMIN_TOKEN).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"username\":\"" + later
+                + "\",\"text\":\"Welcome aboard\",\"transaction\":\"w1\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        Browser b = browser();
+        b.logIn(later, PASSWORD);
+        b.await("the notice kept for the offline user", d -> b.serverNotices().contains("Welcome aboard"));
+        assertEquals(1, b.serverNotices().stream().filter("Welcome aboard"::equals).count());
     }
 
     @Test

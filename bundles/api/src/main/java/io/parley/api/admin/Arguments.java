@@ -32,6 +32,15 @@ public final class Arguments {
         return Optional.ofNullable((Long) values.get(name));
     }
 
+    /** A listing's page size ({@link Parameter#limit}): {@code fallback} when not given, 1 to {@code max}. */
+    public int limit(int max, int fallback) {
+        long limit = optionalInteger("limit").orElse((long) fallback);
+        if (limit < 1 || limit > max) {
+            throw new AdminException(AdminException.Kind.BAD_ARGUMENT, "'limit' must be 1 to " + max + ".");
+        }
+        return (int) limit;
+    }
+
     public boolean flag(String name, boolean fallback) {
         Object v = values.get(name);
         return v == null ? fallback : (Boolean) v;

@@ -23,4 +23,9 @@ public record Parameter(String name, Type type, boolean required, String summary
     public static Parameter optional(String name, Type type, String summary) {
         return new Parameter(name, type, false, summary);
     }
+
+    /** The {@code limit} of a listing that answers a page at a time; read it with {@link Arguments#limit}. */
+    public static Parameter limit(int max, int fallback) {
+        return optional("limit", Type.INTEGER, "at most this many, 1 to " + max + " (" + fallback + ")");
+    }
 }

@@ -39,15 +39,10 @@ public final class GroupAdminCommands {
                         + "size.", List.of(
                                 Parameter.optional("after", Parameter.Type.INTEGER, "the page's cursor: the last groupId "
                                         + "of the page before (its `next`)"),
-                                Parameter.optional("limit", Parameter.Type.INTEGER, "at most this many, 1 to " + MAX_PAGE
-                                        + " (100)")), a -> {
-                            long limit = a.optionalInteger("limit").orElse(100L);
-                            if (limit < 1 || limit > MAX_PAGE) {
-                                throw new AdminException(AdminException.Kind.BAD_ARGUMENT,
-                                        "'limit' must be 1 to " + MAX_PAGE + ".");
-                            }
+                                Parameter.limit(MAX_PAGE, 100)), a -> {
+                            int limit = a.limit(MAX_PAGE, 100);
                             List<GroupStore.Listed> page = store.list(a.optionalInteger("after").orElse(0L),
-                                    (int) limit + 1);
+                                    limit + 1);
                             List<GroupStore.Listed> shown = page.stream().limit(limit).toList();
                             return new Page(shown, page.size() > limit ? shown.get(shown.size() - 1).groupId() : null);
                         }),

@@ -1,5 +1,6 @@
 package io.parley.storage.jdbc.internal;
 
+import io.parley.api.metrics.Meters;
 import java.sql.Connection;
 import java.sql.SQLException;
 import java.util.ArrayList;
@@ -57,11 +58,22 @@ final class GroupCommit<T, R> {
     private final int maxBatch;
     private final Queue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
+    /** Where each batch's size and commit time are recorded, while there is a metrics bundle. */
+    private volatile Meters meters;
 
     GroupCommit(JdbcDatabase db, Work<T, R> work, int maxBatch) {
         this.db = db;
         this.work = work;
         this.maxBatch = maxBatch;
+    }
+
+    void useMeters(Meters next) {
+        meters = next;
+    }
+
+    /** Writes waiting for a commit now. */
+    int queued() {
+        return queue.size();
     }
 
     R submit(T item) {
@@ -96,8 +108,16 @@ final class GroupCommit<T, R> {
         for (Pending<T, R> p; batch.size() < maxBatch && (p = queue.poll()) != null; ) {
             batch.add(p);
         }
+        long start = System.nanoTime();
         try {
             commit(batch);
+            Meters m = meters;
+            if (m != null) {
+                m.time("parley.jdbc.commit", "How long the database took to commit one batch of writes (group commit)",
+                        System.nanoTime() - start);
+                m.size("parley.jdbc.batch", "Writes in one committed batch of the database's group commit",
+                        batch.size());
+            }
         } finally {
             // An Error (a bundle losing its classes mid-call) must not leave a caller waiting for ever.
             for (Pending<T, R> p : batch) {

@@ -1,6 +1,7 @@
 package io.parley.storage.jdbc.internal;
 
 import io.parley.api.message.InboxEntry;
+import io.parley.api.metrics.Meters;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.store.Appended;
 import io.parley.api.store.Conversation;
@@ -27,6 +28,9 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -81,6 +85,29 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
         this.archive = new JdbcArchive(db);
         this.writes = new GroupCommit<>(db, (c, w) -> w.apply(c), MAX_GROUP);
         this.acks = ackWriteDelayMs > 0 ? new AckBuffer(ackWriteDelayMs) : null;
+    }
+
+    /** The queue-depth gauge of the Meters bound now. */
+    private AutoCloseable queueGauge;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    synchronized void bindMeters(Meters meters) {
+        writes.useMeters(meters);
+        queueGauge = meters.gauge("parley.jdbc.queue", "Writes waiting for the database's next group commit",
+                writes::queued);
+    }
+
+    synchronized void unbindMeters(Meters meters) {
+        writes.useMeters(null);
+        try {
+            if (queueGauge != null) {
+                queueGauge.close();
+            }
+        } catch (Exception e) {
+            // the registry went with the metrics bundle
+        }
+        queueGauge = null;
     }
 
     /** Writes the acks still waiting, so a clean stop or a reconfiguration keeps every one of them. */

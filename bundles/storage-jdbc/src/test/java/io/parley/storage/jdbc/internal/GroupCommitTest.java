@@ -2,6 +2,7 @@ package io.parley.storage.jdbc.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import java.sql.PreparedStatement;
@@ -93,9 +94,41 @@ class GroupCommitTest {
         });
     }
 
+    /** Records what a batch reports, as the metrics bundle would. */
+    private static final class RecordingMeters implements io.parley.api.metrics.Meters {
+        final List<Double> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Long> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public void count(String name, String help, String... tags) {
+        }
+
+        @Override
+        public void add(String name, String help, long amount, String... tags) {
+        }
+
+        @Override
+        public void time(String name, String help, long nanos, String... tags) {
+            commits.add(nanos);
+        }
+
+        @Override
+        public void size(String name, String help, double amount, String... tags) {
+            batches.add(amount);
+        }
+
+        @Override
+        public AutoCloseable gauge(String name, String help, java.util.function.Supplier<Number> value,
+                String... tags) {
+            return () -> { };
+        }
+    }
+
     @Test
     void writesThatWaitAreCommittedTogetherAndEachCallerGetsItsResult() throws Exception {
         GroupCommit<Integer, Integer> gc = groupCommit();
+        RecordingMeters meters = new RecordingMeters();
+        gc.useMeters(meters);
         Future<Integer> first = callers.submit(() -> gc.submit(0));
         firstIsRunning.await();
         List<Future<Integer>> waiting = new ArrayList<>();
@@ -107,6 +140,10 @@ class GroupCommitTest {
         for (int n = 1; n <= 5; n++) {
             assertEquals(n * 10, waiting.get(n - 1).get());
         }
+        assertEquals(1.0, meters.batches.get(0), "the first write committed alone");
+        assertEquals(6.0, meters.batches.stream().mapToDouble(Double::doubleValue).sum(), "every write in a batch");
+        assertTrue(meters.batches.size() < 6, "those that waited went together: " + meters.batches);
+        assertEquals(meters.batches.size(), meters.commits.size());
         Set<Thread> batchThreads = new java.util.HashSet<>(List.of(executedBy.get(1), executedBy.get(2),
                 executedBy.get(3), executedBy.get(4), executedBy.get(5)));
         assertEquals(1, batchThreads.size(), "the five that waited were written in one transaction by one caller");

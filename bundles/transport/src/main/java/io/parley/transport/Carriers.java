@@ -1,6 +1,7 @@
 package io.parley.transport;
 
 import io.netty.channel.Channel;
+import io.netty.channel.EventLoopGroup;
 import io.netty.handler.ssl.SslContext;
 import java.util.Optional;
 import org.osgi.annotation.versioning.ProviderType;
@@ -37,4 +38,11 @@ public interface Carriers {
 
     /** The transport's TLS, when its certificate and key are configured: other carriers use the same. */
     Optional<SslContext> tls();
+
+    /**
+     * The event loops the transport's connections run on. A carrier accepts its channels onto these (its own
+     * acceptor thread aside), so that a channel it has handed to {@link #serve} lives on when the carrier's own
+     * bundle stops or is updated: the carrier then closes only its listener and the channels not served yet.
+     */
+    EventLoopGroup connectionLoops();
 }

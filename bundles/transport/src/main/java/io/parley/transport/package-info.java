@@ -2,7 +2,7 @@
  * The transport's service for other carriers of the same frames: {@link io.parley.transport.Carriers}.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.parley.transport;
 
 import org.osgi.annotation.bundle.Export;

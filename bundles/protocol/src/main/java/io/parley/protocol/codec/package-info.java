@@ -6,7 +6,7 @@
  * {@link io.parley.protocol.codec.WebSocketFrameCodec} carries the same frames in binary WebSocket messages.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.parley.protocol.codec;
 
 import org.osgi.annotation.bundle.Export;

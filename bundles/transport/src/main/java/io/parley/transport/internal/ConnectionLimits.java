@@ -15,10 +15,16 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 final class ConnectionLimits {
 
-    private final int maxTotal;
-    private final int maxPerAddress;
+    private volatile int maxTotal;
+    private volatile int maxPerAddress;
     private final AtomicInteger total = new AtomicInteger();
     private final Map<InetAddress, AtomicInteger> perAddress = new ConcurrentHashMap<>();
+
+    /** New caps for the connections accepted from now on; those open stay. */
+    void set(int total, int perAddress) {
+        maxTotal = total;
+        maxPerAddress = perAddress;
+    }
 
     ConnectionLimits(int maxTotal, int maxPerAddress) {
         this.maxTotal = maxTotal;

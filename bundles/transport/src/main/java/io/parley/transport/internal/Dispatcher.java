@@ -26,9 +26,9 @@ final class Dispatcher {
 
     private final ServiceSlot<Serializer> serializer;
     private final HandlerRegistry handlers;
-    private final UserRates userRates;
-    private final int maxBody;
-    private final long serviceWaitMs;
+    private volatile UserRates userRates;
+    private volatile int maxBody;
+    private volatile long serviceWaitMs;
     /** Where each answered request is counted and timed, by type and status, while the metrics bundle runs. */
     private volatile Meters meters;
 
@@ -44,6 +44,18 @@ final class Dispatcher {
         this.userRates = userRates;
         this.maxBody = maxBody;
         this.serviceWaitMs = serviceWaitMs;
+    }
+
+    /** New settings from etc/io.parley.transport.cfg, for the requests that come next. */
+    void configure(UserRates rates, int body, long waitMs) {
+        userRates = rates;
+        maxBody = body;
+        serviceWaitMs = waitMs;
+    }
+
+    /** The per-user rates now, for the sweep. */
+    UserRates userRates() {
+        return userRates;
     }
 
     /** The serializer now, or null while its bundle is being updated: for callers that must not block. */
@@ -171,12 +183,13 @@ final class Dispatcher {
             TransportRequest request = new TransportRequest(connection, frame.type(), id, payload);
             Object body = handler.handle(request);
             ChannelFutureListener after = request.closeRequested() ? ChannelFutureListener.CLOSE : null;
-            byte[] bytes = BodyFit.write(s, id, body, maxBody, 1);
+            int fit = maxBody;
+            byte[] bytes = BodyFit.write(s, id, body, fit, 1);
             if (bytes == null) {
                 LOG.error("Request {} ({}): the answer does not fit in {} bytes even cut to one item",
-                        LogText.quoted(id), Types.name(frame.type()), maxBody);
+                        LogText.quoted(id), Types.name(frame.type()), fit);
                 throw new ParleyException(Status.INTERNAL, "The answer is larger than this server's frames allow "
-                        + "(maxBody " + maxBody + "); it was logged as request " + LogText.quoted(id) + ".");
+                        + "(maxBody " + fit + "); it was logged as request " + LogText.quoted(id) + ".");
             }
             respond(channel, frame.type(), Status.OK, bytes, after);
             return Status.OK;

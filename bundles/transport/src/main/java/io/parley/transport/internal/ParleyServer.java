@@ -32,6 +32,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -41,9 +42,9 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Parley TCP listener. Binds in {@code @Activate}, and in {@code @Deactivate} (bundle stop, update or a
- * configuration change) closes the port and every connection and stops its threads, so the next activation
- * can bind the same port at once.
+ * The Parley TCP listener. Binds in {@code @Activate}, and in {@code @Deactivate} (bundle stop or update) closes
+ * the port and every connection and stops its threads, so the next activation can bind the same port at once. A
+ * change of etc/io.parley.transport.cfg applies live ({@link #modified}), connections staying up.
  */
 @Component(service = {ParleyServer.class, Carriers.class}, immediate = true, configurationPid = "io.parley.transport",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -59,7 +60,7 @@ public final class ParleyServer implements Carriers {
     private final ChannelGroup connections = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
     private final Channel listener;
     private final ParleyServerInitializer initializer;
-    private final TransportConfiguration config;
+    private volatile TransportConfiguration config;
     private final SslContext tls;
     private final Dispatcher dispatcher;
     private final java.util.function.IntSupplier sessionCount;
@@ -83,7 +84,6 @@ public final class ParleyServer implements Carriers {
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-accept", true));
         io = new NioEventLoopGroup(ioThreads(config), new DefaultThreadFactory("parley-io", true));
         UserRates userRates = userRates(config);
-        io.scheduleAtFixedRate(userRates::sweep, 1, 1, TimeUnit.MINUTES);
         AtomicInteger workerNumber = new AtomicInteger();
         workers = new ThreadPoolExecutor(config.workerThreads(), config.workerThreads(), 60, TimeUnit.SECONDS,
                 new LinkedBlockingQueue<>(), r -> {
@@ -92,6 +92,8 @@ public final class ParleyServer implements Carriers {
                     return t;
                 });
         dispatcher = new Dispatcher(serializer, handlers, userRates, config.maxBody(), config.serviceWaitMs());
+        Dispatcher rates = dispatcher;
+        io.scheduleAtFixedRate(() -> rates.userRates().sweep(), 1, 1, TimeUnit.MINUTES);
         sessionCount = () -> sessions.sessions().size();
         this.config = config;
         try {
@@ -116,6 +118,39 @@ public final class ParleyServer implements Carriers {
         }
         LOG.info("Parley listening on {}:{}{}", config.host(), port(),
                 config.tlsCertificateFile().isBlank() ? "" : " (TLS)");
+    }
+
+    /**
+     * A new etc/io.parley.transport.cfg, connections staying up: limits, rates, frame size, heartbeat and login
+     * timeout apply to what comes next; what the listener and its threads were built with (address, port, TLS,
+     * threads, trusted load balancers) waits for the transport's next start, and the log says so.
+     */
+    @Modified
+    void modified(TransportConfiguration next) {
+        TransportConfiguration before = config;
+        List<String> later = new java.util.ArrayList<>();
+        if (!before.host().equals(next.host()) || before.port() != next.port()) {
+            later.add("host/port");
+        }
+        if (!before.tlsCertificateFile().equals(next.tlsCertificateFile())
+                || !before.tlsPrivateKeyFile().equals(next.tlsPrivateKeyFile())) {
+            later.add("TLS");
+        }
+        if (before.ioThreads() != next.ioThreads() || before.workerThreads() != next.workerThreads()) {
+            later.add("ioThreads/workerThreads");
+        }
+        if (!before.proxyProtocolFrom().equals(next.proxyProtocolFrom())) {
+            later.add("proxyProtocolFrom");
+        }
+        config = next;
+        dispatcher.configure(userRates(next), next.maxBody(), next.serviceWaitMs());
+        initializer.configure(next);
+        if (later.isEmpty()) {
+            LOG.info("etc/io.parley.transport.cfg applied; connections stay up");
+        } else {
+            LOG.warn("etc/io.parley.transport.cfg applied; {} change(s) only when the transport restarts (a server "
+                    + "restart, or bundles.update io.parley.transport); connections stay up until then", later);
+        }
     }
 
     /** The configured per-user rates; the defaults, with an ERROR line, when the setting cannot be read. */
@@ -183,6 +218,11 @@ public final class ParleyServer implements Carriers {
     @Override
     public Optional<SslContext> tls() {
         return Optional.ofNullable(tls);
+    }
+
+    @Override
+    public EventLoopGroup connectionLoops() {
+        return io;
     }
 
     /** The address and port actually bound. */

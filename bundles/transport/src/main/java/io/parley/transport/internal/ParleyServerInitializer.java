@@ -24,7 +24,7 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
 
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServerInitializer.class);
 
-    private final TransportConfiguration config;
+    private volatile TransportConfiguration config;
     private final Dispatcher dispatcher;
     private final SessionRegistry sessions;
     private final DeviceNotices notices;
@@ -35,6 +35,12 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
     private final LoadBalancers balancers;
 
     /** {@code tls} null for plain TCP. */
+    /** New settings for the connections accepted from now on (frame size, heartbeat, login timeout, caps). */
+    void configure(TransportConfiguration next) {
+        config = next;
+        limits.set(next.maxConnections(), next.maxConnectionsPerAddress());
+    }
+
     ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices,
             Executor workers, ChannelGroup connections, ConnectionLimits limits, SslContext tls,
             LoadBalancers balancers) {

@@ -10,6 +10,7 @@ import io.netty.handler.codec.http.websocketx.WebSocketDecoderConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import io.parley.protocol.Frame;
+import io.parley.protocol.codec.WebSocketControlFrames;
 import io.parley.protocol.codec.WebSocketFrameCodec;
 import io.parley.transport.Carriers;
 import java.util.concurrent.TimeUnit;
@@ -65,7 +66,7 @@ final class HttpPipeline {
             public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
                 if (evt instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
                     p.remove("routes");
-                    p.addBefore("ws", "ws-control", new ControlFrames());
+                    p.addBefore("ws", "ws-control", new WebSocketControlFrames());
                     p.addLast("ws-aggregator", WebSocketFrameCodec.aggregator(maxBody));
                     p.addLast("ws-frames", new WebSocketFrameCodec(maxBody));
                     p.remove(this);

@@ -22,7 +22,4 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "then it is closed (a browser opens another for its next file). A WebSocket is under the transport's "
             + "login deadline and heartbeats instead")
     int httpSeconds() default 30;
-
-    @AttributeDefinition(description = "Network event loop threads for this port; 0 for one per core")
-    int ioThreads() default 0;
 }

@@ -21,6 +21,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.component.annotations.ReferencePolicy;
@@ -32,8 +33,8 @@ import org.slf4j.LoggerFactory;
 /**
  * The public HTTP port: Parley frames over WebSocket at {@code /ws}, handed to the transport's request handling
  * ({@link Carriers}) once upgraded, and the web client's files at {@code /} from whichever {@link WebFiles} is
- * installed. TLS (wss, https) whenever the transport has it. Stops with the transport: its connections are the
- * transport's too.
+ * installed. TLS (wss, https) whenever the transport has it. Its connections run on the transport's event loops:
+ * a served WebSocket is the transport's, and stays up while this bundle is updated; it stops with the transport.
  */
 @Component(service = WebServer.class, immediate = true, configurationPid = "io.parley.websocket",
         configurationPolicy = ConfigurationPolicy.REQUIRE)
@@ -43,21 +44,24 @@ public final class WebServer {
     private static final Logger LOG = LoggerFactory.getLogger(WebServer.class);
 
     private final EventLoopGroup boss;
-    private final EventLoopGroup io;
     private final ChannelGroup channels = new DefaultChannelGroup("parley-http", GlobalEventExecutor.INSTANCE);
     private final Channel listener;
     private final StaticFiles files = new StaticFiles();
+    /** What new connections are served with; a change of etc/io.parley.websocket.cfg applies to them live. */
+    private volatile WebConfiguration config;
+    private volatile Origins origins;
 
     @Activate
     public WebServer(WebConfiguration config, @Reference Carriers carriers) throws InterruptedException {
-        Origins origins = Origins.parse(config.allowedOrigins());
+        this.config = config;
+        this.origins = Origins.parse(config.allowedOrigins());
         boolean secure = carriers.tls().isPresent();
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-http-accept", true));
-        io = new NioEventLoopGroup(config.ioThreads() > 0 ? config.ioThreads() : Runtime.getRuntime().availableProcessors(),
-                new DefaultThreadFactory("parley-http-io", true));
         try {
             listener = new ServerBootstrap()
-                    .group(boss, io)
+                    // The transport's loops: a served WebSocket is the transport's connection, and outlives this
+                    // bundle's update (only the listener and the channels not served yet close).
+                    .group(boss, carriers.connectionLoops())
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
@@ -70,7 +74,8 @@ public final class WebServer {
                                 return;
                             }
                             channels.add(ch);
-                            HttpPipeline.build(ch, carriers, origins, files, config.httpSeconds(), secure);
+                            HttpPipeline.build(ch, carriers, WebServer.this.origins, files,
+                                    WebServer.this.config.httpSeconds(), secure);
                         }
                     })
                     .bind(config.host(), config.httpPort())
@@ -83,6 +88,23 @@ public final class WebServer {
         }
         LOG.info("Parley HTTP listening on {}:{} (web client at /, WebSocket at /ws{})", config.host(), port(),
                 secure ? ", TLS" : "");
+    }
+
+    /**
+     * A new etc/io.parley.websocket.cfg, connections staying up: allowed origins and the HTTP idle time apply to the
+     * connections that come next; a new address, port or thread count waits for the next start, as the log says.
+     */
+    @Modified
+    void modified(WebConfiguration next) {
+        WebConfiguration before = config;
+        origins = Origins.parse(next.allowedOrigins());
+        config = next;
+        if (!before.host().equals(next.host()) || before.httpPort() != next.httpPort()) {
+            LOG.warn("etc/io.parley.websocket.cfg applied; host and httpPort change only when the web "
+                    + "server restarts (a server restart, or bundles.update io.parley.websocket); connections stay up");
+        } else {
+            LOG.info("etc/io.parley.websocket.cfg applied; connections stay up");
+        }
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -100,16 +122,19 @@ public final class WebServer {
         return ((InetSocketAddress) listener.localAddress()).getPort();
     }
 
+    /**
+     * Closes the listener and the connections that are not WebSockets yet (file downloads, upgrades under way);
+     * the WebSockets served already are the transport's and chat on.
+     */
     @Deactivate
     void deactivate() {
-        LOG.info("Parley HTTP stops listening on port {}", port());
+        LOG.info("Parley HTTP stops listening on port {}; WebSocket connections stay with the transport", port());
         listener.close().syncUninterruptibly();
-        channels.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        channels.close(ch -> ch.pipeline().get("routes") != null).awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdown();
     }
 
     private void shutdown() {
         boss.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
-        io.shutdownGracefully(0, 2, TimeUnit.SECONDS).syncUninterruptibly();
     }
 }

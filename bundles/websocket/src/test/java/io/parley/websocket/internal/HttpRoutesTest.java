@@ -186,7 +186,7 @@ class HttpRoutesTest {
 
     @Test
     void pingsAreAnsweredOnlyWhileThePeerReadsAndAskForNoRead() {
-        EmbeddedChannel ch = new EmbeddedChannel(new ControlFrames());
+        EmbeddedChannel ch = new EmbeddedChannel(new io.parley.protocol.codec.WebSocketControlFrames());
         ch.config().setAutoRead(false);
         PingWebSocketFrame ping = new PingWebSocketFrame(Unpooled.copiedBuffer("p", StandardCharsets.UTF_8));
         ch.writeInbound(ping);

@@ -1,4 +1,4 @@
-package io.parley.websocket.internal;
+package io.parley.protocol.codec;
 
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -12,8 +12,11 @@ import io.netty.util.ReferenceCountUtil;
  * handling reads on after each one even while the transport has stopped reading a connection that does not
  * read its answers, which would let pings pile up pongs, and requests behind them, without limit. Neither
  * counts as a heartbeat: only frames do.
+ *
+ * <p>Here, beside {@link WebSocketFrameCodec}, and not in the WebSocket endpoint's bundle: a served WebSocket's
+ * pipeline then holds nothing of that bundle, which can be updated while its connections chat on.
  */
-final class ControlFrames extends ChannelInboundHandlerAdapter {
+public final class WebSocketControlFrames extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {

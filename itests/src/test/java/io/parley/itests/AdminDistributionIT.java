@@ -12,6 +12,7 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -260,6 +261,17 @@ public class AdminDistributionIT {
         atConsole("features.install", "name=qq-group-rules");
         viaHttp("features.update", "{\"name\":\"qq-group-rules\"}");
         atConsole("features.uninstall", "name=qq-group-rules");
+
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(dist.home.resolve("bundle"),
+                "parley-{friends,web}-*.jar")) {
+            for (Path jar : jars) {
+                Jars.rebuild(jar, dist.home.resolve("updates").resolve(jar.getFileName()));
+            }
+        }
+        viaHttp("bundles.list", "{}");
+        atConsole("bundles.list", "");
+        viaHttp("bundles.update", "{\"name\":\"io.parley.friends\"}");
+        atConsole("bundles.update", "name=io.parley.web");
 
         viaHttp("users.delete", "{\"username\":\"" + u[6] + "\"}");
         atConsole("users.delete", "username=" + u[7]);

@@ -69,6 +69,14 @@ public class AdminIT extends ParleyTestSupport {
             Files.createDirectories(dir.resolve("features"));
             Files.copy(Path.of(System.getProperty("parley.feature.qq")), dir.resolve("features/qq-group-rules.jar"),
                     StandardCopyOption.REPLACE_EXISTING);
+            // New builds of two bundles, for bundles.update.
+            Files.createDirectories(dir.resolve("updates"));
+            try (var jars = Files.newDirectoryStream(Path.of(System.getProperty("parley.bundles")),
+                    "parley-{friends,web}-*.jar")) {
+                for (Path jar : jars) {
+                    Jars.rebuild(jar, dir.resolve("updates").resolve(jar.getFileName()));
+                }
+            }
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
@@ -78,6 +86,7 @@ public class AdminIT extends ParleyTestSupport {
             systemProperty("parley.test.docs").value(new File("../docs/admin-api.md").getAbsolutePath()),
             systemProperty("parley.test.generated").value(new File("target/admin-api-commands.md").getAbsolutePath()),
             frameworkProperty("parley.features").value(dir.resolve("features").toString()),
+            frameworkProperty("parley.updates").value(dir.resolve("updates").toString()),
             newConfiguration("io.parley.admin")
                     .put("host", "127.0.0.1")
                     .put("port", Integer.toString(port))
@@ -442,6 +451,29 @@ public class AdminIT extends ParleyTestSupport {
         // Every member heard it from the server, in their inbox.
         assertTrue(await(c1.pull(0, 100)).messages().stream().anyMatch(e -> "@server".equals(e.from())
                 && e.event() != null && e.event().json().contains("dissolved")));
+
+        // bundles.*: a new build from updates/, only what is wired to it refreshed, the window answered.
+        JsonArray bundles = result("bundles.list", "{}").getAsJsonArray();
+        assertTrue(bundles.toString(), bundles.toString().contains("\"symbolicName\":\"io.parley.friends\"")
+                && bundles.toString().contains("parley-friends-"));
+        assertTrue(consoleResult("parley:admin bundles.list").toString().contains("io.parley.web"));
+        ran.add("bundles.list");
+        JsonObject updated = result("bundles.update", "{\"name\":\"io.parley.friends\"}").getAsJsonObject();
+        assertEquals(updated.toString(), "active", updated.get("state").getAsString());
+        assertEquals(updated.toString(), "[\"io.parley.friends\"]", updated.getAsJsonArray("refreshed").toString());
+        assertTrue(updated.toString(), updated.get("windowMs").getAsLong() >= 0
+                && updated.getAsJsonArray("waiting").isEmpty());
+        ParleyClient afterUpdate = client();
+        await(afterUpdate.login(registered("bun"), PASSWORD, "pc"));
+        assertTrue("the new build answers", await(afterUpdate.friends()).friends().isEmpty());
+        assertEquals("active", consoleResult("parley:admin bundles.update name=io.parley.web").getAsJsonObject()
+                .get("state").getAsString());
+        assertTrue(post("bundles.update", "{\"name\":\"io.parley.api\"}", 409).get("error").getAsString()
+                .contains("Stop the server"));
+        assertEquals(404, http("POST", "/api/bundles.update", TOKEN, "{\"name\":\"io.parley.groups\"}").statusCode());
+        assertEquals(404, http("POST", "/api/bundles.update", TOKEN, "{\"name\":\"io.parley.nothing\"}").statusCode());
+        assertEquals(400, http("POST", "/api/bundles.update", TOKEN, "{\"name\":\"../etc/passwd\"}").statusCode());
+        ran.add("bundles.update");
 
         // config.show: secrets are never shown.
         JsonObject config = result("config.show", "{}").getAsJsonObject();

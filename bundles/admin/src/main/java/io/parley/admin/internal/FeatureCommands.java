@@ -151,7 +151,7 @@ final class FeatureCommands {
         return jar;
     }
 
-    private static String symbolicName(Path jar) throws IOException {
+    static String symbolicName(Path jar) throws IOException {
         try (JarFile file = new JarFile(jar.toFile())) {
             String value = file.getManifest() == null ? null
                     : file.getManifest().getMainAttributes().getValue("Bundle-SymbolicName");
@@ -185,6 +185,10 @@ final class FeatureCommands {
      * it, so that the answer tells the state the feature is left in.
      */
     private void refresh(Bundle bundle) {
+        refresh(context, bundle);
+    }
+
+    static void refresh(BundleContext context, Bundle bundle) {
         CountDownLatch done = new CountDownLatch(1);
         context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(bundle), event -> done.countDown());
         try {
@@ -206,7 +210,7 @@ final class FeatureCommands {
         return Optional.empty();
     }
 
-    private static String state(int state) {
+    static String state(int state) {
         return switch (state) {
             case Bundle.ACTIVE -> "active";
             case Bundle.RESOLVED -> "resolved";

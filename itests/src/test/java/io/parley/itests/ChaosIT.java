@@ -1,0 +1,488 @@
+package io.parley.itests;
+
+import static org.junit.Assert.assertEquals;
+import static org.junit.Assert.assertTrue;
+
+import com.google.gson.JsonObject;
+import com.google.gson.JsonParser;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.nio.NioEventLoopGroup;
+import io.parley.api.ParleyException;
+import io.parley.api.message.InboxEntry;
+import io.parley.client.ParleyClient;
+import io.parley.client.ParleyClientOptions;
+import io.parley.client.ParleySession;
+import io.parley.protocol.Status;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.After;
+import org.junit.Test;
+
+/**
+ * Chaos against a real bin/parley, as issue 21 describes it: users chat at a steady rate, 1:1 and in groups,
+ * through the SDK's ParleySession (which resends with the same cid and reconnects with RESUME), while, one step at
+ * a time, each Parley bundle is updated with a new build of itself by the operator's {@code bundles.update}, the
+ * QQ feature is installed, updated and uninstalled, each etc/*.cfg is edited, and last the transport itself is
+ * updated. Every step reports the connections that dropped, the acknowledged messages lost, the ones shown twice,
+ * the answers other than OK, and the window the update command measured; all must be zero but the transport's
+ * drops (its clients reconnect with RESUME), and every answer OK, UNAVAILABLE or UNSUPPORTED.
+ *
+ * <p>Sizes: {@code parley.chaos.users} (100 here; 1,000 with {@code -Pchaos}) and {@code parley.chaos.rate}
+ * (sends a second in all). The table goes to {@code target/chaos-report.md}; docs/operations.md holds it.
+ */
+public class ChaosIT {
+
+    private static final String TOKEN = "chaos-test-admin-token-0123456789abcdef0123";
+    private static final String PASSWORD = "password-1";
+    private static final int USERS = Integer.getInteger("parley.chaos.users", 100);
+    private static final int RATE = Integer.getInteger("parley.chaos.rate", 100);
+    private static final int GROUP_SIZE = 10;
+    /** Users on WebSocket (the browser's carrier), idle but logged in: their connections are watched too. */
+    private static final int WEB_USERS = 10;
+    /** How long traffic flows after each step's command before the step is closed. */
+    private static final Duration SETTLE = Duration.ofMillis(Long.getLong("parley.chaos.settleMs", 1500));
+    /** Parley's bundles, each updated in turn; the transport last, since its clients must reconnect. */
+    private static final List<String> BUNDLES = List.of("io.parley.serialization", "io.parley.accounts",
+            "io.parley.friends", "io.parley.groups", "io.parley.messaging", "io.parley.storage.jdbc",
+            "io.parley.storage.log", "io.parley.storage.redis", "io.parley.metrics", "io.parley.web",
+            "io.parley.websocket", "io.parley.admin");
+    /** Updated only by restarting the server: bundles.update refuses them, saying why. */
+    private static final List<String> NOT_LIVE = List.of("io.parley.api", "io.parley.protocol");
+
+    private static final HttpClient HTTP = HttpClient.newHttpClient();
+
+    private Distribution dist;
+    private int adminPort;
+    private EventLoopGroup loop;
+    private final List<ParleySession> sessions = new ArrayList<>();
+    private ScheduledExecutorService traffic;
+
+    /** One send: who to whom, its text (unique), when it was first tried, and its msgId once answered OK. */
+    private record Sent(int sender, int to, long groupId, String text, long at, CompletableFuture<Long> msgId) {
+    }
+
+    /** One answer to one try of a send: when, and its status. */
+    private record Answer(long at, Status status) {
+    }
+
+    /** One step's figures. */
+    private record Step(String name, long start, long end, long windowMs, String note) {
+    }
+
+    private final List<Sent> sent = new CopyOnWriteArrayList<>();
+    private final List<Answer> answers = new CopyOnWriteArrayList<>();
+    /** Per user, the text of every entry shown, in order: a text twice is a message shown twice. */
+    private final Map<Integer, List<String>> shown = new ConcurrentHashMap<>();
+    /** Per user, the connection its session used last seen; another one means the connection dropped. */
+    private final Map<Integer, ParleyClient> connection = new ConcurrentHashMap<>();
+    private final Map<Integer, List<Long>> drops = new ConcurrentHashMap<>();
+    private final List<Step> steps = new ArrayList<>();
+    /** When a WebSocket user's connection dropped (it reconnects at once, to be watched again). */
+    private final List<Long> webDrops = new CopyOnWriteArrayList<>();
+    private volatile boolean stopping;
+    private final AtomicLong sequence = new AtomicLong();
+    private long[] groups;
+
+    /** A WebSocket user: logged in, watched; when its connection drops, the time is noted and it comes back. */
+    private void webUser(String name, ParleyClientOptions options) {
+        if (stopping) {
+            return;
+        }
+        ParleyClient.connectWebSocket(URI.create("ws://127.0.0.1:" + dist.httpPort + "/ws"), options)
+                .thenCompose(c -> c.login(name, PASSWORD, "web").thenApply(r -> c))
+                .whenComplete((c, e) -> {
+                    if (e != null) {
+                        loop.schedule(() -> webUser(name, options), 200, TimeUnit.MILLISECONDS);
+                        return;
+                    }
+                    webClients.add(c);
+                    c.closeFuture().whenComplete((r, x) -> {
+                        if (!stopping) {
+                            webDrops.add(now());
+                            loop.schedule(() -> webUser(name, options), 200, TimeUnit.MILLISECONDS);
+                        }
+                    });
+                });
+    }
+
+    private final List<ParleyClient> webClients = new CopyOnWriteArrayList<>();
+
+    @After
+    public void tearDown() throws Exception {
+        stopping = true;
+        webClients.forEach(ParleyClient::close);
+        if (traffic != null) {
+            traffic.shutdownNow();
+        }
+        sessions.forEach(ParleySession::close);
+        if (loop != null) {
+            loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
+        }
+        if (dist != null) {
+            dist.close();
+        }
+    }
+
+    private JsonObject admin(String command, String arguments) throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api/"
+                + command)).timeout(Duration.ofSeconds(60)).header("Authorization", "Bearer " + TOKEN)
+                .POST(HttpRequest.BodyPublishers.ofString(arguments)).build(), HttpResponse.BodyHandlers.ofString());
+        JsonObject body = JsonParser.parseString(r.body()).getAsJsonObject();
+        body.addProperty("httpStatus", r.statusCode());
+        return body;
+    }
+
+    private boolean adminAnswers() {
+        try {
+            return HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:" + adminPort + "/api"))
+                    .header("Authorization", "Bearer " + TOKEN).timeout(Duration.ofSeconds(5)).build(),
+                    HttpResponse.BodyHandlers.ofString()).statusCode() == 200;
+        } catch (Exception e) {
+            return false;
+        }
+    }
+
+    @Test
+    public void everyBundleUpdatedUnderLoadLosesNothingAndDropsNoConnection() throws Exception {
+        dist = new Distribution();
+        adminPort = Distribution.freePort();
+        dist.setConfig("io.parley.admin", "token", TOKEN);
+        dist.setConfig("io.parley.admin", "port", Integer.toString(adminPort));
+        // Everyone may message everyone: the load is about updates, not friendships (tested in FriendsIT).
+        dist.setConfig("io.parley.messaging", "requireFriendship", "false");
+        dist.start();
+        dist.awaitTrue("the admin API", Duration.ofSeconds(60), this::adminAnswers);
+        newBuilds();
+
+        for (int i = 0; i < USERS + WEB_USERS; i++) {
+            String name = i < USERS ? user(i) : "chaosweb" + (i - USERS);
+            JsonObject created = admin("users.create", "{\"username\":\"" + name + "\",\"password\":\"" + PASSWORD
+                    + "\"}");
+            assertEquals(created.toString(), 200, created.get("httpStatus").getAsInt());
+        }
+        loop = new NioEventLoopGroup(2);
+        ParleyClientOptions options = ParleyClientOptions.defaults().withEventLoop(loop);
+        for (int i = 0; i < USERS; i++) {
+            int me = i;
+            shown.put(me, Collections.synchronizedList(new ArrayList<>()));
+            drops.put(me, new CopyOnWriteArrayList<>());
+            ParleySession s = ParleySession.login("127.0.0.1", dist.port, user(i), PASSWORD, "pc", options,
+                    entry -> shown.get(me).add(text(entry))).get(30, TimeUnit.SECONDS);
+            sessions.add(s);
+            connection.put(me, s.client());
+        }
+        for (int i = 0; i < WEB_USERS; i++) {
+            webUser("chaosweb" + i, options);
+        }
+        dist.awaitTrue("the WebSocket users logged in", Duration.ofSeconds(30), () -> webClients.size() == WEB_USERS);
+        groups = new long[USERS / GROUP_SIZE];
+        for (int g = 0; g < groups.length; g++) {
+            List<String> members = new ArrayList<>();
+            for (int k = 1; k < GROUP_SIZE; k++) {
+                members.add(user(g * GROUP_SIZE + k));
+            }
+            groups[g] = sessions.get(g * GROUP_SIZE).client().createGroup("chaos" + g, members).get(30, TimeUnit.SECONDS);
+        }
+
+        traffic = Executors.newScheduledThreadPool(1);
+        long periodNanos = 1_000_000_000L / RATE;
+        traffic.scheduleAtFixedRate(this::sendOne, 0, periodNanos, TimeUnit.NANOSECONDS);
+        traffic.scheduleAtFixedRate(this::watchConnections, 0, 20, TimeUnit.MILLISECONDS);
+        step("steady traffic (baseline)", () -> -1L, "");
+
+        for (String bundle : NOT_LIVE) {
+            JsonObject refused = admin("bundles.update", "{\"name\":\"" + bundle + "\"}");
+            assertEquals(refused.toString(), 409, refused.get("httpStatus").getAsInt());
+            steps.add(new Step("update " + bundle, now(), now(), -1, "refused (409): "
+                    + refused.get("error").getAsString()));
+        }
+        for (String bundle : BUNDLES) {
+            step("update " + bundle, () -> update(bundle), bundle.equals("io.parley.admin")
+                    ? "window: until the admin API answers again (it updates itself after answering)" : "");
+        }
+        step("install the QQ feature", () -> feature("install"), "");
+        step("update the QQ feature", () -> feature("update"), "");
+        step("uninstall the QQ feature", () -> feature("uninstall"), "");
+        int edit = 0;
+        try (DirectoryStream<Path> cfgs = Files.newDirectoryStream(dist.home.resolve("etc"), "io.parley.*.cfg")) {
+            List<Path> sorted = new ArrayList<>();
+            cfgs.forEach(sorted::add);
+            Collections.sort(sorted);
+            for (Path cfg : sorted) {
+                String pid = cfg.getFileName().toString().replaceFirst("\\.cfg$", "");
+                int n = ++edit;
+                step("edit etc/" + cfg.getFileName(), () -> editConfig(pid, n),
+                        "window: until config.show has it (etc/ is read each second)");
+            }
+        }
+        step("update io.parley.transport", () -> update("io.parley.transport"), "clients reconnect with RESUME");
+        for (ParleySession session : sessions) {
+            assertEquals("no session gave up", null, session.stopReason());
+            dist.awaitTrue("every session back on a live connection", Duration.ofSeconds(30),
+                    () -> !session.client().closeFuture().isDone());
+        }
+
+        traffic.shutdown();
+        assertTrue(traffic.awaitTermination(10, TimeUnit.SECONDS));
+        // Every send answered (OK, or given up on with a final status), then everything delivered.
+        for (Sent s : sent) {
+            try {
+                s.msgId().get(90, TimeUnit.SECONDS);
+            } catch (java.util.concurrent.ExecutionException e) {
+                // counted below as a send that failed
+            }
+        }
+        awaitDelivered(Duration.ofSeconds(60));
+        String report = report();
+        Path file = Path.of("target/chaos-report.md");
+        Files.writeString(file, report);
+        System.out.println(report);
+        assertTrue(report, !report.contains("**"));
+    }
+
+    private static String user(int i) {
+        return "chaos" + i;
+    }
+
+    private static long now() {
+        return System.nanoTime();
+    }
+
+    private static String text(InboxEntry e) {
+        return e.text() != null ? e.text() : e.kind() + ":" + e.msgId();
+    }
+
+    private interface Action {
+        long run() throws Exception;
+    }
+
+    /** Runs one step's action while traffic flows, and lets traffic flow a while after it. */
+    private void step(String name, Action action, String note) throws Exception {
+        long start = now();
+        long window = action.run();
+        Thread.sleep(SETTLE.toMillis());
+        steps.add(new Step(name, start, now(), window, note));
+    }
+
+    /** bundles.update; its window, or (the admin bundle updating itself) the time until the API answers again. */
+    private long update(String bundle) throws Exception {
+        long start = now();
+        JsonObject r = admin("bundles.update", "{\"name\":\"" + bundle + "\"}");
+        assertEquals(r.toString(), 200, r.get("httpStatus").getAsInt());
+        JsonObject result = r.getAsJsonObject("result");
+        assertTrue(r.toString(), result.getAsJsonArray("waiting").isEmpty());
+        long window = result.get("windowMs").getAsLong();
+        if (window >= 0) {
+            return window;
+        }
+        Thread.sleep(300);
+        dist.awaitTrue("the admin API back after its own update", Duration.ofSeconds(60), this::adminAnswers);
+        return (now() - start) / 1_000_000L;
+    }
+
+    private long feature(String action) throws Exception {
+        long start = now();
+        JsonObject r = admin("features." + action, "{\"name\":\"qq-group-rules\"}");
+        assertEquals(r.toString(), 200, r.get("httpStatus").getAsInt());
+        return (now() - start) / 1_000_000L;
+    }
+
+    /** An edit that changes the configuration (a key nobody reads), so each component gets it as a change. */
+    private long editConfig(String pid, int n) throws Exception {
+        long start = now();
+        dist.setConfig(pid, "chaos.edit", Integer.toString(n));
+        dist.awaitTrue("etc/" + pid + ".cfg applied", Duration.ofSeconds(30), () -> {
+            try {
+                JsonObject shownConfig = admin("config.show", "{\"pid\":\"" + pid + "\"}");
+                return shownConfig.get("httpStatus").getAsInt() == 200 && shownConfig.getAsJsonObject("result")
+                        .getAsJsonObject(pid).has("chaos.edit") && shownConfig.getAsJsonObject("result")
+                        .getAsJsonObject(pid).get("chaos.edit").getAsString().equals(Integer.toString(n));
+            } catch (Exception e) {
+                return false;
+            }
+        });
+        return (now() - start) / 1_000_000L;
+    }
+
+    /** One send, from the next user: to its neighbour, or every fifth to its group. */
+    private void sendOne() {
+        long n = sequence.getAndIncrement();
+        int from = (int) (n % USERS);
+        ParleySession session = sessions.get(from);
+        String text = "m" + n;
+        boolean toGroup = n % 5 == 4 && groups.length > 0;
+        int to = toGroup ? -1 : (from + 1) % USERS;
+        long groupId = toGroup ? groups[from / GROUP_SIZE % groups.length] : 0;
+        if (toGroup && from / GROUP_SIZE >= groups.length) {
+            return;
+        }
+        String cid = "c" + n;
+        CompletableFuture<Long> msgId = session.enqueue(c -> {
+            CompletableFuture<Long> tried = toGroup ? c.sendToGroup(groupId, text, cid).thenApply(r -> r.msgId())
+                    : c.sendMessage(user(to), text, cid).thenApply(r -> r.msgId());
+            return tried.whenComplete((id, e) -> answers.add(new Answer(now(), status(e))));
+        });
+        sent.add(new Sent(from, to, groupId, text, now(), msgId));
+    }
+
+    private static Status status(Throwable e) {
+        if (e == null) {
+            return Status.OK;
+        }
+        Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
+        return cause instanceof ParleyException p ? p.status() : Status.UNAVAILABLE; // a dropped connection
+    }
+
+    private void watchConnections() {
+        for (int i = 0; i < sessions.size(); i++) {
+            ParleyClient now = sessions.get(i).client();
+            ParleyClient before = connection.put(i, now);
+            if (before != null && before != now) {
+                drops.get(i).add(now());
+            }
+        }
+    }
+
+    /** The receivers of a sent message: the neighbour, or the group's members but the sender. */
+    private List<Integer> receivers(Sent s) {
+        if (s.to() >= 0) {
+            return List.of(s.to());
+        }
+        int g = s.sender() / GROUP_SIZE;
+        List<Integer> members = new ArrayList<>();
+        for (int k = 0; k < GROUP_SIZE; k++) {
+            int m = g * GROUP_SIZE + k;
+            if (m != s.sender()) {
+                members.add(m);
+            }
+        }
+        return members;
+    }
+
+    private void awaitDelivered(Duration timeout) throws InterruptedException {
+        long deadline = now() + timeout.toNanos();
+        while (now() < deadline && !lost().isEmpty()) {
+            Thread.sleep(200);
+        }
+    }
+
+    /** Messages answered OK that some receiver has not been shown, by text. */
+    private List<Sent> lost() {
+        List<Sent> lost = new ArrayList<>();
+        Map<Integer, Set<String>> seen = new HashMap<>();
+        for (Sent s : sent) {
+            if (!s.msgId().isDone() || s.msgId().isCompletedExceptionally()) {
+                continue;
+            }
+            for (int r : receivers(s)) {
+                Set<String> texts = seen.computeIfAbsent(r, k -> {
+                    synchronized (shown.get(k)) {
+                        return new java.util.HashSet<>(shown.get(k));
+                    }
+                });
+                if (!texts.contains(s.text())) {
+                    lost.add(s);
+                    break;
+                }
+            }
+        }
+        return lost;
+    }
+
+    private String report() {
+        List<Sent> lost = lost();
+        Map<String, Integer> twice = new HashMap<>();
+        for (Map.Entry<Integer, List<String>> e : shown.entrySet()) {
+            synchronized (e.getValue()) {
+                Set<String> once = new java.util.HashSet<>();
+                for (String t : e.getValue()) {
+                    if (t.startsWith("m") && !once.add(t)) {
+                        twice.merge(t, 1, Integer::sum);
+                    }
+                }
+            }
+        }
+        StringBuilder md = new StringBuilder();
+        md.append("Users: ").append(USERS).append(", sends a second: ").append(RATE).append(", sent: ").append(sent.size())
+                .append(", answered OK: ").append(sent.stream().filter(s -> !s.msgId().isCompletedExceptionally()).count())
+                .append(".\n\n");
+        md.append("| step | window (ms) | unavailable for (ms) | connections dropped (TCP, WebSocket) | acknowledged lost "
+                + "| shown twice | answers in the step | sends that failed | note |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (Step step : steps) {
+            long dropped = drops.values().stream().filter(l -> l.stream().anyMatch(t -> t >= step.start() && t < step.end()))
+                    .count();
+            long webDropped = webDrops.stream().filter(t -> t >= step.start() && t < step.end()).count();
+            long lostHere = lost.stream().filter(s -> s.at() >= step.start() && s.at() < step.end()).count();
+            long twiceHere = sent.stream().filter(s -> s.at() >= step.start() && s.at() < step.end()
+                    && twice.containsKey(s.text())).count();
+            EnumMap<Status, Integer> statuses = new EnumMap<>(Status.class);
+            long firstRefused = Long.MAX_VALUE;
+            long lastRefused = Long.MIN_VALUE;
+            for (Answer a : answers) {
+                if (a.at() >= step.start() && a.at() < step.end()) {
+                    statuses.merge(a.status(), 1, Integer::sum);
+                    if (a.status() != Status.OK) {
+                        firstRefused = Math.min(firstRefused, a.at());
+                        lastRefused = Math.max(lastRefused, a.at());
+                    }
+                }
+            }
+            long unavailableMs = lastRefused < firstRefused ? 0 : (lastRefused - firstRefused) / 1_000_000L;
+            long failed = sent.stream().filter(s -> s.at() >= step.start() && s.at() < step.end()
+                    && s.msgId().isCompletedExceptionally()).count();
+            boolean transport = step.name().equals("update io.parley.transport");
+            boolean bad = statuses.keySet().stream().anyMatch(s -> s != Status.OK && s != Status.UNAVAILABLE
+                    && s != Status.UNSUPPORTED);
+            md.append("| ").append(step.name())
+                    .append(" | ").append(step.windowMs() < 0 ? "-" : Long.toString(step.windowMs()))
+                    .append(" | ").append(unavailableMs)
+                    .append(" | ").append(mark(dropped, !transport && dropped > 0))
+                    .append(transport ? " of " + USERS + " (all reconnected)" : "")
+                    .append(", ").append(mark(webDropped, !transport && webDropped > 0))
+                    .append(transport ? " of " + WEB_USERS : "")
+                    .append(" | ").append(mark(lostHere, lostHere > 0))
+                    .append(" | ").append(mark(twiceHere, twiceHere > 0))
+                    .append(" | ").append(bad ? "**" + statuses + "**" : statuses.toString())
+                    .append(" | ").append(mark(failed, failed > 0))
+                    .append(" | ").append(step.note()).append(" |\n");
+        }
+        return md.toString();
+    }
+
+    /** A figure, in bold when it breaks the promise (the test fails on bold). */
+    private static String mark(long value, boolean bad) {
+        return bad ? "**" + value + "**" : Long.toString(value);
+    }
+
+    /** The distribution's own jars, each rebuilt with one more manifest header: a new build of itself. */
+    private void newBuilds() throws IOException {
+        Path updates = dist.home.resolve("updates");
+        Files.createDirectories(updates);
+        try (DirectoryStream<Path> jars = Files.newDirectoryStream(dist.home.resolve("bundle"), "parley-*.jar")) {
+            for (Path jar : jars) {
+                Jars.rebuild(jar, updates.resolve(jar.getFileName()));
+            }
+        }
+    }
+}

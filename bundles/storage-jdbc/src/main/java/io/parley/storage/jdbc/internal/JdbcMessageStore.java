@@ -1,6 +1,7 @@
 package io.parley.storage.jdbc.internal;
 
 import io.parley.api.message.InboxEntry;
+import io.parley.api.metrics.Gauges;
 import io.parley.api.metrics.Meters;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.store.Appended;
@@ -88,26 +89,19 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
     }
 
     /** The queue-depth gauge of the Meters bound now. */
-    private AutoCloseable queueGauge;
+    private final Gauges gauges = new Gauges();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     synchronized void bindMeters(Meters meters) {
         writes.useMeters(meters);
-        queueGauge = meters.gauge("parley.jdbc.queue", "Writes waiting for the database's next group commit",
-                writes::queued);
+        gauges.add(meters.gauge("parley.jdbc.queue", "Writes waiting for the database's next group commit",
+                writes::queued));
     }
 
     synchronized void unbindMeters(Meters meters) {
         writes.useMeters(null);
-        try {
-            if (queueGauge != null) {
-                queueGauge.close();
-            }
-        } catch (Exception e) {
-            // the registry went with the metrics bundle
-        }
-        queueGauge = null;
+        gauges.closeAll();
     }
 
     /** Writes the acks still waiting, so a clean stop or a reconfiguration keeps every one of them. */

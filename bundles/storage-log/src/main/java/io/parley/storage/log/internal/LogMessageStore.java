@@ -3,6 +3,7 @@ package io.parley.storage.log.internal;
 import io.parley.api.ParleyException;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.serialization.RawJson;
+import io.parley.api.metrics.Gauges;
 import io.parley.api.metrics.Meters;
 import io.parley.api.store.Appended;
 import io.parley.api.store.Conversation;
@@ -240,7 +241,7 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
     }
 
     /** The queue-depth gauge of the Meters bound now. */
-    private AutoCloseable queueGauge;
+    private final Gauges gauges = new Gauges();
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -249,8 +250,8 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
             return;
         }
         writer.useMeters(meters);
-        queueGauge = meters.gauge("parley.log.queue", "Writes waiting for the message log's writer (at most "
-                + "maxQueuedWrites)", writer::queued);
+        gauges.add(meters.gauge("parley.log.queue", "Writes waiting for the message log's writer (at most "
+                + "maxQueuedWrites)", writer::queued));
     }
 
     synchronized void unbindMeters(Meters meters) {
@@ -258,14 +259,7 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
             return;
         }
         writer.useMeters(null);
-        try {
-            if (queueGauge != null) {
-                queueGauge.close();
-            }
-        } catch (Exception e) {
-            LOG.debug("Removing the queue gauge: {}", e.getMessage());
-        }
-        queueGauge = null;
+        gauges.closeAll();
     }
 
     /** Takes a snapshot if the log moved on since the last, then compacts what it may: for tests. */

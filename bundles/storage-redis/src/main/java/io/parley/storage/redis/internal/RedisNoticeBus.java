@@ -1,5 +1,6 @@
 package io.parley.storage.redis.internal;
 
+import io.parley.api.metrics.Gauges;
 import io.parley.api.metrics.Meters;
 import io.parley.api.session.NoticeBus;
 import io.parley.api.session.NoticeSink;
@@ -53,7 +54,7 @@ public final class RedisNoticeBus implements NoticeBus {
     private volatile boolean running = true;
     private volatile BinaryJedisPubSub current;
     private volatile Meters meters;
-    private AutoCloseable queueGauge;
+    private final Gauges gauges = new Gauges();
 
     @Activate
     public RedisNoticeBus(@Reference RedisConnection redis, @Reference ComponentServiceObjects<NoticeSink> sinks) {
@@ -164,20 +165,13 @@ public final class RedisNoticeBus implements NoticeBus {
             policyOption = ReferencePolicyOption.GREEDY)
     synchronized void bindMeters(Meters next) {
         meters = next;
-        queueGauge = next.gauge("parley.notices.queue", "Notices waiting to be published to the other nodes",
-                () -> publisher.getQueue().size());
+        gauges.add(next.gauge("parley.notices.queue", "Notices waiting to be published to the other nodes",
+                () -> publisher.getQueue().size()));
     }
 
     synchronized void unbindMeters(Meters gone) {
         meters = null;
-        try {
-            if (queueGauge != null) {
-                queueGauge.close();
-            }
-        } catch (Exception e) {
-            LOG.debug("Removing the queue gauge: {}", e.getMessage());
-        }
-        queueGauge = null;
+        gauges.closeAll();
     }
 
     /** [kind][origin length][origin][user id][the kind's own part]. */

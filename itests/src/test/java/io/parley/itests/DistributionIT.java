@@ -89,6 +89,7 @@ public class DistributionIT {
     public void zEditingEtcAppliesLiveAndSigtermStopsCleanly() throws Exception {
         int oldPort = dist.port;
         int newPort = Distribution.freePort();
+        ParleyClient before = ParleyClient.connect("127.0.0.1", oldPort).get(10, TimeUnit.SECONDS);
         dist.setConfig("io.parley.transport", "port", Integer.toString(newPort));
         dist.awaitTrue("the listener to move to the new port", Duration.ofSeconds(20),
                 () -> Distribution.accepts(newPort) && !Distribution.accepts(oldPort));
@@ -96,6 +97,9 @@ public class DistributionIT {
         try (ParleyClient client = ParleyClient.connect("127.0.0.1", newPort).get(10, TimeUnit.SECONDS)) {
             client.ping().get(10, TimeUnit.SECONDS);
         }
+        // A connection accepted on the old port stays: the edit moved the listener, not the connections.
+        before.ping().get(10, TimeUnit.SECONDS);
+        before.close();
 
         assertTrue("stopped within 20 s of SIGTERM", dist.stop());
         assertTrue("the listener was closed on the way out: " + dist.console(),

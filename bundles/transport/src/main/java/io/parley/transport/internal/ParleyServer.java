@@ -15,6 +15,7 @@ import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.DefaultThreadFactory;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import io.parley.api.handler.RequestHandler;
+import io.parley.api.metrics.Gauges;
 import io.parley.api.metrics.Meters;
 import io.parley.transport.Carriers;
 import java.io.File;
@@ -58,14 +59,16 @@ public final class ParleyServer implements Carriers {
     private final EventLoopGroup io;
     private final ExecutorService workers;
     private final ChannelGroup connections = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
-    private final Channel listener;
+    private volatile Channel listener;
+    private final ServerBootstrap bootstrap;
     private final ParleyServerInitializer initializer;
     private volatile TransportConfiguration config;
-    private final SslContext tls;
+    private volatile SslContext tls;
+    private volatile LoadBalancers balancers;
     private final Dispatcher dispatcher;
     private final java.util.function.IntSupplier sessionCount;
     /** The connection gauges registered with the Meters bound now, closed when they go. */
-    private final java.util.List<AutoCloseable> gauges = new java.util.ArrayList<>();
+    private final Gauges gauges = new Gauges();
 
     /**
      * One event loop per core unless configured. Netty's own default is two per core; handlers run on the
@@ -80,7 +83,7 @@ public final class ParleyServer implements Carriers {
     @Activate
     public ParleyServer(TransportConfiguration config, @Reference SessionRegistry sessions, @Reference DeviceNotices notices,
             @Reference LiveSerializer serializer) throws InterruptedException {
-        LoadBalancers balancers = LoadBalancers.parse(config.proxyProtocolFrom());
+        balancers = LoadBalancers.parse(config.proxyProtocolFrom());
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-accept", true));
         io = new NioEventLoopGroup(ioThreads(config), new DefaultThreadFactory("parley-io", true));
         UserRates userRates = userRates(config);
@@ -100,17 +103,15 @@ public final class ParleyServer implements Carriers {
             tls = tls(config);
             initializer = new ParleyServerInitializer(config, dispatcher, sessions, notices, workers, connections,
                     new ConnectionLimits(config.maxConnections(), config.maxConnectionsPerAddress()), tls, balancers);
-            listener = new ServerBootstrap()
+            bootstrap = new ServerBootstrap()
                     .group(boss, io)
                     .channel(NioServerSocketChannel.class)
                     .option(ChannelOption.SO_BACKLOG, 1024)
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
-                    .childHandler(initializer)
-                    .bind(config.host(), config.port())
-                    .sync()
-                    .channel();
+                    .childHandler(initializer);
+            listener = bootstrap.bind(config.host(), config.port()).sync().channel();
         } catch (Throwable e) {
             // bind() throws BindException (checked, undeclared) when the port is taken: the threads go too.
             shutdown();
@@ -121,35 +122,55 @@ public final class ParleyServer implements Carriers {
     }
 
     /**
-     * A new etc/io.parley.transport.cfg, connections staying up: limits, rates, frame size, heartbeat and login
-     * timeout apply to what comes next; what the listener and its threads were built with (address, port, TLS,
-     * threads, trusted load balancers) waits for the transport's next start, and the log says so.
+     * A new etc/io.parley.transport.cfg, connections staying up. Limits, rates, frame size, heartbeat, login
+     * timeout, TLS and the trusted load balancers apply to what comes next; a new address or port is bound before
+     * the old listener closes (connections accepted on it stay). Only the thread counts wait for the transport's
+     * next start, and the log says so. A setting that cannot be used (a port taken, a certificate that does not
+     * load) is logged and the one before it stays.
      */
     @Modified
-    void modified(TransportConfiguration next) {
+    synchronized void modified(TransportConfiguration next) throws InterruptedException {
         TransportConfiguration before = config;
-        List<String> later = new java.util.ArrayList<>();
-        if (!before.host().equals(next.host()) || before.port() != next.port()) {
-            later.add("host/port");
-        }
+        SslContext nextTls = tls;
         if (!before.tlsCertificateFile().equals(next.tlsCertificateFile())
                 || !before.tlsPrivateKeyFile().equals(next.tlsPrivateKeyFile())) {
-            later.add("TLS");
+            try {
+                nextTls = tls(next);
+            } catch (IllegalArgumentException e) {
+                LOG.error("etc/io.parley.transport.cfg: {}; TLS stays as it was", e.getMessage());
+            }
         }
-        if (before.ioThreads() != next.ioThreads() || before.workerThreads() != next.workerThreads()) {
-            later.add("ioThreads/workerThreads");
-        }
+        LoadBalancers nextBalancers = balancers;
         if (!before.proxyProtocolFrom().equals(next.proxyProtocolFrom())) {
-            later.add("proxyProtocolFrom");
+            try {
+                nextBalancers = LoadBalancers.parse(next.proxyProtocolFrom());
+            } catch (IllegalArgumentException e) {
+                LOG.error("etc/io.parley.transport.cfg: proxyProtocolFrom refused ({}); it stays as it was",
+                        e.getMessage());
+            }
         }
+        tls = nextTls;
+        balancers = nextBalancers;
         config = next;
         dispatcher.configure(userRates(next), next.maxBody(), next.serviceWaitMs());
-        initializer.configure(next);
-        if (later.isEmpty()) {
-            LOG.info("etc/io.parley.transport.cfg applied; connections stay up");
+        initializer.configure(next, nextTls, nextBalancers);
+        if (!before.host().equals(next.host()) || before.port() != next.port()) {
+            Channel old = listener;
+            try {
+                listener = bootstrap.bind(next.host(), next.port()).sync().channel();
+                old.close().syncUninterruptibly();
+                LOG.info("Parley listening on {}:{}{} (moved from port {}; its connections stay)", next.host(), port(),
+                        nextTls == null ? "" : " (TLS)", ((InetSocketAddress) old.localAddress()).getPort());
+            } catch (Exception e) {
+                LOG.error("etc/io.parley.transport.cfg: cannot listen on {}:{} ({}); still listening on port {}",
+                        next.host(), next.port(), e.toString(), port());
+            }
+        }
+        if (before.ioThreads() != next.ioThreads() || before.workerThreads() != next.workerThreads()) {
+            LOG.warn("etc/io.parley.transport.cfg applied; ioThreads and workerThreads change only when the transport "
+                    + "restarts (a server restart, or bundles.update io.parley.transport); connections stay up");
         } else {
-            LOG.warn("etc/io.parley.transport.cfg applied; {} change(s) only when the transport restarts (a server "
-                    + "restart, or bundles.update io.parley.transport); connections stay up until then", later);
+            LOG.info("etc/io.parley.transport.cfg applied; connections stay up");
         }
     }
 
@@ -263,14 +284,7 @@ public final class ParleyServer implements Carriers {
     }
 
     private void closeGauges() {
-        for (AutoCloseable g : gauges) {
-            try {
-                g.close();
-            } catch (Exception e) {
-                LOG.debug("A gauge did not close: {}", e.toString());
-            }
-        }
-        gauges.clear();
+        gauges.closeAll();
     }
 
     @Reference(service = RequestHandler.class, cardinality = ReferenceCardinality.MULTIPLE,

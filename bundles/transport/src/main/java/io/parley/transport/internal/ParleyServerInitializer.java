@@ -31,16 +31,21 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
     private final Executor workers;
     private final ChannelGroup connections;
     private final ConnectionLimits limits;
-    private final SslContext tls;
-    private final LoadBalancers balancers;
+    private volatile SslContext tls;
+    private volatile LoadBalancers balancers;
 
-    /** {@code tls} null for plain TCP. */
-    /** New settings for the connections accepted from now on (frame size, heartbeat, login timeout, caps). */
-    void configure(TransportConfiguration next) {
+    /**
+     * New settings for the connections accepted from now on: frame size, heartbeat, login timeout, caps, TLS
+     * ({@code tls} null for plain TCP) and the trusted load balancers.
+     */
+    void configure(TransportConfiguration next, SslContext nextTls, LoadBalancers nextBalancers) {
         config = next;
+        tls = nextTls;
+        balancers = nextBalancers;
         limits.set(next.maxConnections(), next.maxConnectionsPerAddress());
     }
 
+    /** {@code tls} null for plain TCP. */
     ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices,
             Executor workers, ChannelGroup connections, ConnectionLimits limits, SslContext tls,
             LoadBalancers balancers) {
@@ -61,8 +66,9 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
             return;
         }
         ChannelPipeline p = ch.pipeline();
-        if (tls != null) {
-            p.addLast("tls", tls.newHandler(ch.alloc()));
+        SslContext context = tls;
+        if (context != null) {
+            p.addLast("tls", context.newHandler(ch.alloc()));
         }
         p.addLast("decoder", new FrameDecoder(config.maxBody()));
         p.addLast("encoder", FrameEncoder.INSTANCE);

@@ -45,7 +45,8 @@ public final class WebServer {
 
     private final EventLoopGroup boss;
     private final ChannelGroup channels = new DefaultChannelGroup("parley-http", GlobalEventExecutor.INSTANCE);
-    private final Channel listener;
+    private volatile Channel listener;
+    private final ServerBootstrap bootstrap;
     private final StaticFiles files = new StaticFiles();
     /** What new connections are served with; a change of etc/io.parley.websocket.cfg applies to them live. */
     private volatile WebConfiguration config;
@@ -58,7 +59,7 @@ public final class WebServer {
         boolean secure = carriers.tls().isPresent();
         boss = new NioEventLoopGroup(1, new DefaultThreadFactory("parley-http-accept", true));
         try {
-            listener = new ServerBootstrap()
+            bootstrap = new ServerBootstrap()
                     // The transport's loops: a served WebSocket is the transport's connection, and outlives this
                     // bundle's update (only the listener and the channels not served yet close).
                     .group(boss, carriers.connectionLoops())
@@ -77,10 +78,8 @@ public final class WebServer {
                             HttpPipeline.build(ch, carriers, WebServer.this.origins, files,
                                     WebServer.this.config.httpSeconds(), secure);
                         }
-                    })
-                    .bind(config.host(), config.httpPort())
-                    .sync()
-                    .channel();
+                    });
+            listener = bootstrap.bind(config.host(), config.httpPort()).sync().channel();
         } catch (Throwable e) {
             // bind() throws BindException (checked, undeclared) when the port is taken: the threads go too.
             shutdown();
@@ -92,16 +91,24 @@ public final class WebServer {
 
     /**
      * A new etc/io.parley.websocket.cfg, connections staying up: allowed origins and the HTTP idle time apply to the
-     * connections that come next; a new address, port or thread count waits for the next start, as the log says.
+     * connections that come next, and a new address or port is bound before the old listener closes (connections
+     * accepted there stay). A port that cannot be bound is logged, and the old one stays.
      */
     @Modified
-    void modified(WebConfiguration next) {
+    synchronized void modified(WebConfiguration next) {
         WebConfiguration before = config;
         origins = Origins.parse(next.allowedOrigins());
         config = next;
         if (!before.host().equals(next.host()) || before.httpPort() != next.httpPort()) {
-            LOG.warn("etc/io.parley.websocket.cfg applied; host and httpPort change only when the web "
-                    + "server restarts (a server restart, or bundles.update io.parley.websocket); connections stay up");
+            Channel old = listener;
+            try {
+                listener = bootstrap.bind(next.host(), next.httpPort()).sync().channel();
+                old.close().syncUninterruptibly();
+                LOG.info("Parley HTTP listening on {}:{} (moved; its connections stay)", next.host(), port());
+            } catch (Exception e) {
+                LOG.error("etc/io.parley.websocket.cfg: cannot listen on {}:{} ({}); still listening on port {}",
+                        next.host(), next.httpPort(), e.toString(), port());
+            }
         } else {
             LOG.info("etc/io.parley.websocket.cfg applied; connections stay up");
         }

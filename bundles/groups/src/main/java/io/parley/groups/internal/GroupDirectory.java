@@ -7,17 +7,18 @@ import io.parley.api.account.UserData;
 import io.parley.api.account.UserRef;
 import io.parley.api.friend.FriendService;
 import io.parley.api.group.Decision;
-import io.parley.api.group.GroupAction;
 import io.parley.api.group.GroupAction.Type;
+import io.parley.api.group.GroupAction;
 import io.parley.api.group.GroupInfo;
 import io.parley.api.group.GroupList;
 import io.parley.api.group.GroupMember;
 import io.parley.api.group.GroupRule;
 import io.parley.api.group.GroupService;
 import io.parley.api.group.GroupView;
-import io.parley.api.session.NoticeBus;
 import io.parley.api.message.Delivery;
+import io.parley.api.message.MessageFilter;
 import io.parley.api.message.MessageService;
+import io.parley.api.session.NoticeBus;
 import io.parley.api.store.GroupStore;
 import java.util.ArrayList;
 import java.util.Collection;
@@ -384,10 +385,25 @@ public final class GroupDirectory implements GroupService, UserData {
     }
 
     Delivery send(UserRef actor, long groupId, String text, String cid) {
+        return sendFiltered(actor, groupId, text, cid).delivery();
+    }
+
+    /** A group message as stored, and whether a message filter changed its text. */
+    record Sent(Delivery delivery, boolean masked) {
+    }
+
+    /** GROUP_SEND: a member, if the rules allow, and the text as the message filters leave it. */
+    Sent sendFiltered(UserRef actor, long groupId, String text, String cid) {
         GroupView g = memberOnly(actor, groupId);
         check(new GroupAction(Type.SEND, actor, g, List.of()));
-        return messages.sendToGroup(actor, groupId, g.memberIds(), text, cid);
+        MessageFilter.Filtered f = MessageFilter.applyAll(filters, actor, null, groupId, text);
+        return new Sent(messages.sendToGroup(actor, groupId, g.memberIds(), f.text(), cid), f.masked());
     }
+
+    /** The installed message filters (the content-filter feature), applied to every GROUP_SEND before storing. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<MessageFilter> filters = List.of();
 
     /** True when the user is a member of the live group: HISTORY of a group is for members only. */
     boolean isMember(long userId, long groupId) {

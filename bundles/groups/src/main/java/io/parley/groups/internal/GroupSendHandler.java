@@ -4,7 +4,6 @@ import io.parley.api.group.GroupSendRequest;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
-import io.parley.api.message.Delivery;
 import io.parley.api.message.MessageChecks;
 import io.parley.api.message.SendResponse;
 import io.parley.api.session.Session;
@@ -33,7 +32,7 @@ public final class GroupSendHandler implements RequestHandler {
         GroupSendRequest body = request.body(GroupSendRequest.class);
         MessageChecks.checkText(body.text(), config.maxTextLength());
         MessageChecks.checkCid(body.cid());
-        Delivery d = groups.send(session.user(), body.groupId(), body.text(), body.cid());
-        return new SendResponse(d.msgId(), d.ts());
+        GroupDirectory.Sent sent = groups.sendFiltered(session.user(), body.groupId(), body.text(), body.cid());
+        return SendResponse.of(sent.delivery(), sent.masked());
     }
 }

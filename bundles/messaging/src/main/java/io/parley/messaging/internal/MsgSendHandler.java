@@ -9,10 +9,12 @@ import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.message.Delivery;
 import io.parley.api.message.MessageChecks;
+import io.parley.api.message.MessageFilter;
 import io.parley.api.message.SendRequest;
 import io.parley.api.message.SendResponse;
 import io.parley.api.session.Session;
 import io.parley.protocol.Types;
+import java.util.List;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -32,6 +34,11 @@ public final class MsgSendHandler implements RequestHandler {
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
     private volatile FriendService friends;
+
+    /** The installed message filters (the content-filter feature), applied before anything is stored. */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private volatile List<MessageFilter> filters = List.of();
 
     @Activate
     public MsgSendHandler(MessagingConfiguration config, @Reference StoreFirstMessageService messages,
@@ -61,7 +68,8 @@ public final class MsgSendHandler implements RequestHandler {
                 throw ParleyException.forbidden("You can only send messages to your friends.");
             }
         }
-        Delivery d = messages.sendDirect(session.user(), to, body.text(), body.cid());
-        return new SendResponse(d.msgId(), d.ts());
+        MessageFilter.Filtered f = MessageFilter.applyAll(filters, session.user(), to.username(), null, body.text());
+        Delivery d = messages.sendDirect(session.user(), to, f.text(), body.cid());
+        return SendResponse.of(d, f.masked());
     }
 }

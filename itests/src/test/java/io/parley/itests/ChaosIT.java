@@ -221,9 +221,11 @@ public class ChaosIT {
             step("update " + bundle, () -> update(bundle), bundle.equals("io.parley.admin")
                     ? "window: until the admin API answers again (it updates itself after answering)" : "");
         }
-        step("install the QQ feature", () -> feature("install"), "");
-        step("update the QQ feature", () -> feature("update"), "");
-        step("uninstall the QQ feature", () -> feature("uninstall"), "");
+        for (String feature : List.of("qq-group-rules", "content-filter")) {
+            for (String action : List.of("install", "update", "uninstall")) {
+                step(action + " the " + feature + " feature", () -> feature(feature, action), "");
+            }
+        }
         int edit = 0;
         try (DirectoryStream<Path> cfgs = Files.newDirectoryStream(dist.home.resolve("etc"), "io.parley.*.cfg")) {
             List<Path> sorted = new ArrayList<>();
@@ -301,9 +303,9 @@ public class ChaosIT {
         return (now() - start) / 1_000_000L;
     }
 
-    private long feature(String action) throws Exception {
+    private long feature(String name, String action) throws Exception {
         long start = now();
-        JsonObject r = admin("features." + action, "{\"name\":\"qq-group-rules\"}");
+        JsonObject r = admin("features." + action, "{\"name\":\"" + name + "\"}");
         assertEquals(r.toString(), 200, r.get("httpStatus").getAsInt());
         return (now() - start) / 1_000_000L;
     }

@@ -147,7 +147,7 @@ final class BundleCommands {
         } catch (IOException e) {
             throw new AdminException(AdminException.Kind.FAILED, jar + " could not be read: " + e.getMessage(), e);
         }
-        FeatureCommands.refresh(context, bundle);
+        FeatureCommands.refresh(wiring, bundle);
         List<String> waiting = awaitServing(closure, serving, start + READY_MS * 1_000_000L);
         long windowMs = (System.nanoTime() - start) / 1_000_000L;
         LOG.info("Updated {} {} -> {} from {}; refreshed {}; serving again after {} ms{}", bundle.getSymbolicName(), from,

@@ -185,12 +185,13 @@ final class FeatureCommands {
      * it, so that the answer tells the state the feature is left in.
      */
     private void refresh(Bundle bundle) {
-        refresh(context, bundle);
+        refresh(context.getBundle(0).adapt(FrameworkWiring.class), bundle);
     }
 
-    static void refresh(BundleContext context, Bundle bundle) {
+    /** {@code wiring} taken beforehand: an update of the admin bundle itself leaves its context invalid. */
+    static void refresh(FrameworkWiring wiring, Bundle bundle) {
         CountDownLatch done = new CountDownLatch(1);
-        context.getBundle(0).adapt(FrameworkWiring.class).refreshBundles(List.of(bundle), event -> done.countDown());
+        wiring.refreshBundles(List.of(bundle), event -> done.countDown());
         try {
             if (!done.await(30, TimeUnit.SECONDS)) {
                 throw new AdminException(AdminException.Kind.FAILED, "The framework did not finish refreshing within 30 s.");

@@ -42,6 +42,8 @@ final class GroupRuleChain {
             } catch (RuntimeException e) {
                 LOG.error("Group rule {} failed on {}", rule, action.type(), e);
                 d = Decision.deny("A group rule failed; the action was refused.");
+            } catch (LinkageError e) {
+                throw replaced(rule, e);
             }
             if (d.verdict() == Decision.Verdict.DENY) {
                 throw ParleyException.forbidden(d.reason());
@@ -63,7 +65,11 @@ final class GroupRuleChain {
             roles.put(id, id == group.ownerId() ? GroupService.OWNER : GroupService.MEMBER);
         }
         for (GroupRule rule : rules) {
-            rule.roles(group, roles);
+            try {
+                rule.roles(group, roles);
+            } catch (LinkageError e) {
+                throw replaced(rule, e);
+            }
         }
         return roles;
     }
@@ -73,7 +79,7 @@ final class GroupRuleChain {
         for (GroupRule rule : rules) {
             try {
                 rule.membersLeft(group, userIds);
-            } catch (RuntimeException e) {
+            } catch (RuntimeException | LinkageError e) {
                 LOG.error("Group rule {} failed to forget members {} of group {}", rule, userIds, group.groupId(), e);
             }
         }
@@ -82,8 +88,21 @@ final class GroupRuleChain {
     Map<String, Object> settings(GroupView group) {
         Map<String, Object> settings = new LinkedHashMap<>();
         for (GroupRule rule : rules) {
-            rule.describe(group, settings);
+            try {
+                rule.describe(group, settings);
+            } catch (LinkageError e) {
+                throw replaced(rule, e);
+            }
         }
         return settings;
+    }
+
+    /**
+     * A rule whose bundle is being updated or removed loses its classes mid-call: the action waits for the rule's
+     * replacement (UNAVAILABLE, retried with the same cid) rather than go ahead without the rule or answer INTERNAL.
+     */
+    private static ParleyException replaced(GroupRule rule, LinkageError e) {
+        LOG.info("Group rule {} is being replaced ({}); the request answers UNAVAILABLE", rule, e.toString());
+        return ParleyException.unavailable("A group rule is being replaced; retry shortly.", null);
     }
 }

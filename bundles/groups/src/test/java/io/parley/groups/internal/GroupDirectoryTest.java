@@ -193,6 +193,17 @@ class GroupDirectoryTest {
         return messages.events.get(messages.events.size() - 1);
     }
 
+    @Test
+    void aRuleWhoseBundleIsBeingReplacedMakesTheActionWaitNotFailOrSlipThrough() {
+        long g = team(bob);
+        directory.addRule(new RecordingRule(a -> {
+            throw new NoClassDefFoundError("io/parley/feature/x/internal/Rule$1");
+        }));
+        ParleyException e = assertStatus(Status.UNAVAILABLE, () -> directory.send(bob, g, "hi", "c1"));
+        assertTrue(e.getMessage().contains("being replaced"), e.getMessage());
+        assertEquals(1, stores.messages().lastSeq(bob.id()), "only the group's creation event: nothing was stored");
+    }
+
     // ---- the operator and a deleted user -----------------------------------------------------------------
 
     @Test

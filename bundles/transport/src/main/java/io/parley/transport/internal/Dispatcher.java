@@ -196,8 +196,15 @@ final class Dispatcher {
         } catch (ParleyException e) {
             respondError(channel, s, frame.type(), id, e);
             return e.status();
-        } catch (RuntimeException | LinkageError e) {
-            // LinkageError: a handler whose bundle is being updated can lose its classes mid-call.
+        } catch (LinkageError e) {
+            // A bundle on the request's path (its handler, a group rule, a message filter) was updated or removed
+            // while it answered and lost its classes: what it replaces is on its way, so the client retries.
+            LOG.warn("Request {} ({}) from {} met a bundle being replaced ({}); answered UNAVAILABLE",
+                    LogText.quoted(id), Types.name(frame.type()), connection.remoteAddress(), e.toString());
+            respondError(channel, s, frame.type(), id, ParleyException.unavailable("Part of the server was being "
+                    + "replaced while answering this request; retry it.", null));
+            return Status.UNAVAILABLE;
+        } catch (RuntimeException e) {
             LOG.error("Request {} ({}) from {} failed", LogText.quoted(id), Types.name(frame.type()),
                     connection.remoteAddress(), e);
             respondError(channel, s, frame.type(), id, new ParleyException(Status.INTERNAL,

@@ -82,8 +82,8 @@ public class ChaosIT {
     private record Sent(int sender, int to, long groupId, String text, long at, CompletableFuture<Long> msgId) {
     }
 
-    /** One answer to one try of a send: when, and its status. */
-    private record Answer(long at, Status status) {
+    /** One answer to one try of a send: when, its status, and how long it took. */
+    private record Answer(long at, Status status, long tookNanos) {
     }
 
     /** One step's figures. */
@@ -341,9 +341,10 @@ public class ChaosIT {
         }
         String cid = "c" + n;
         CompletableFuture<Long> msgId = session.enqueue(c -> {
+            long asked = now();
             CompletableFuture<Long> tried = toGroup ? c.sendToGroup(groupId, text, cid).thenApply(r -> r.msgId())
                     : c.sendMessage(user(to), text, cid).thenApply(r -> r.msgId());
-            return tried.whenComplete((id, e) -> answers.add(new Answer(now(), status(e))));
+            return tried.whenComplete((id, e) -> answers.add(new Answer(now(), status(e), now() - asked)));
         });
         sent.add(new Sent(from, to, groupId, text, now(), msgId));
     }
@@ -429,8 +430,9 @@ public class ChaosIT {
         md.append("Users: ").append(USERS).append(", sends a second: ").append(RATE).append(", sent: ").append(sent.size())
                 .append(", answered OK: ").append(sent.stream().filter(s -> !s.msgId().isCompletedExceptionally()).count())
                 .append(".\n\n");
-        md.append("| step | window (ms) | unavailable for (ms) | connections dropped (TCP, WebSocket) | acknowledged lost "
-                + "| shown twice | answers in the step | sends that failed | note |\n|---|---|---|---|---|---|---|---|---|\n");
+        md.append("| step | window (ms) | unavailable for (ms) | slowest answer (ms) | connections dropped (TCP, "
+                + "WebSocket) | acknowledged lost | shown twice | answers in the step | sends that failed | note |\n"
+                + "|---|---|---|---|---|---|---|---|---|---|\n");
         for (Step step : steps) {
             long dropped = drops.values().stream().filter(l -> l.stream().anyMatch(t -> t >= step.start() && t < step.end()))
                     .count();
@@ -439,11 +441,13 @@ public class ChaosIT {
             long twiceHere = sent.stream().filter(s -> s.at() >= step.start() && s.at() < step.end()
                     && twice.containsKey(s.text())).count();
             EnumMap<Status, Integer> statuses = new EnumMap<>(Status.class);
+            long slowest = 0;
             long firstRefused = Long.MAX_VALUE;
             long lastRefused = Long.MIN_VALUE;
             for (Answer a : answers) {
                 if (a.at() >= step.start() && a.at() < step.end()) {
                     statuses.merge(a.status(), 1, Integer::sum);
+                    slowest = Math.max(slowest, a.tookNanos());
                     if (a.status() != Status.OK) {
                         firstRefused = Math.min(firstRefused, a.at());
                         lastRefused = Math.max(lastRefused, a.at());
@@ -459,6 +463,7 @@ public class ChaosIT {
             md.append("| ").append(step.name())
                     .append(" | ").append(step.windowMs() < 0 ? "-" : Long.toString(step.windowMs()))
                     .append(" | ").append(unavailableMs)
+                    .append(" | ").append(slowest / 1_000_000L)
                     .append(" | ").append(mark(dropped, !transport && dropped > 0))
                     .append(transport ? " of " + USERS + " (all reconnected)" : "")
                     .append(", ").append(mark(webDropped, !transport && webDropped > 0))

@@ -48,6 +48,10 @@ public final class ChosenMessageStore implements MessageStore {
     private volatile String refusal;
     /** Set while SCR unbinds the stores because this component stops: no store "went away" then. */
     private volatile boolean stopping;
+    /** How long a request waits for the chosen store while it restarts. */
+    private volatile long waitMs;
+    /** Notified when a store arrives, for requests waiting for it. */
+    private final Object arrivals = new Object();
 
     /** The framework, to tell a store that goes away on its own from every store stopping with the server. */
     private final Bundle framework;
@@ -91,6 +95,7 @@ public final class ChosenMessageStore implements MessageStore {
     }
 
     private void choose(StorageConfiguration config) {
+        waitMs = Math.max(0, config.storeWaitMs());
         String next;
         try {
             next = storeFor(config.messages(), config.cache());
@@ -130,6 +135,9 @@ public final class ChosenMessageStore implements MessageStore {
         if (name.equals(chosen)) {
             LOG.info("The {} message store is serving", name);
         }
+        synchronized (arrivals) {
+            arrivals.notifyAll();
+        }
     }
 
     void removeStore(MessageStore store, Map<String, Object> properties) {
@@ -150,10 +158,33 @@ public final class ChosenMessageStore implements MessageStore {
         return chosen;
     }
 
-    /** The chosen store, or UNAVAILABLE with a sentence when it is not there right now. */
+    /**
+     * The chosen store; while it restarts, waits for it up to {@code storeWaitMs}; then UNAVAILABLE with a
+     * sentence.
+     */
     MessageStore current() {
+        return current(true);
+    }
+
+    /** {@code mayWait} false for calls that may run on a network thread (an ack), which must not block. */
+    private MessageStore current(boolean mayWait) {
         String name = chosen;
         MessageStore store = name == null ? null : stores.get(name);
+        if (store == null && name != null && mayWait && waitMs > 0 && !stopping) {
+            long until = System.currentTimeMillis() + waitMs;
+            synchronized (arrivals) {
+                long left;
+                while ((store = stores.get(name)) == null && !stopping
+                        && (left = until - System.currentTimeMillis()) > 0) {
+                    try {
+                        arrivals.wait(left);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        break;
+                    }
+                }
+            }
+        }
         if (store == null) {
             throw ParleyException.unavailable(name == null
                     ? "Messages cannot be stored: the storage configuration is invalid (" + refusal + ")."
@@ -185,7 +216,7 @@ public final class ChosenMessageStore implements MessageStore {
 
     @Override
     public void ack(long userId, String device, long seq) {
-        current().ack(userId, device, seq);
+        current(false).ack(userId, device, seq);
     }
 
     @Override

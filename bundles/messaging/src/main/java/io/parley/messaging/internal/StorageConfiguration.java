@@ -25,4 +25,8 @@ import org.osgi.service.metatype.annotations.Option;
 
     @AttributeDefinition(description = "Minutes between two retention sweeps (the first runs a minute after start)")
     int retentionSweepMinutes() default 60;
+
+    @AttributeDefinition(description = "Milliseconds a message request waits for the chosen store while it restarts "
+            + "(its bundle updated, its configuration changed) before answering UNAVAILABLE; 0 answers at once")
+    long storeWaitMs() default 2000;
 }

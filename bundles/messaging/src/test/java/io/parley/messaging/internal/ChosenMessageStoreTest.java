@@ -28,7 +28,8 @@ class ChosenMessageStoreTest {
     }
 
     private static StorageConfiguration config(String messages, String cache) {
-        return io.parley.testkit.Configs.of(StorageConfiguration.class, Map.of("messages", messages, "cache", cache));
+        return io.parley.testkit.Configs.of(StorageConfiguration.class, Map.of("messages", messages, "cache", cache,
+                "storeWaitMs", 0L));
     }
 
     private static Map<String, Object> named(String name) {
@@ -58,6 +59,29 @@ class ChosenMessageStoreTest {
         MessageStore updated = store(3, true);
         chosen.addStore(updated, named("log"));
         assertEquals(3, chosen.lastSeq(1), "the log's new instance after a bundle update");
+    }
+
+    @Test
+    void aRequestWaitsForTheStoreWhileItRestartsAndThenIsServedOrRefused() throws Exception {
+        ChosenMessageStore chosen = new ChosenMessageStore(io.parley.testkit.Configs.of(StorageConfiguration.class,
+                Map.of("messages", "log", "cache", "none", "storeWaitMs", 1000L)), (org.osgi.framework.Bundle) null);
+        MessageStore before = store(1, false);
+        chosen.addStore(before, named("log"));
+        chosen.removeStore(before, named("log"));
+        java.util.concurrent.CompletableFuture<Long> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> chosen.lastSeq(1));
+        Thread.sleep(100);
+        assertFalse(waiting.isDone(), "held while the store restarts");
+        chosen.addStore(store(2, false), named("log"));
+        assertEquals(2L, waiting.get(5, java.util.concurrent.TimeUnit.SECONDS), "served by the store that came back");
+        chosen.removeStore(store(2, false), named("log"));
+        long start = System.nanoTime();
+        assertEquals(2L, chosen.lastSeq(1), "a different instance was removed: the store stays");
+        MessageStore serving = store(3, false);
+        chosen.addStore(serving, named("log"));
+        chosen.removeStore(serving, named("log"));
+        assertUnavailable(chosen);
+        assertTrue(System.nanoTime() - start >= 900_000_000L, "refused only after storeWaitMs");
     }
 
     @Test

@@ -172,6 +172,15 @@ final class Dispatcher {
                         + " requests; wait before sending more.", wait);
             }
             RequestHandler handler = handlers.get(frame.type());
+            if (handler == null && handlers.recentlyGone(frame.type()) && !channel.eventLoop().inEventLoop()) {
+                // Its bundle is being replaced: held for the successor rather than refused (serviceWaitMs at most;
+                // never on the network thread, which a non-blocking handler's request may be on).
+                try {
+                    handler = handlers.awaitReplacement(frame.type(), serviceWaitMs);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
             if (handler == null) {
                 if (handlers.recentlyGone(frame.type())) {
                     throw ParleyException.unavailable("The handler for " + Types.name(frame.type())

@@ -31,6 +31,8 @@ final class HandlerRegistry {
 
     private final Map<Integer, List<Registered>> byType = new ConcurrentHashMap<>();
     private final Map<Integer, Long> goneAt = new ConcurrentHashMap<>();
+    /** Notified whenever a handler arrives, for requests waiting for a replacement. */
+    private final Object arrivals = new Object();
 
     void add(RequestHandler handler, Map<String, Object> properties) {
         Integer type = typeOf(properties);
@@ -46,6 +48,9 @@ final class HandlerRegistry {
             next.sort(BEST_FIRST);
             return next;
         });
+        synchronized (arrivals) {
+            arrivals.notifyAll();
+        }
         LOG.debug("Handler for type {} added", type);
     }
 
@@ -78,6 +83,27 @@ final class HandlerRegistry {
         }
         Iterator<Registered> best = list.iterator();
         return best.hasNext() ? best.next().handler() : null;
+    }
+
+    /**
+     * For a type whose handler left moments ago (its bundle being updated): waits for the successor, at most
+     * {@code maxMs} and never past the replacement grace, so the request is answered late rather than refused.
+     * Null when none came. Only on a worker thread.
+     */
+    RequestHandler awaitReplacement(int type, long maxMs) throws InterruptedException {
+        Long at = goneAt.get(type);
+        if (at == null) {
+            return get(type);
+        }
+        long until = Math.min(System.currentTimeMillis() + maxMs, at + REPLACEMENT_GRACE_MS);
+        synchronized (arrivals) {
+            RequestHandler h;
+            long left;
+            while ((h = get(type)) == null && (left = until - System.currentTimeMillis()) > 0) {
+                arrivals.wait(left);
+            }
+            return h;
+        }
     }
 
     /** True when the type had a handler until moments ago: a retry will likely find its successor. */

@@ -34,8 +34,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "at twice this many unanswered the connection is not read until its answers catch up")
     int maxPendingPerConnection() default 256;
 
-    @AttributeDefinition(description = "Milliseconds a request waits for the serializer while its bundle is being "
-            + "updated; a connection whose request waited longer is closed")
+    @AttributeDefinition(description = "Milliseconds a request waits for a service being replaced: the serializer "
+            + "(after that its connection is closed), or its handler whose bundle left moments ago (at most the 2 s "
+            + "of a replacement; after that it answers UNAVAILABLE)")
     long serviceWaitMs() default 5000;
 
     @AttributeDefinition(description = "TLS: the server's certificate chain, a PEM file (relative paths are "

@@ -44,6 +44,31 @@ class HandlerRegistryTest {
     }
 
     @Test
+    void aRequestForAHandlerBeingReplacedWaitsForItsSuccessorWithinTheGrace() throws Exception {
+        RequestHandler before = r -> "before";
+        registry.add(before, props(20, 0, 1));
+        registry.remove(before, props(20, 0, 1));
+        RequestHandler after = r -> "after";
+        java.util.concurrent.CompletableFuture<RequestHandler> waiting = java.util.concurrent.CompletableFuture
+                .supplyAsync(() -> {
+                    try {
+                        return registry.awaitReplacement(20, 5000);
+                    } catch (InterruptedException e) {
+                        throw new IllegalStateException(e);
+                    }
+                });
+        Thread.sleep(100);
+        assertFalse(waiting.isDone());
+        registry.add(after, props(20, 0, 2));
+        assertSame(after, waiting.get(5, java.util.concurrent.TimeUnit.SECONDS));
+        registry.remove(after, props(20, 0, 2));
+        long start = System.nanoTime();
+        assertNull(registry.awaitReplacement(20, 150), "none came within the wait");
+        assertTrue(System.nanoTime() - start >= 140_000_000L);
+        assertSame(null, registry.awaitReplacement(21, 5000), "a type never seen is not waited for");
+    }
+
+    @Test
     void aHandlerWithoutAValidTypeIsIgnored() {
         registry.add(r -> "x", Map.of("service.id", 1L));
         registry.add(r -> "y", props("not a number", 0, 2));

@@ -4,7 +4,6 @@ import io.parley.api.admin.AdminCommand;
 import io.parley.api.admin.AdminException;
 import io.parley.api.admin.Parameter;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,7 +17,6 @@ import java.util.TreeSet;
 import java.util.regex.Pattern;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
-import org.osgi.framework.BundleException;
 import org.osgi.framework.wiring.FrameworkWiring;
 import org.osgi.service.component.runtime.ServiceComponentRuntime;
 import org.osgi.service.component.runtime.dto.ComponentConfigurationDTO;
@@ -140,14 +138,7 @@ final class BundleCommands {
         String from = bundle.getVersion().toString();
         Set<String> serving = serving(closure);
         long start = System.nanoTime();
-        try (InputStream in = Files.newInputStream(jar)) {
-            bundle.update(in);
-        } catch (BundleException e) {
-            throw new AdminException(AdminException.Kind.FAILED, "The framework refused the update: " + e.getMessage(), e);
-        } catch (IOException e) {
-            throw new AdminException(AdminException.Kind.FAILED, jar + " could not be read: " + e.getMessage(), e);
-        }
-        FeatureCommands.refresh(wiring, bundle);
+        FeatureCommands.replace(bundle, jar, wiring);
         List<String> waiting = awaitServing(closure, serving, start + READY_MS * 1_000_000L);
         long windowMs = (System.nanoTime() - start) / 1_000_000L;
         LOG.info("Updated {} {} -> {} from {}; refreshed {}; serving again after {} ms{}", bundle.getSymbolicName(), from,

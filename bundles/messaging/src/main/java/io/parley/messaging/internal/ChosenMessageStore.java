@@ -151,6 +151,9 @@ public final class ChosenMessageStore implements MessageStore {
     @Deactivate
     void deactivate() {
         stopping = true;
+        synchronized (arrivals) {
+            arrivals.notifyAll();
+        }
     }
 
     /** The chosen store's name, for the console and tests. */

@@ -33,6 +33,16 @@ final class HandlerRegistry {
     private final Map<Integer, Long> goneAt = new ConcurrentHashMap<>();
     /** Notified whenever a handler arrives, for requests waiting for a replacement. */
     private final Object arrivals = new Object();
+    /** Set when the server stops: no request waits for a replacement any more. */
+    private volatile boolean closed;
+
+    /** The server stops: requests waiting for a replacement stop waiting. */
+    void close() {
+        closed = true;
+        synchronized (arrivals) {
+            arrivals.notifyAll();
+        }
+    }
 
     void add(RequestHandler handler, Map<String, Object> properties) {
         Integer type = typeOf(properties);
@@ -99,7 +109,7 @@ final class HandlerRegistry {
         synchronized (arrivals) {
             RequestHandler h;
             long left;
-            while ((h = get(type)) == null && (left = until - System.currentTimeMillis()) > 0) {
+            while ((h = get(type)) == null && !closed && (left = until - System.currentTimeMillis()) > 0) {
                 arrivals.wait(left);
             }
             return h;

@@ -303,6 +303,9 @@ public final class ParleyServer implements Carriers {
             closeGauges();
         }
         LOG.info("Parley stops listening on port {}", port());
+        // Requests held for a handler's successor give up now: no successor comes to a stopping server, and the
+        // workers are waited for below.
+        handlers.close();
         listener.close().syncUninterruptibly();
         connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         shutdown();

@@ -66,6 +66,12 @@ class HandlerRegistryTest {
         assertNull(registry.awaitReplacement(20, 150), "none came within the wait");
         assertTrue(System.nanoTime() - start >= 140_000_000L);
         assertSame(null, registry.awaitReplacement(21, 5000), "a type never seen is not waited for");
+        registry.add(after, props(20, 0, 3));
+        registry.remove(after, props(20, 0, 3));
+        registry.close();
+        long closing = System.nanoTime();
+        assertNull(registry.awaitReplacement(20, 5000), "a stopping server holds nothing");
+        assertTrue(System.nanoTime() - closing < 1_000_000_000L);
     }
 
     @Test

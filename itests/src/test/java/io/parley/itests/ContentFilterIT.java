@@ -134,13 +134,7 @@ public class ContentFilterIT extends ParleyTestSupport {
         feature.uninstall();
         next.put("mask", "darn");
         config.update(next);
-        awaitTrue("the feature gone", Duration.ofSeconds(10), () -> {
-            try {
-                return await(a.sendMessage(carol, "darn", unique("gone"))).masked() == null;
-            } catch (Exception e) {
-                throw new AssertionError(e);
-            }
-        });
+        awaitFilter(a, carol, false);
         await(a.sendMessage(bob, "spamword is fine now", "c5"));
         assertTrue(texts(b).containsAll(List.of("Oh ****, what the ****", "spamword is fine now")));
     }

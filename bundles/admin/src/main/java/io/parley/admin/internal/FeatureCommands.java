@@ -145,6 +145,18 @@ final class FeatureCommands {
             throw new AdminException(AdminException.Kind.FAILED, "The framework refused the update: " + e.getMessage(), e);
         } catch (IOException e) {
             throw new AdminException(AdminException.Kind.FAILED, jar + " could not be read: " + e.getMessage(), e);
+        } finally {
+            // A failed update, refresh or start must not leave the bundle stopped (its old build, if the update
+            // was refused): it was serving, so it serves again.
+            int state = bundle.getState();
+            if (wasActive && state != Bundle.ACTIVE && state != Bundle.STARTING && state != Bundle.UNINSTALLED) {
+                try {
+                    bundle.start(Bundle.START_TRANSIENT);
+                } catch (BundleException | RuntimeException e) {
+                    org.slf4j.LoggerFactory.getLogger(FeatureCommands.class).error("{} could not be started again "
+                            + "after a failed update", bundle.getSymbolicName(), e);
+                }
+            }
         }
     }
 

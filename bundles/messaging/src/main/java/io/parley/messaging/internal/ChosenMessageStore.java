@@ -50,8 +50,10 @@ public final class ChosenMessageStore implements MessageStore {
     private volatile boolean stopping;
     /** How long a request waits for the chosen store while it restarts. */
     private volatile long waitMs;
-    /** Notified when a store arrives, for requests waiting for it. */
+    /** Notified when a store arrives or the choice changes, for requests waiting for it. */
     private final Object arrivals = new Object();
+    /** When the chosen store went away (System.nanoTime); requests wait for it only within storeWaitMs of that. */
+    private volatile long goneAt = Long.MIN_VALUE;
 
     /** The framework, to tell a store that goes away on its own from every store stopping with the server. */
     private final Bundle framework;
@@ -113,6 +115,12 @@ public final class ChosenMessageStore implements MessageStore {
         chosen = next;
         refusal = null;
         if (!next.equals(previous)) {
+            goneAt = System.nanoTime();
+            synchronized (arrivals) {
+                arrivals.notifyAll();
+            }
+        }
+        if (!next.equals(previous)) {
             LOG.info("Messages are kept in the {} store{}{}", next, previous == null ? "" : " (was " + previous + ")",
                     stores.containsKey(next) ? "" : "; it is not running yet, message requests answer UNAVAILABLE "
                             + "until it is" + hint(next));
@@ -143,8 +151,12 @@ public final class ChosenMessageStore implements MessageStore {
     void removeStore(MessageStore store, Map<String, Object> properties) {
         String name = String.valueOf(properties.get("parley.store"));
         boolean shuttingDown = framework != null && framework.getState() == Bundle.STOPPING;
-        if (stores.remove(name, store) && name.equals(chosen) && !stopping && !shuttingDown) {
-            LOG.warn("The {} message store went away; message requests answer UNAVAILABLE until it is back", name);
+        if (stores.remove(name, store) && name.equals(chosen)) {
+            goneAt = System.nanoTime();
+            if (!stopping && !shuttingDown) {
+                LOG.warn("The {} message store went away; message requests wait up to storeWaitMs for it, then "
+                        + "answer UNAVAILABLE until it is back", name);
+            }
         }
     }
 
@@ -173,14 +185,17 @@ public final class ChosenMessageStore implements MessageStore {
     private MessageStore current(boolean mayWait) {
         String name = chosen;
         MessageStore store = name == null ? null : stores.get(name);
+        // Only while the store restarts (it went away moments ago), never for a store that stays away: each
+        // waiting request holds a worker.
         if (store == null && name != null && mayWait && waitMs > 0 && !stopping) {
-            long until = System.currentTimeMillis() + waitMs;
+            long until = goneAt + waitMs * 1_000_000L;
             synchronized (arrivals) {
                 long left;
-                while ((store = stores.get(name)) == null && !stopping
-                        && (left = until - System.currentTimeMillis()) > 0) {
+                // The choice is read again each time: a request never goes to a store that is no longer chosen.
+                while ((name = chosen) != null && (store = stores.get(name)) == null && !stopping
+                        && (left = until - System.nanoTime()) > 0) {
                     try {
-                        arrivals.wait(left);
+                        arrivals.wait(Math.max(1, left / 1_000_000L));
                     } catch (InterruptedException e) {
                         Thread.currentThread().interrupt();
                         break;
@@ -209,12 +224,13 @@ public final class ChosenMessageStore implements MessageStore {
 
     @Override
     public long lastSeq(long userId) {
-        return current().lastSeq(userId);
+        // MSG_ACK asks this on the network thread when the store keeps cursors in memory: never waits.
+        return current(false).lastSeq(userId);
     }
 
     @Override
     public long acked(long userId, String device) {
-        return current().acked(userId, device);
+        return current(false).acked(userId, device);
     }
 
     @Override

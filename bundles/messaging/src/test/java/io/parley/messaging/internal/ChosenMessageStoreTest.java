@@ -68,20 +68,25 @@ class ChosenMessageStoreTest {
         MessageStore before = store(1, false);
         chosen.addStore(before, named("log"));
         chosen.removeStore(before, named("log"));
-        java.util.concurrent.CompletableFuture<Long> waiting = java.util.concurrent.CompletableFuture.supplyAsync(
-                () -> chosen.lastSeq(1));
+        assertUnavailable(chosen); // lastSeq never waits: MSG_ACK may ask it on a network thread
+        java.util.concurrent.CompletableFuture<MessageStore> waiting = java.util.concurrent.CompletableFuture
+                .supplyAsync(chosen::current);
         Thread.sleep(100);
         assertFalse(waiting.isDone(), "held while the store restarts");
-        chosen.addStore(store(2, false), named("log"));
-        assertEquals(2L, waiting.get(5, java.util.concurrent.TimeUnit.SECONDS), "served by the store that came back");
+        MessageStore back = store(2, false);
+        chosen.addStore(back, named("log"));
+        assertEquals(back, waiting.get(5, java.util.concurrent.TimeUnit.SECONDS), "served by the store that came back");
         chosen.removeStore(store(2, false), named("log"));
         long start = System.nanoTime();
         assertEquals(2L, chosen.lastSeq(1), "a different instance was removed: the store stays");
         MessageStore serving = store(3, false);
         chosen.addStore(serving, named("log"));
         chosen.removeStore(serving, named("log"));
-        assertUnavailable(chosen);
+        assertEquals(Status.UNAVAILABLE, assertThrows(ParleyException.class, chosen::current).status());
         assertTrue(System.nanoTime() - start >= 900_000_000L, "refused only after storeWaitMs");
+        long later = System.nanoTime();
+        assertEquals(Status.UNAVAILABLE, assertThrows(ParleyException.class, chosen::current).status());
+        assertTrue(System.nanoTime() - later < 500_000_000L, "a store that stays away is not waited for again");
     }
 
     @Test

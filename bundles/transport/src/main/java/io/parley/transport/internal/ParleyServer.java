@@ -152,7 +152,9 @@ public final class ParleyServer implements Carriers {
         tls = nextTls;
         balancers = nextBalancers;
         config = next;
-        dispatcher.configure(userRates(next), next.maxBody(), next.serviceWaitMs());
+        // The same rates keep their buckets: an edit of another key must not give every user a fresh allowance.
+        dispatcher.configure(before.userRates().equals(next.userRates()) ? dispatcher.userRates() : userRates(next),
+                next.maxBody(), next.serviceWaitMs());
         initializer.configure(next, nextTls, nextBalancers);
         if (!before.host().equals(next.host()) || before.port() != next.port()) {
             Channel old = listener;

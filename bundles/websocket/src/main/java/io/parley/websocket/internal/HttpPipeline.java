@@ -31,10 +31,12 @@ final class HttpPipeline {
     private HttpPipeline() {
     }
 
-    static void build(SocketChannel ch, Carriers carriers, Origins origins, StaticFiles files, int httpSeconds,
-            boolean secure) {
+    static void build(SocketChannel ch, Carriers carriers, Origins origins, StaticFiles files, int httpSeconds) {
         ChannelPipeline p = ch.pipeline();
-        carriers.tls().ifPresent(tls -> p.addLast("tls", tls.newHandler(ch.alloc())));
+        // Read once a connection: the transport's TLS changes live, and the origin check follows it.
+        var tls = carriers.tls();
+        boolean secure = tls.isPresent();
+        tls.ifPresent(context -> p.addLast("tls", context.newHandler(ch.alloc())));
         // Until it is a WebSocket, a connection lives httpSeconds at most, however it trickles its bytes: a
         // browser opens another for its next file. Once upgraded, the transport's login deadline takes over.
         ch.eventLoop().schedule(() -> {

@@ -76,7 +76,7 @@ public final class WebServer {
                             }
                             channels.add(ch);
                             HttpPipeline.build(ch, carriers, WebServer.this.origins, files,
-                                    WebServer.this.config.httpSeconds(), secure);
+                                    WebServer.this.config.httpSeconds());
                         }
                     });
             listener = bootstrap.bind(config.host(), config.httpPort()).sync().channel();

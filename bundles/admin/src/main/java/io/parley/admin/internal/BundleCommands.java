@@ -101,7 +101,8 @@ final class BundleCommands {
             throw new AdminException(AdminException.Kind.BAD_ARGUMENT, "'name' is a bundle's symbolic name, as "
                     + "bundles.list shows it.");
         }
-        Bundle bundle = installed(name);
+        Bundle bundle = FeatureCommands.installed(context, name).orElseThrow(() -> new AdminException(
+                AdminException.Kind.NOT_FOUND, "No bundle '" + name + "' is installed."));
         if (NOT_LIVE.containsKey(name)) {
             throw new AdminException(AdminException.Kind.CONFLICT, name + " cannot be updated while the server runs. "
                     + NOT_LIVE.get(name));
@@ -113,7 +114,6 @@ final class BundleCommands {
         }
         FrameworkWiring wiring = context.getBundle(0).adapt(FrameworkWiring.class);
         List<Bundle> closure = new ArrayList<>(wiring.getDependencyClosure(List.of(bundle)));
-        List<String> refreshed = closure.stream().map(Bundle::getSymbolicName).sorted().toList();
         if (closure.contains(context.getBundle())) {
             // The admin bundle is among those refreshed: it cannot wait for itself. It answers first, and updates
             // on a thread of its own a moment later; the console or the API comes back once it is done.
@@ -128,7 +128,7 @@ final class BundleCommands {
             }, "parley-admin-self-update");
             later.setDaemon(true);
             later.start();
-            return new Updated(name, from, null, "updating", refreshed, -1, List.of());
+            return new Updated(name, from, null, "updating", names(closure), -1, List.of());
         }
         return apply(bundle, jar, wiring, closure);
     }
@@ -212,12 +212,4 @@ final class BundleCommands {
         return builds;
     }
 
-    private Bundle installed(String name) {
-        for (Bundle b : context.getBundles()) {
-            if (name.equals(b.getSymbolicName()) && b.getBundleId() != 0) {
-                return b;
-            }
-        }
-        throw new AdminException(AdminException.Kind.NOT_FOUND, "No bundle '" + name + "' is installed.");
-    }
 }

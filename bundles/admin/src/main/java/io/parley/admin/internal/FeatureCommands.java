@@ -20,6 +20,8 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.wiring.FrameworkWiring;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * {@code features.*}: the feature bundles shipped in the distribution's {@code features/} folder, listed,
@@ -27,6 +29,8 @@ import org.osgi.framework.wiring.FrameworkWiring;
  * over HTTP, never one from a path or URL the caller gives.
  */
 final class FeatureCommands {
+
+    private static final Logger LOG = LoggerFactory.getLogger(FeatureCommands.class);
 
     /** A feature's name: the jar's file name without ".jar". */
     private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9.-]{0,63}");
@@ -99,7 +103,7 @@ final class FeatureCommands {
 
     private Feature install(String name) throws BundleException, IOException {
         Path jar = jar(name);
-        if (installed(symbolicName(jar)).isPresent()) {
+        if (installed(context, symbolicName(jar)).isPresent()) {
             throw new AdminException(AdminException.Kind.CONFLICT, "'" + name + "' is installed already; update it instead.");
         }
         Bundle bundle;
@@ -153,7 +157,7 @@ final class FeatureCommands {
                 try {
                     bundle.start(Bundle.START_TRANSIENT);
                 } catch (BundleException | RuntimeException e) {
-                    org.slf4j.LoggerFactory.getLogger(FeatureCommands.class).error("{} could not be started again "
+                    LOG.error("{} could not be started again "
                             + "after a failed update", bundle.getSymbolicName(), e);
                 }
             }
@@ -236,9 +240,10 @@ final class FeatureCommands {
         }
     }
 
-    private Optional<Bundle> installed(String symbolicName) {
+    /** The installed bundle of that symbolic name (never the framework itself). */
+    static Optional<Bundle> installed(BundleContext context, String symbolicName) {
         for (Bundle b : context.getBundles()) {
-            if (symbolicName.equals(b.getSymbolicName())) {
+            if (symbolicName.equals(b.getSymbolicName()) && b.getBundleId() != 0) {
                 return Optional.of(b);
             }
         }

@@ -267,10 +267,7 @@ public final class GroupDirectory implements GroupService, UserData {
         List<Long> ids = leaving.stream().map(UserRef::id).toList();
         List<GroupMember> staying = g.members().stream().filter(m -> !ids.contains(m.userId())).toList();
         if (staying.isEmpty()) {
-            messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
-            store.dissolve(groupId);
-            cache.invalidate(groupId);
-            rules.membersLeft(g, g.memberIds());
+            dissolveNow(actor, g);
             return;
         }
         store.removeMembers(groupId, ids);
@@ -290,12 +287,17 @@ public final class GroupDirectory implements GroupService, UserData {
         locked(groupId, () -> {
             GroupView g = memberOnly(actor, groupId);
             check(new GroupAction(Type.DISSOLVE, actor, g, List.of()));
-            messages.postGroupEvent(actor, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
-            store.dissolve(groupId);
-            cache.invalidate(groupId);
-            rules.membersLeft(g, g.memberIds());
+            dissolveNow(actor, g);
             return null;
         });
+    }
+
+    /** Dissolves the group (under its lock, its checks done): every member hears it, then it is gone. */
+    private void dissolveNow(UserRef actor, GroupView g) {
+        messages.postGroupEvent(actor, g.groupId(), g.memberIds(), GroupEvent.of("dissolved", List.of()));
+        store.dissolve(g.groupId());
+        cache.invalidate(g.groupId());
+        rules.membersLeft(g, g.memberIds());
     }
 
     // ---- the operator's actions: no rule is asked, the actor is the server ----------------------------------
@@ -321,22 +323,14 @@ public final class GroupDirectory implements GroupService, UserData {
     GroupView operatorDissolve(long groupId) {
         return locked(groupId, () -> {
             GroupView g = live(groupId);
-            messages.postGroupEvent(SERVER, groupId, g.memberIds(), GroupEvent.of("dissolved", List.of()));
-            store.dissolve(groupId);
-            cache.invalidate(groupId);
-            rules.membersLeft(g, g.memberIds());
+            dissolveNow(SERVER, g);
             return g;
         });
     }
 
     /** A live group whole, with every member's role and the features' settings, for the operator. */
     GroupInfo operatorInfo(long groupId) {
-        GroupView g = live(groupId);
-        Map<Long, String> roles = rules.roles(g);
-        List<GroupInfo.Member> members = g.members().stream()
-                .map(m -> new GroupInfo.Member(m.username(), roles.get(m.userId()))).toList();
-        String owner = g.member(g.ownerId()).map(GroupMember::username).orElse("");
-        return new GroupInfo(g.groupId(), g.name(), owner, members, rules.settings(g));
+        return info(live(groupId), null);
     }
 
     @Override
@@ -364,7 +358,10 @@ public final class GroupDirectory implements GroupService, UserData {
 
     /** The group and its members after username {@code after} (null: from the first), in username order. */
     GroupInfo info(UserRef actor, long groupId, String after) {
-        GroupView g = memberOnly(actor, groupId);
+        return info(memberOnly(actor, groupId), after);
+    }
+
+    private GroupInfo info(GroupView g, String after) {
         Map<Long, String> roles = rules.roles(g);
         List<GroupInfo.Member> members = g.members().stream()
                 .filter(m -> after == null || String.CASE_INSENSITIVE_ORDER.compare(m.username(), after) > 0)

@@ -119,8 +119,6 @@ public final class ChosenMessageStore implements MessageStore {
             synchronized (arrivals) {
                 arrivals.notifyAll();
             }
-        }
-        if (!next.equals(previous)) {
             LOG.info("Messages are kept in the {} store{}{}", next, previous == null ? "" : " (was " + previous + ")",
                     stores.containsKey(next) ? "" : "; it is not running yet, message requests answer UNAVAILABLE "
                             + "until it is" + hint(next));

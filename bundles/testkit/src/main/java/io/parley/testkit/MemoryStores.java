@@ -15,6 +15,7 @@ import io.parley.api.store.AttributeStore;
 import io.parley.api.store.Credentials;
 import io.parley.api.store.FriendStore;
 import io.parley.api.store.GroupStore;
+import io.parley.api.store.MessageArchive;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import io.parley.api.store.ProfileChange;
@@ -478,7 +479,7 @@ public final class MemoryStores {
         }
 
         /** What deletion needs of a stored message. */
-        private record Stored(long senderId, Long recipientId, long ts, String cidKey) {
+        private record Stored(long senderId, Long recipientId, long ts, String cidKey, NewMessage message) {
         }
 
         /** Each inbox by seq; entries may be deleted, seqs are never reused. */
@@ -508,7 +509,7 @@ public final class MemoryStores {
                             m.eventJson() == null ? null : new RawJson(m.eventJson()), m.ts()), peer));
                     seqs.put(owner, seq);
                 }
-                stored.put(msgId, new Stored(m.senderId(), m.recipientId(), m.ts(), cidKey));
+                stored.put(msgId, new Stored(m.senderId(), m.recipientId(), m.ts(), cidKey, m));
                 Appended result = new Appended(msgId, m.ts(), Map.copyOf(seqs), false);
                 if (cidKey != null) {
                     byCid.put(cidKey, result);
@@ -607,6 +608,48 @@ public final class MemoryStores {
         public Optional<Appended> findByCid(long senderId, String cid) {
             synchronized (lock) {
                 return Optional.ofNullable(byCid.get(senderId + "/" + cid));
+            }
+        }
+
+        @Override
+        public Optional<MessageArchive.Archived> find(long ownerId, long msgId) {
+            synchronized (lock) {
+                Stored s = stored.get(msgId);
+                Map<Long, Long> entries = holding(msgId);
+                if (s == null || !entries.containsKey(ownerId)) {
+                    return Optional.empty();
+                }
+                return Optional.of(new MessageArchive.Archived(msgId, s.message(), entries));
+            }
+        }
+
+        /** Every inbox holding the message, owner to seq. */
+        private Map<Long, Long> holding(long msgId) {
+            Map<Long, Long> entries = new TreeMap<>();
+            inboxes.forEach((owner, inbox) -> inbox.forEach((seq, e) -> {
+                if (e.entry().msgId() == msgId) {
+                    entries.put(owner, seq);
+                }
+            }));
+            return entries;
+        }
+
+        @Override
+        public int delete(MessageArchive.Archived found) {
+            synchronized (lock) {
+                int gone = 0;
+                for (Map.Entry<Long, Long> e : found.entries().entrySet()) {
+                    TreeMap<Long, Entry> inbox = inboxes.get(e.getKey());
+                    Entry held = inbox == null ? null : inbox.get(e.getValue());
+                    if (held != null && held.entry().msgId() == found.msgId()) {
+                        inbox.remove(e.getValue());
+                        gone++;
+                    }
+                }
+                if (holding(found.msgId()).isEmpty()) {
+                    forget(found.msgId());
+                }
+                return gone;
             }
         }
     }

@@ -69,6 +69,32 @@ public interface MessageStore {
      */
     long erase(long userId);
 
+    /**
+     * The message {@code msgId} as it sits in {@code ownerId}'s inbox, with every inbox entry that still holds it
+     * (owner to seq); empty when that inbox does not hold it (never did, or retention, erasure or a delete took
+     * it). Looking in one inbox keeps this cheap in a store indexed by inbox: recent messages are found first.
+     *
+     * @since 1.9
+     * @throws io.parley.api.ParleyException UNSUPPORTED when this store cannot look a message up
+     */
+    default Optional<MessageArchive.Archived> find(long ownerId, long msgId) {
+        throw new io.parley.api.ParleyException(io.parley.protocol.Status.UNSUPPORTED,
+                "This message store cannot look a message up by its id.");
+    }
+
+    /**
+     * Takes a message {@link #find} found out of every inbox that held it, durably, as retention does: the seqs
+     * and the devices' cursors stay, and the message leaves the store once no inbox holds it. Returns how many
+     * entries went; 0 when they were gone already, so a repeat does nothing.
+     *
+     * @since 1.9
+     * @throws io.parley.api.ParleyException UNSUPPORTED when this store cannot delete
+     */
+    default int delete(MessageArchive.Archived found) {
+        throw new io.parley.api.ParleyException(io.parley.protocol.Status.UNSUPPORTED,
+                "This message store cannot delete a message.");
+    }
+
     /** The message a sender stored under a cid, if any. */
     Optional<Appended> findByCid(long senderId, String cid);
 

@@ -256,6 +256,16 @@ public final class ChosenMessageStore implements MessageStore {
         return current().erase(userId);
     }
 
+    @Override
+    public Optional<io.parley.api.store.MessageArchive.Archived> find(long ownerId, long msgId) {
+        return current().find(ownerId, msgId);
+    }
+
+    @Override
+    public int delete(io.parley.api.store.MessageArchive.Archived found) {
+        return current().delete(found);
+    }
+
     /** False while the store is away: the request then goes to a worker, which answers UNAVAILABLE. */
     @Override
     public boolean cursorsInMemory() {

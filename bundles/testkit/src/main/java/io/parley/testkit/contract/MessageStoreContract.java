@@ -10,6 +10,7 @@ import io.parley.api.ParleyException;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.store.Appended;
 import io.parley.api.store.Conversation;
+import io.parley.api.store.MessageArchive;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import io.parley.protocol.Status;
@@ -245,6 +246,43 @@ public abstract class MessageStoreContract {
         assertEquals("{\"type\":\"left\"}", store.pull(carol, 1, 10).get(0).event().json());
         assertEquals(2, store.history(bob, new Conversation.Group(42L), Long.MAX_VALUE, 10).size());
         assertEquals(event.msgId(), store.history(bob, new Conversation.Group(42L), Long.MAX_VALUE, 10).get(0).msgId());
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("backends")
+    public void aMessageIsFoundInAnInboxThatHoldsItAndDeletedFromEvery(String backend) throws Exception {
+        open(backend);
+        direct(alice, bob, "one", "c1");
+        Appended two = direct(alice, bob, "two", "c2");
+        direct(bob, alice, "three", "c3");
+        Appended group = store.append(new NewMessage(carol, "carol", null, null, 42L, InboxEntry.MSG, "to all", null,
+                "g1", 100), List.of(alice, bob, carol));
+        if (!deletes()) {
+            assertEquals(Status.UNSUPPORTED, assertThrows(ParleyException.class, () -> store.find(bob, two.msgId()))
+                    .status());
+            return;
+        }
+        MessageArchive.Archived found = store.find(bob, two.msgId()).orElseThrow();
+        assertEquals(two.msgId(), found.msgId());
+        assertEquals(two.seqs(), found.entries(), "every inbox holding it, with its seq there");
+        assertEquals("two", found.message().text());
+        assertEquals(alice, found.message().senderId());
+        assertEquals(bob, found.message().recipientId());
+        assertEquals("c2", found.message().cid());
+        assertTrue(store.find(carol, two.msgId()).isEmpty(), "carol's inbox does not hold it");
+        assertTrue(store.find(bob, group.msgId() + 1000).isEmpty(), "no such message");
+        assertEquals(Set.of(alice, bob, carol), store.find(carol, group.msgId()).orElseThrow().entries().keySet());
+
+        assertEquals(2, store.delete(found));
+        assertEquals(List.of("one", "three", "to all"), store.pull(bob, 0, 10).stream().map(InboxEntry::text).toList());
+        assertEquals(List.of("three", "one"), store.history(alice, new Conversation.Peer(bob), Long.MAX_VALUE, 10)
+                .stream().map(InboxEntry::text).toList());
+        assertTrue(store.find(alice, two.msgId()).isEmpty());
+        assertEquals(0, store.delete(found), "a repeat does nothing");
+        assertEquals(4, store.lastSeq(bob), "the head stays");
+        assertEquals(3, store.delete(store.find(alice, group.msgId()).orElseThrow()));
+        assertEquals(List.of(), store.pull(carol, 0, 10));
+        assertEquals(5L, direct(alice, bob, "after", "after").seqs().get(bob), "a seq is never handed out twice");
     }
 
     @ParameterizedTest(name = "{0}")

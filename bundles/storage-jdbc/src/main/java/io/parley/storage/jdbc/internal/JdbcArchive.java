@@ -12,6 +12,7 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.function.Consumer;
@@ -36,15 +37,33 @@ final class JdbcArchive {
         return rs.wasNull() ? null : v;
     }
 
+    /** A message row with its sender's and recipient's names, without its entries. */
+    private static final String MESSAGE = "SELECT m.id, m.sender_id, s.username, m.recipient_id, r.username, "
+            + "m.group_id, m.kind, m.body, m.event_json, m.cid, m.created_at FROM messages m "
+            + "LEFT JOIN accounts s ON s.id = m.sender_id LEFT JOIN accounts r ON r.id = m.recipient_id ";
+
+    private static Archived message(ResultSet rs) throws SQLException {
+        return new Archived(rs.getLong(1), new NewMessage(rs.getLong(2), rs.getString(3), nullable(rs, 4),
+                rs.getString(5), nullable(rs, 6), rs.getString(7), rs.getString(8), rs.getString(9),
+                rs.getString(10), rs.getLong(11)), Map.of());
+    }
+
+    /** The message with every inbox row holding it, if the owner's inbox is one of them. */
+    Optional<Archived> find(long ownerId, long msgId) {
+        Map<Long, Long> entries = new TreeMap<>();
+        db.query("SELECT user_id, seq FROM inbox WHERE message_id = ?", rs -> entries.put(rs.getLong(1),
+                rs.getLong(2)), msgId);
+        if (!entries.containsKey(ownerId)) {
+            return Optional.empty();
+        }
+        return db.queryOne(MESSAGE + "WHERE m.id = ?", JdbcArchive::message, msgId)
+                .map(m -> new Archived(m.msgId(), m.message(), entries));
+    }
+
     void exportMessages(Consumer<Archived> each) {
         for (long after = 0;;) {
-            List<Archived> page = db.query("SELECT m.id, m.sender_id, s.username, m.recipient_id, r.username, "
-                    + "m.group_id, m.kind, m.body, m.event_json, m.cid, m.created_at FROM messages m "
-                    + "LEFT JOIN accounts s ON s.id = m.sender_id LEFT JOIN accounts r ON r.id = m.recipient_id "
-                    + "WHERE m.id > ? ORDER BY m.id LIMIT " + PAGE,
-                    rs -> new Archived(rs.getLong(1), new NewMessage(rs.getLong(2), rs.getString(3), nullable(rs, 4),
-                            rs.getString(5), nullable(rs, 6), rs.getString(7), rs.getString(8), rs.getString(9),
-                            rs.getString(10), rs.getLong(11)), Map.of()), after);
+            List<Archived> page = db.query(MESSAGE + "WHERE m.id > ? ORDER BY m.id LIMIT " + PAGE,
+                    JdbcArchive::message, after);
             if (page.isEmpty()) {
                 return;
             }

@@ -329,6 +329,28 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
     }
 
     @Override
+    public Optional<Archived> find(long ownerId, long msgId) {
+        return archive.find(ownerId, msgId);
+    }
+
+    /** Deletes the message's inbox rows and then the message, in one transaction. */
+    @Override
+    public int delete(Archived found) {
+        return db.transaction(c -> {
+            int entries;
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM inbox WHERE message_id = ?")) {
+                JdbcDatabase.bind(p, found.msgId());
+                entries = p.executeUpdate();
+            }
+            try (PreparedStatement p = c.prepareStatement("DELETE FROM messages WHERE id = ?")) {
+                JdbcDatabase.bind(p, found.msgId());
+                p.executeUpdate();
+            }
+            return entries;
+        });
+    }
+
+    @Override
     public long lastSeq(long userId) {
         return single("SELECT last_seq FROM inbox_heads WHERE user_id = ?", userId);
     }

@@ -42,6 +42,11 @@ final class Codec {
     /** A message as read back from its record (without the owners). */
     record Stored(long msgId, long ts, long senderId, Long recipientId, Long groupId, String senderName,
             String recipientName, String kind, String text, String eventJson, String cid) {
+
+        NewMessage asNew() {
+            return new NewMessage(senderId, senderName, recipientId, recipientName, groupId, kind, text, eventJson,
+                    cid, ts);
+        }
     }
 
     /** Bytes a message record can take at most. */

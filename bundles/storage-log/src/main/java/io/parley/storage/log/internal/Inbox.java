@@ -163,6 +163,16 @@ final class Inbox {
         return i < 0 || i >= size ? GONE : records[(int) i];
     }
 
+    /** The newest seq below {@code seq} whose entry is held; 0 when none is. */
+    synchronized long heldBelow(long seq) {
+        for (long i = Math.min(size, seq - base - 1) - 1; i >= head; i--) {
+            if (records[(int) i] != GONE) {
+                return base + i + 1;
+            }
+        }
+        return 0;
+    }
+
     /** Takes one entry out; false when it was not there. */
     synchronized boolean drop(long seq) {
         long i = seq - base - 1;

@@ -2,7 +2,6 @@ package io.parley.storage.log.internal;
 
 import io.parley.api.ParleyException;
 import io.parley.api.store.MessageArchive;
-import io.parley.api.store.NewMessage;
 import io.parley.storage.log.internal.Codec.Stored;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -35,9 +34,7 @@ final class LogArchive {
             Stored m = Codec.message(record);
             Map<Long, Long> entries = index.held(position, record, 0);
             if (!entries.isEmpty()) {
-                each.accept(new MessageArchive.Archived(m.msgId(), new NewMessage(m.senderId(), m.senderName(),
-                        m.recipientId(), m.recipientName(), m.groupId(), m.kind(), m.text(), m.eventJson(), m.cid(),
-                        m.ts()), entries));
+                each.accept(new MessageArchive.Archived(m.msgId(), m.asNew(), entries));
             }
         });
     }

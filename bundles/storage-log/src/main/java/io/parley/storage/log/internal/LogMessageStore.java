@@ -415,6 +415,62 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
         return erased;
     }
 
+    /**
+     * Reads the owner's entries from the newest back until the message: an inbox holds messages in the order they
+     * were written, as their ids are, so the search stops at the first older one.
+     */
+    @Override
+    public Optional<Archived> find(long ownerId, long msgId) {
+        checkOpen();
+        Inbox inbox = index.inboxes.get(ownerId);
+        if (inbox == null) {
+            return Optional.empty();
+        }
+        try {
+            for (long seq = inbox.heldBelow(Long.MAX_VALUE); seq > 0; seq = inbox.heldBelow(seq)) {
+                long pointer = inbox.record(seq);
+                ByteBuffer record = pointer == Inbox.GONE ? null : journal.readRecord(Codec.position(pointer));
+                if (record == null) {
+                    continue;
+                }
+                int start = record.position();
+                Stored m = Codec.message(record);
+                if (m.msgId() < msgId) {
+                    return Optional.empty();
+                }
+                if (m.msgId() == msgId) {
+                    Map<Long, Long> entries = index.held(Codec.position(pointer), record, start);
+                    return entries.isEmpty() ? Optional.empty() : Optional.of(new Archived(msgId, m.asNew(), entries));
+                }
+            }
+        } catch (IOException e) {
+            throw ParleyException.unavailable("The message log could not be read; retry shortly.", e);
+        }
+        return Optional.empty();
+    }
+
+    /** A drop record takes the entries out, as retention's does; compaction gives the space back later. */
+    @Override
+    public int delete(Archived found) {
+        checkOpen();
+        long[] pairs = new long[found.entries().size() * 2];
+        int i = 0;
+        int held = 0;
+        for (Map.Entry<Long, Long> e : found.entries().entrySet()) {
+            pairs[i++] = e.getKey();
+            pairs[i++] = e.getValue();
+            Inbox inbox = index.inboxes.get(e.getKey());
+            held += inbox != null && inbox.record(e.getValue()) != Inbox.GONE ? 1 : 0;
+        }
+        if (held == 0) {
+            return 0;
+        }
+        LogWriter.Drop drop = new LogWriter.Drop(pairs);
+        write(drop, drop.done(), "delete it again.");
+        compactor.deleted();
+        return held;
+    }
+
     /** Starts a new segment (unless the last is empty) and waits until it has; nothing when the store is closed. */
     private void roll() {
         LogWriter.Roll roll = new LogWriter.Roll();

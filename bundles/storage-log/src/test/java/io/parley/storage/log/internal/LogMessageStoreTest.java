@@ -118,6 +118,20 @@ class LogMessageStoreTest {
     }
 
     @Test
+    void aDeletedMessageStaysDeletedAfterARestart() {
+        LogMessageStore first = open();
+        direct(first, 1, 2, "kept", "c1");
+        Appended recalled = direct(first, 1, 2, "recalled", "c2");
+        assertEquals(2, first.delete(first.find(2, recalled.msgId()).orElseThrow()));
+        first.close();
+
+        LogMessageStore second = open();
+        assertEquals(List.of("kept"), second.pull(2, 0, 10).stream().map(InboxEntry::text).toList());
+        assertTrue(second.find(1, recalled.msgId()).isEmpty());
+        assertEquals(2, second.lastSeq(2));
+    }
+
+    @Test
     void aTornLastRecordIsCutOffAndTheRestIsKept() throws IOException {
         // A crash in the middle of a write: a header that promises more than was written.
         logWithTail(ByteBuffer.allocate(20).putInt(500).putInt(1234).put(new byte[12]).flip());

@@ -5,6 +5,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.store.Appended;
 import io.parley.api.store.Conversation;
+import io.parley.api.store.MessageArchive;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import io.parley.serialization.ParleyGson;
@@ -248,6 +249,29 @@ public final class RedisMessageStore implements MessageStore {
                     userId, e.getMessage());
         }
         return erased;
+    }
+
+    @Override
+    public Optional<MessageArchive.Archived> find(long ownerId, long msgId) {
+        return durable.find(ownerId, msgId);
+    }
+
+    /**
+     * Deletes in the database, then each entry from its cached inbox, so that no pull on any node serves it; an
+     * inbox Redis could not clean is read from the database on this node until it is refilled.
+     */
+    @Override
+    public int delete(MessageArchive.Archived found) {
+        int deleted = durable.delete(found);
+        try (AbstractPipeline p = redis.redis.pipelined()) {
+            found.entries().forEach((owner, seq) -> p.zremrangeByScore(inbox(owner), seq, seq));
+            p.sync();
+        } catch (JedisException e) {
+            dirty.addAll(found.entries().keySet());
+            LOG.warn("Redis could not drop a deleted message from its inboxes ({}); this node reads them from the "
+                    + "database", e.getMessage());
+        }
+        return deleted;
     }
 
     @Override

@@ -613,6 +613,37 @@ public final class ParleyClient implements AutoCloseable {
         return call(Types.HISTORY, new HistoryRequest(null, groupId, before, limit), HistoryResponse.class);
     }
 
+    /**
+     * MSG_RECALL (the message-recall feature, when the server has it deployed; else UNSUPPORTED): takes a message
+     * this user sent back within the server's recallSeconds. Every inbox that held it gets an event entry in its
+     * place ({@link #recalledMsgId} reads it); safe to repeat.
+     */
+    public CompletableFuture<Void> recall(long msgId) {
+        return call(Types.MSG_RECALL, new RecallRequest(msgId), JsonObject.class).thenApply(r -> null);
+    }
+
+    private record RecallRequest(long msgId) {
+    }
+
+    /**
+     * The message an inbox entry says was recalled, for the event entry MSG_RECALL leaves ({@code event} of type
+     * {@code recall}); empty for any other entry. A client drops that message from its view.
+     */
+    public static java.util.OptionalLong recalledMsgId(InboxEntry entry) {
+        if (!InboxEntry.EVENT.equals(entry.kind()) || entry.event() == null) {
+            return java.util.OptionalLong.empty();
+        }
+        try {
+            JsonObject event = JsonParser.parseString(entry.event().json()).getAsJsonObject();
+            JsonElement type = event.get("type");
+            JsonElement msgId = event.get("msgId");
+            return type != null && "recall".equals(type.getAsString()) && msgId != null
+                    ? java.util.OptionalLong.of(msgId.getAsLong()) : java.util.OptionalLong.empty();
+        } catch (RuntimeException e) {
+            return java.util.OptionalLong.empty();
+        }
+    }
+
     // ---- generic calls ----------------------------------------------------------------------------------
 
     /** Sends any request type and reads the response into {@code responseType}. */

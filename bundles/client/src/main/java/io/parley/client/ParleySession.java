@@ -138,6 +138,14 @@ public final class ParleySession implements AutoCloseable {
         return enqueue(c -> c.sendToGroup(groupId, text, cid).thenApply(r -> r.msgId()));
     }
 
+    /**
+     * Recalls a message this user sent ({@link ParleyClient#recall}), through the same ordered outbox, so it goes
+     * after the send it takes back and is repeated after a dropped connection; completes with the msgId.
+     */
+    public CompletableFuture<Long> recall(long msgId) {
+        return enqueue(c -> c.recall(msgId).thenApply(v -> msgId));
+    }
+
     /** Queues a send (any call that is safe to repeat, such as one with a cid) behind the earlier ones. */
     public CompletableFuture<Long> enqueue(Function<ParleyClient, CompletableFuture<Long>> call) {
         Outgoing o = new Outgoing(call, new CompletableFuture<>(), System.nanoTime() + SEND_DEADLINE.toNanos());

@@ -55,6 +55,10 @@ public final class Types {
     public static final int GROUP_JOIN = 69;
     public static final int GROUP_JOIN_DECIDE = 70;
 
+    // Feature types of message-recall (72); answered only while that bundle is installed.
+    /** The sender takes a message back within recallSeconds: every inbox holding it gets an event instead. */
+    public static final int MSG_RECALL = 72;
+
     private static final String[] NAMES = new String[256];
 
     static {

@@ -6,7 +6,7 @@
  * status codes without pulling in the codec.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.parley.protocol;
 
 import org.osgi.annotation.bundle.Export;

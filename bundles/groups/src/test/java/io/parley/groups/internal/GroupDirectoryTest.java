@@ -80,6 +80,21 @@ class GroupDirectoryTest {
         }
 
         @Override
+        public java.util.Optional<io.parley.api.store.MessageArchive.Archived> find(long userId, long msgId) {
+            throw new UnsupportedOperationException("groups look no message up");
+        }
+
+        @Override
+        public Delivery withdraw(UserRef actor, io.parley.api.store.MessageArchive.Archived found, Object event) {
+            throw new UnsupportedOperationException("groups withdraw no message");
+        }
+
+        @Override
+        public java.util.Optional<Delivery> withdrawal(long actorId, long msgId) {
+            throw new UnsupportedOperationException("groups withdraw no message");
+        }
+
+        @Override
         public Delivery sendToGroup(UserRef sender, long groupId, Collection<Long> memberIds, String text, String cid) {
             Appended a = stores.messages().append(new NewMessage(sender.id(), sender.username(), null, null, groupId,
                     InboxEntry.MSG, text, null, cid, now.get()), memberIds);

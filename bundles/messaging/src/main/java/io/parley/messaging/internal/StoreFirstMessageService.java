@@ -12,6 +12,7 @@ import io.parley.api.serialization.RawJson;
 import io.parley.api.serialization.Serializer;
 import io.parley.api.session.PushService;
 import io.parley.api.store.Appended;
+import io.parley.api.store.MessageArchive;
 import io.parley.api.store.MessageStore;
 import io.parley.api.store.NewMessage;
 import io.parley.protocol.Types;
@@ -19,6 +20,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.LongFunction;
 import java.util.function.LongSupplier;
 import org.osgi.service.component.annotations.Activate;
@@ -110,6 +112,41 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
                     null, null, raw, a.ts()));
         }
         return new Delivery(a.msgId(), a.ts(), a.duplicate());
+    }
+
+    @Override
+    public Optional<MessageArchive.Archived> find(long userId, long msgId) {
+        return store.find(userId, msgId);
+    }
+
+    /**
+     * The event goes to the inboxes holding the message, as a 1:1 or group entry like it, under the cid
+     * {@code withdrawn:<msgId>} of the actor: a repeat stores it once (and notifies no one again), then deletes
+     * what is left of the message.
+     */
+    @Override
+    public Delivery withdraw(UserRef actor, MessageArchive.Archived found, Object event) {
+        NewMessage m = found.message();
+        String json = new String(serializer.write(null, event), StandardCharsets.UTF_8);
+        Appended a = append(new NewMessage(actor.id(), actor.username(), m.recipientId(), m.recipientName(),
+                m.groupId(), InboxEntry.EVENT, null, json, withdrawnCid(found.msgId()), clock.getAsLong()),
+                found.entries().keySet(), "event");
+        store.delete(found);
+        if (!a.duplicate()) {
+            RawJson raw = new RawJson(json);
+            notifyOwners(a, owner -> new InboxEntry(a.seqs().get(owner), a.msgId(), InboxEntry.EVENT, actor.username(),
+                    m.recipientName(), m.groupId(), null, raw, a.ts()));
+        }
+        return new Delivery(a.msgId(), a.ts(), a.duplicate());
+    }
+
+    @Override
+    public Optional<Delivery> withdrawal(long actorId, long msgId) {
+        return store.findByCid(actorId, withdrawnCid(msgId)).map(a -> new Delivery(a.msgId(), a.ts(), true));
+    }
+
+    private static String withdrawnCid(long msgId) {
+        return "withdrawn:" + msgId;
     }
 
     /** Stores durably, and counts and times it for /metrics. */

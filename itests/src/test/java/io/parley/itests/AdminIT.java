@@ -1,5 +1,7 @@
 package io.parley.itests;
 
+import io.parley.testkit.exam.Jars;
+import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;

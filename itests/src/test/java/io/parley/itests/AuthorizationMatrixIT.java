@@ -1,5 +1,6 @@
 package io.parley.itests;
 
+import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -62,7 +63,7 @@ public class AuthorizationMatrixIT {
      * One request and what each role gets. The body is JSON with placeholders: $PEER the target user, $FRIEND a
      * friend of the actor outside the group, $NOBODY a user nobody befriended, $JOINER a user who asked to join,
      * $ACTOR the actor, $GROUP the group, $TOKEN the actor's token (device pc), $NEW a fresh name, $CID a fresh
-     * cid.
+     * cid, $GMSG a message the owner sent to the group (before a removed member was removed).
      */
     record Row(int type, String request, String body, Before before, Map<Role, String> expect) {
     }
@@ -152,7 +153,9 @@ public class AuthorizationMatrixIT {
         row(Types.GROUP_JOIN, "GROUP_JOIN (approval, the default)", "{'groupId':$GROUP}",
                 "unauthenticated ok ok conflict conflict conflict ok"),
         row(Types.GROUP_JOIN_DECIDE, "GROUP_JOIN_DECIDE a request", "{'groupId':$GROUP,'username':'$JOINER','approve':true}",
-                Before.JOINER_ASKED, "unauthenticated forbidden forbidden forbidden ok ok forbidden"));
+                Before.JOINER_ASKED, "unauthenticated forbidden forbidden forbidden ok ok forbidden"),
+        row(Types.MSG_RECALL, "MSG_RECALL the owner's group message", "{'msgId':$GMSG}",
+                "unauthenticated not_found not_found forbidden forbidden ok forbidden"));
 
     private static final String PASSWORD = "password-1";
     private static final AtomicLong NAMES = new AtomicLong(System.nanoTime() % 1_000_000_000L);
@@ -227,8 +230,10 @@ public class AuthorizationMatrixIT {
         Distribution node = new Distribution();
         nodes.add(node);
         node.setConfig("io.parley.accounts", "pbkdf2Iterations", "4096");
-        Files.copy(node.home.resolve("features/qq-group-rules.jar"), node.home.resolve("deploy/qq-group-rules.jar"),
-                StandardCopyOption.REPLACE_EXISTING);
+        for (String feature : List.of("qq-group-rules.jar", "message-recall.jar")) {
+            Files.copy(node.home.resolve("features").resolve(feature), node.home.resolve("deploy").resolve(feature),
+                    StandardCopyOption.REPLACE_EXISTING);
+        }
         return node;
     }
 
@@ -287,17 +292,19 @@ public class AuthorizationMatrixIT {
         }
     }
 
-    /** Waits until the QQ feature, deployed at start, answers. */
+    /** Waits until the features deployed at start (QQ's group rules, message recall) answer. */
     private void awaitQq(Distribution node) throws Exception {
         ParleyClient c = user(node, fresh("qq"));
-        node.awaitTrue("the QQ feature to answer", java.time.Duration.ofSeconds(30), () -> {
-            try {
-                return !"unsupported".equals(status(c.request(Types.GROUP_SETTINGS, JsonParser.parseString(
-                        "{'groupId':1}").getAsJsonObject())));
-            } catch (Exception e) {
-                return false;
-            }
-        });
+        for (int type : new int[] {Types.GROUP_SETTINGS, Types.MSG_RECALL}) {
+            node.awaitTrue("the feature of " + Types.name(type) + " to answer", java.time.Duration.ofSeconds(30), () -> {
+                try {
+                    return !"unsupported".equals(status(c.request(type, JsonParser.parseString(
+                            "{'groupId':1,'msgId':1}").getAsJsonObject())));
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+        }
         c.close();
     }
 
@@ -385,6 +392,8 @@ public class AuthorizationMatrixIT {
             List<String> members = role == Role.MEMBER || role == Role.ADMIN || role == Role.REMOVED
                     ? List.of(peer, actor) : List.of(peer);
             long group = o.createGroup("world", members).get(10, TimeUnit.SECONDS);
+            long groupMessage = row.body().contains("$GMSG")
+                    ? o.sendToGroup(group, "hello", fresh("cid")).get(10, TimeUnit.SECONDS).msgId() : 0;
             if (role == Role.ADMIN || role == Role.REMOVED) {
                 o.request(Types.GROUP_SET_ROLE, json("{'groupId':" + group + ",'username':'" + actor
                         + "','role':'admin'}")).get(10, TimeUnit.SECONDS);
@@ -407,7 +416,8 @@ public class AuthorizationMatrixIT {
             }
             String body = row.body().replace("$PEER", peer).replace("$FRIEND", friend).replace("$NOBODY", nobody)
                     .replace("$JOINER", joiner).replace("$ACTOR", actor).replace("$GROUP", Long.toString(group))
-                    .replace("$TOKEN", token).replace("$NEW", fresh("new")).replace("$CID", fresh("cid"));
+                    .replace("$TOKEN", token).replace("$NEW", fresh("new")).replace("$CID", fresh("cid"))
+                    .replace("$GMSG", Long.toString(groupMessage));
             if (role == Role.REMOVED && setup != actorNode) {
                 // The actor's node has the group cached from before the removal, and may act on it for up to
                 // clusterViewMs (ClusterIT measures that); after it, the request must be refused, once.

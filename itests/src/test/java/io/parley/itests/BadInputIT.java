@@ -1,6 +1,8 @@
 package io.parley.itests;
 
-import static io.parley.itests.WireClient.json;
+import io.parley.testkit.wire.WireClient;
+import io.parley.testkit.exam.ParleyTestSupport;
+import static io.parley.testkit.wire.WireClient.json;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;

@@ -1,5 +1,7 @@
 package io.parley.itests;
 
+import io.parley.testkit.exam.Jars;
+import io.parley.testkit.load.Traffic;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -75,34 +77,16 @@ public class ChaosIT {
     private Distribution dist;
     private int adminPort;
     private EventLoopGroup loop;
-    private final List<ParleySession> sessions = new ArrayList<>();
-    private ScheduledExecutorService traffic;
-
-    /** One send: who to whom, its text (unique), when it was first tried, and its msgId once answered OK. */
-    private record Sent(int sender, int to, long groupId, String text, long at, CompletableFuture<Long> msgId) {
-    }
-
-    /** One answer to one try of a send: when, its status, and how long it took. */
-    private record Answer(long at, Status status, long tookNanos) {
-    }
+    private Traffic traffic;
 
     /** One step's figures. */
     private record Step(String name, long start, long end, long windowMs, String note) {
     }
 
-    private final List<Sent> sent = new CopyOnWriteArrayList<>();
-    private final List<Answer> answers = new CopyOnWriteArrayList<>();
-    /** Per user, the text of every entry shown, in order: a text twice is a message shown twice. */
-    private final Map<Integer, List<String>> shown = new ConcurrentHashMap<>();
-    /** Per user, the connection its session used last seen; another one means the connection dropped. */
-    private final Map<Integer, ParleyClient> connection = new ConcurrentHashMap<>();
-    private final Map<Integer, List<Long>> drops = new ConcurrentHashMap<>();
     private final List<Step> steps = new ArrayList<>();
     /** When a WebSocket user's connection dropped (it reconnects at once, to be watched again). */
     private final List<Long> webDrops = new CopyOnWriteArrayList<>();
     private volatile boolean stopping;
-    private final AtomicLong sequence = new AtomicLong();
-    private long[] groups;
 
     /** A WebSocket user: logged in, watched; when its connection drops, the time is noted and it comes back. */
     private void webUser(String name, ParleyClientOptions options) {
@@ -133,9 +117,8 @@ public class ChaosIT {
         stopping = true;
         webClients.forEach(ParleyClient::close);
         if (traffic != null) {
-            traffic.shutdownNow();
+            traffic.close();
         }
-        sessions.forEach(ParleySession::close);
         if (loop != null) {
             loop.shutdownGracefully(0, 1, TimeUnit.SECONDS);
         }
@@ -183,32 +166,17 @@ public class ChaosIT {
         }
         loop = new NioEventLoopGroup(2);
         ParleyClientOptions options = ParleyClientOptions.defaults().withEventLoop(loop);
+        List<String> users = new ArrayList<>();
         for (int i = 0; i < USERS; i++) {
-            int me = i;
-            shown.put(me, Collections.synchronizedList(new ArrayList<>()));
-            drops.put(me, new CopyOnWriteArrayList<>());
-            ParleySession s = ParleySession.login("127.0.0.1", dist.port, user(i), PASSWORD, "pc", options,
-                    entry -> shown.get(me).add(text(entry))).get(30, TimeUnit.SECONDS);
-            sessions.add(s);
-            connection.put(me, s.client());
+            users.add(user(i));
         }
+        // Everyone may message everyone here (requireFriendship=false): no friendships to make first.
+        traffic = Traffic.start(new Traffic.Settings("127.0.0.1", dist.port, users, PASSWORD, GROUP_SIZE, RATE, false,
+                options));
         for (int i = 0; i < WEB_USERS; i++) {
             webUser("chaosweb" + i, options);
         }
         dist.awaitTrue("the WebSocket users logged in", Duration.ofSeconds(30), () -> webClients.size() == WEB_USERS);
-        groups = new long[USERS / GROUP_SIZE];
-        for (int g = 0; g < groups.length; g++) {
-            List<String> members = new ArrayList<>();
-            for (int k = 1; k < GROUP_SIZE; k++) {
-                members.add(user(g * GROUP_SIZE + k));
-            }
-            groups[g] = sessions.get(g * GROUP_SIZE).client().createGroup("chaos" + g, members).get(30, TimeUnit.SECONDS);
-        }
-
-        traffic = Executors.newScheduledThreadPool(1);
-        long periodNanos = 1_000_000_000L / RATE;
-        traffic.scheduleAtFixedRate(this::sendOne, 0, periodNanos, TimeUnit.NANOSECONDS);
-        traffic.scheduleAtFixedRate(this::watchConnections, 0, 20, TimeUnit.MILLISECONDS);
         step("steady traffic (baseline)", () -> -1L, "");
 
         for (String bundle : NOT_LIVE) {
@@ -221,7 +189,7 @@ public class ChaosIT {
             step("update " + bundle, () -> update(bundle), bundle.equals("io.parley.admin")
                     ? "window: until the admin API answers again (it updates itself after answering)" : "");
         }
-        for (String feature : List.of("qq-group-rules", "content-filter")) {
+        for (String feature : List.of("qq-group-rules", "content-filter", "message-recall")) {
             for (String action : List.of("install", "update", "uninstall")) {
                 step(action + " the " + feature + " feature", () -> feature(feature, action), "");
             }
@@ -239,23 +207,9 @@ public class ChaosIT {
             }
         }
         step("update io.parley.transport", () -> update("io.parley.transport"), "clients reconnect with RESUME");
-        for (ParleySession session : sessions) {
-            assertEquals("no session gave up", null, session.stopReason());
-            dist.awaitTrue("every session back on a live connection", Duration.ofSeconds(30),
-                    () -> !session.client().closeFuture().isDone());
-        }
-
-        traffic.shutdown();
-        assertTrue(traffic.awaitTermination(10, TimeUnit.SECONDS));
+        dist.awaitTrue("every session back on a live connection", Duration.ofSeconds(30), traffic::allConnected);
         // Every send answered (OK, or given up on with a final status), then everything delivered.
-        for (Sent s : sent) {
-            try {
-                s.msgId().get(90, TimeUnit.SECONDS);
-            } catch (java.util.concurrent.ExecutionException e) {
-                // counted below as a send that failed
-            }
-        }
-        awaitDelivered(Duration.ofSeconds(60));
+        traffic.stopAndSettle(Duration.ofSeconds(90));
         String report = report();
         Path file = Path.of("target/chaos-report.md");
         Files.writeString(file, report);
@@ -268,11 +222,7 @@ public class ChaosIT {
     }
 
     private static long now() {
-        return System.nanoTime();
-    }
-
-    private static String text(InboxEntry e) {
-        return e.text() != null ? e.text() : e.kind() + ":" + e.msgId();
+        return Traffic.now();
     }
 
     private interface Action {
@@ -327,153 +277,35 @@ public class ChaosIT {
         return (now() - start) / 1_000_000L;
     }
 
-    /** One send, from the next user: to its neighbour, or every fifth to its group. */
-    private void sendOne() {
-        long n = sequence.getAndIncrement();
-        int from = (int) (n % USERS);
-        ParleySession session = sessions.get(from);
-        String text = "m" + n;
-        boolean toGroup = n % 5 == 4 && groups.length > 0;
-        int to = toGroup ? -1 : (from + 1) % USERS;
-        long groupId = toGroup ? groups[from / GROUP_SIZE % groups.length] : 0;
-        if (toGroup && from / GROUP_SIZE >= groups.length) {
-            return;
-        }
-        String cid = "c" + n;
-        CompletableFuture<Long> msgId = session.enqueue(c -> {
-            long asked = now();
-            CompletableFuture<Long> tried = toGroup ? c.sendToGroup(groupId, text, cid).thenApply(r -> r.msgId())
-                    : c.sendMessage(user(to), text, cid).thenApply(r -> r.msgId());
-            return tried.whenComplete((id, e) -> answers.add(new Answer(now(), status(e), now() - asked)));
-        });
-        sent.add(new Sent(from, to, groupId, text, now(), msgId));
-    }
-
-    private static Status status(Throwable e) {
-        if (e == null) {
-            return Status.OK;
-        }
-        Throwable cause = e instanceof java.util.concurrent.CompletionException ? e.getCause() : e;
-        return cause instanceof ParleyException p ? p.status() : Status.UNAVAILABLE; // a dropped connection
-    }
-
-    private void watchConnections() {
-        for (int i = 0; i < sessions.size(); i++) {
-            ParleyClient now = sessions.get(i).client();
-            ParleyClient before = connection.put(i, now);
-            if (before != null && before != now) {
-                drops.get(i).add(now());
-            }
-        }
-    }
-
-    /** The receivers of a sent message: the neighbour, or the group's members but the sender. */
-    private List<Integer> receivers(Sent s) {
-        if (s.to() >= 0) {
-            return List.of(s.to());
-        }
-        int g = s.sender() / GROUP_SIZE;
-        List<Integer> members = new ArrayList<>();
-        for (int k = 0; k < GROUP_SIZE; k++) {
-            int m = g * GROUP_SIZE + k;
-            if (m != s.sender()) {
-                members.add(m);
-            }
-        }
-        return members;
-    }
-
-    private void awaitDelivered(Duration timeout) throws InterruptedException {
-        long deadline = now() + timeout.toNanos();
-        while (now() < deadline && !lost().isEmpty()) {
-            Thread.sleep(200);
-        }
-    }
-
-    /** Messages answered OK that some receiver has not been shown, by text. */
-    private List<Sent> lost() {
-        List<Sent> lost = new ArrayList<>();
-        Map<Integer, Set<String>> seen = new HashMap<>();
-        for (Sent s : sent) {
-            if (!s.msgId().isDone() || s.msgId().isCompletedExceptionally()) {
-                continue;
-            }
-            for (int r : receivers(s)) {
-                Set<String> texts = seen.computeIfAbsent(r, k -> {
-                    synchronized (shown.get(k)) {
-                        return new java.util.HashSet<>(shown.get(k));
-                    }
-                });
-                if (!texts.contains(s.text())) {
-                    lost.add(s);
-                    break;
-                }
-            }
-        }
-        return lost;
-    }
-
     private String report() {
-        List<Sent> lost = lost();
-        Map<String, Integer> twice = new HashMap<>();
-        for (Map.Entry<Integer, List<String>> e : shown.entrySet()) {
-            synchronized (e.getValue()) {
-                Set<String> once = new java.util.HashSet<>();
-                for (String t : e.getValue()) {
-                    if (t.startsWith("m") && !once.add(t)) {
-                        twice.merge(t, 1, Integer::sum);
-                    }
-                }
-            }
-        }
+        long[] sentAndAnswered = traffic.sentAndAnswered();
         StringBuilder md = new StringBuilder();
-        md.append("Users: ").append(USERS).append(", sends a second: ").append(RATE).append(", sent: ").append(sent.size())
-                .append(", answered OK: ").append(sent.stream().filter(s -> !s.msgId().isCompletedExceptionally()).count())
-                .append(".\n\n");
+        md.append("Users: ").append(USERS).append(", sends a second: ").append(RATE).append(", sent: ")
+                .append(sentAndAnswered[0]).append(", answered OK: ").append(sentAndAnswered[1]).append(".\n\n");
         md.append("| step | window (ms) | unavailable for (ms) | slowest answer (ms) | connections dropped (TCP, "
                 + "WebSocket) | acknowledged lost | shown twice | answers in the step | sends that failed | note |\n"
                 + "|---|---|---|---|---|---|---|---|---|---|\n");
         for (Step step : steps) {
             boolean transport = step.name().equals("update io.parley.transport");
+            Traffic.Tally t = traffic.between(step.start(), step.end());
             // The transport's clients come back in their own time (backoff): counted until the end of the run.
             long until = transport ? Long.MAX_VALUE : step.end();
-            long dropped = drops.values().stream().filter(l -> l.stream().anyMatch(t -> t >= step.start() && t < until))
-                    .count();
-            long webDropped = webDrops.stream().filter(t -> t >= step.start() && t < until).count();
-            long lostHere = lost.stream().filter(s -> s.at() >= step.start() && s.at() < step.end()).count();
-            long twiceHere = sent.stream().filter(s -> s.at() >= step.start() && s.at() < step.end()
-                    && twice.containsKey(s.text())).count();
-            EnumMap<Status, Integer> statuses = new EnumMap<>(Status.class);
-            long slowest = 0;
-            long firstRefused = Long.MAX_VALUE;
-            long lastRefused = Long.MIN_VALUE;
-            for (Answer a : answers) {
-                if (a.at() >= step.start() && a.at() < step.end()) {
-                    statuses.merge(a.status(), 1, Integer::sum);
-                    slowest = Math.max(slowest, a.tookNanos());
-                    if (a.status() != Status.OK) {
-                        firstRefused = Math.min(firstRefused, a.at());
-                        lastRefused = Math.max(lastRefused, a.at());
-                    }
-                }
-            }
-            long unavailableMs = lastRefused < firstRefused ? 0 : (lastRefused - firstRefused) / 1_000_000L;
-            long failed = sent.stream().filter(s -> s.at() >= step.start() && s.at() < step.end()
-                    && s.msgId().isCompletedExceptionally()).count();
-            boolean bad = statuses.keySet().stream().anyMatch(s -> s != Status.OK && s != Status.UNAVAILABLE
+            long dropped = transport ? traffic.between(step.start(), until).dropped() : t.dropped();
+            long webDropped = webDrops.stream().filter(at -> at >= step.start() && at < until).count();
+            boolean bad = t.answers().keySet().stream().anyMatch(s -> s != Status.OK && s != Status.UNAVAILABLE
                     && s != Status.UNSUPPORTED);
             md.append("| ").append(step.name())
                     .append(" | ").append(step.windowMs() < 0 ? "-" : Long.toString(step.windowMs()))
-                    .append(" | ").append(unavailableMs)
-                    .append(" | ").append(slowest / 1_000_000L)
+                    .append(" | ").append(t.refusedForMs())
+                    .append(" | ").append(t.slowestMs())
                     .append(" | ").append(mark(dropped, !transport && dropped > 0))
                     .append(transport ? " of " + USERS + " (all reconnected)" : "")
                     .append(", ").append(mark(webDropped, !transport && webDropped > 0))
                     .append(transport ? " of " + WEB_USERS : "")
-                    .append(" | ").append(mark(lostHere, lostHere > 0))
-                    .append(" | ").append(mark(twiceHere, twiceHere > 0))
-                    .append(" | ").append(bad ? "**" + statuses + "**" : statuses.toString())
-                    .append(" | ").append(mark(failed, failed > 0))
+                    .append(" | ").append(mark(t.lost(), t.lost() > 0))
+                    .append(" | ").append(mark(t.twice(), t.twice() > 0))
+                    .append(" | ").append(bad ? "**" + t.answers() + "**" : t.answers().toString())
+                    .append(" | ").append(mark(t.failed(), t.failed() > 0))
                     .append(" | ").append(step.note()).append(" |\n");
         }
         return md.toString();

@@ -1,5 +1,6 @@
 package io.parley.itests;
 
+import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;

@@ -1,5 +1,7 @@
 package io.parley.itests;
 
+import io.parley.testkit.wire.WireClient;
+import io.parley.testkit.exam.ParleyTestSupport;
 import static io.parley.itests.AccountsIT.statusOf;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;

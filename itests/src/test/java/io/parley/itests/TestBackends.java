@@ -1,5 +1,6 @@
 package io.parley.itests;
 
+import io.parley.testkit.exam.ParleyTestSupport;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 

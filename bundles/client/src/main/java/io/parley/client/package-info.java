@@ -5,7 +5,7 @@
  * and inside OSGi alike.
  */
 @Export
-@Version("2.4.0")
+@Version("2.5.0")
 package io.parley.client;
 
 import org.osgi.annotation.bundle.Export;

@@ -1,5 +1,5 @@
 package io.parley.feature.recall.internal;
 
 /** MSG_RECALL's body: the message to take back. */
-record RecallRequest(Long msgId) {
+public record RecallRequest(Long msgId) {
 }

@@ -1,4 +1,4 @@
-package io.parley.itests;
+package io.parley.testkit.exam;
 
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -17,6 +17,7 @@ import io.parley.client.ParleyClient;
 import io.parley.client.ParleyClientOptions;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
+import io.parley.testkit.load.Traffic;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;
@@ -38,8 +39,14 @@ import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 
 /**
- * Boots a real Felix with exactly the distribution's boot bundles (distribution/target/parley/bundle) plus
- * the client SDK, configured through ConfigAdmin on a free port and a fresh H2 database.
+ * The base of a Pax Exam test of Parley: boots a real Felix with exactly the distribution's boot bundles plus the
+ * client SDK and this testkit, configured through ConfigAdmin on free ports and fresh storage (the message log and
+ * H2, as the distribution ships), and gives the test connected clients, waits and wire helpers.
+ *
+ * <p>The boot bundles come from the folder the system property {@code parley.bundles} names, else
+ * {@code target/parley/bundle}: a feature project unpacks the distribution's released archive there (the archetype
+ * does), and this repository's own tests point at {@code distribution/target/parley/bundle}. The SDK's and this
+ * testkit's bundles are the jars their classes were loaded from.
  */
 public abstract class ParleyTestSupport {
 
@@ -61,7 +68,8 @@ public abstract class ParleyTestSupport {
                 failOnUnresolvedBundles(),
                 composite(bootBundles()),
                 composite(extraOptions()),
-                bundle(new File(System.getProperty("parley.client.bundle")).toURI().toString()),
+                bundle(jarOf(ParleyClient.class)),
+                bundle(jarOf(ParleyTestSupport.class)),
                 junitBundles(),
                 systemProperty("parley.test.port").value(Integer.toString(port)),
                 systemProperty("parley.test.httpPort").value(Integer.toString(httpPort)),
@@ -109,7 +117,7 @@ public abstract class ParleyTestSupport {
     }
 
     /** The web port (the web client at /, WebSocket at /ws). */
-    protected static int httpPort() {
+    public static int httpPort() {
         return Integer.getInteger("parley.test.httpPort");
     }
 
@@ -132,7 +140,7 @@ public abstract class ParleyTestSupport {
     }
 
     /** H2 alone, messages included. */
-    protected static Option h2(File data) {
+    public static Option h2(File data) {
         return composite(database(data), messagesIn("jdbc", "none"));
     }
 
@@ -143,7 +151,7 @@ public abstract class ParleyTestSupport {
     }
 
     /** The storage switch, etc/io.parley.storage.cfg: which store keeps messages, and the cache in front. */
-    protected static Option messagesIn(String messages, String cache) {
+    public static Option messagesIn(String messages, String cache) {
         return newConfiguration("io.parley.storage").put("messages", messages).put("cache", cache).asOption();
     }
 
@@ -197,12 +205,34 @@ public abstract class ParleyTestSupport {
     }
 
     /** Makes the container fail at once, naming the bundle, when any bundle does not resolve. */
-    protected static Option failOnUnresolvedBundles() {
+    public static Option failOnUnresolvedBundles() {
         return systemProperty("pax.exam.osgi.unresolved.fail").value("true");
     }
 
+    /**
+     * The jar a class was loaded from, as a URL for Pax Exam to install: the SDK and this testkit are bundles
+     * themselves. In a reactor build before {@code package} that is a classes folder, which is no bundle.
+     */
+    static String jarOf(Class<?> type) {
+        try {
+            java.net.URI location = type.getProtectionDomain().getCodeSource().getLocation().toURI();
+            if (!location.getPath().endsWith(".jar")) {
+                throw new IllegalStateException(type.getName() + " was loaded from " + location
+                        + ", not from its bundle jar: run the tests in the integration-test phase (mvn verify)");
+            }
+            return location.toString();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** The distribution's boot bundles: {@code parley.bundles}, else {@code target/parley/bundle}. */
+    public static File bundleFolder() {
+        return new File(System.getProperty("parley.bundles", "target/parley/bundle"));
+    }
+
     private static Option[] bootBundles() {
-        File dir = new File(System.getProperty("parley.bundles"));
+        File dir = bundleFolder();
         File[] jars = dir.listFiles((d, name) -> name.endsWith(".jar"));
         if (jars == null || jars.length == 0) {
             throw new IllegalStateException("No boot bundles in " + dir + ": build the distribution first");
@@ -217,7 +247,7 @@ public abstract class ParleyTestSupport {
         }
     }
 
-    protected static int port() {
+    public static int port() {
         return Integer.getInteger("parley.test.port");
     }
 
@@ -232,7 +262,7 @@ public abstract class ParleyTestSupport {
         });
     }
 
-    protected static void awaitTrue(String what, Duration timeout, BooleanSupplier condition)
+    public static void awaitTrue(String what, Duration timeout, BooleanSupplier condition)
             throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
         while (!condition.getAsBoolean()) {
@@ -244,12 +274,11 @@ public abstract class ParleyTestSupport {
     }
 
     /** SDK options whose heartbeat stays well inside the test server's short idle limit. */
-    protected static final ParleyClientOptions SDK_OPTIONS = ParleyClientOptions.defaults()
+    public static final ParleyClientOptions SDK_OPTIONS = ParleyClientOptions.defaults()
             .withHeartbeat(Duration.ofMillis(300)).withRequestTimeout(Duration.ofSeconds(10));
 
-    /** A connected SDK client that is closed after the test. */
     /** Completes with the KICKED notice the client gets, if it gets one. */
-    protected static CompletableFuture<Notice> kickedNotice(ParleyClient client) {
+    public static CompletableFuture<Notice> kickedNotice(ParleyClient client) {
         CompletableFuture<Notice> kicked = new CompletableFuture<>();
         client.onNotice(n -> {
             if (n.type() == Types.KICKED) {
@@ -259,6 +288,7 @@ public abstract class ParleyTestSupport {
         return kicked;
     }
 
+    /** A connected SDK client that is closed after the test. */
     protected ParleyClient client() throws Exception {
         ParleyClient client = ParleyClient.connect("127.0.0.1", port(), SDK_OPTIONS).get(10, TimeUnit.SECONDS);
         synchronized (clients) {
@@ -276,7 +306,7 @@ public abstract class ParleyTestSupport {
     }
 
     /** The error a call failed with; fails the test when the call succeeded. */
-    protected static ParleyException failure(CompletableFuture<?> future) throws Exception {
+    public static ParleyException failure(CompletableFuture<?> future) throws Exception {
         try {
             await(future);
         } catch (ExecutionException e) {
@@ -288,12 +318,12 @@ public abstract class ParleyTestSupport {
         throw new AssertionError("expected the call to fail");
     }
 
-    protected static <T> T await(CompletableFuture<T> future) throws Exception {
+    public static <T> T await(CompletableFuture<T> future) throws Exception {
         return future.get(15, TimeUnit.SECONDS);
     }
 
     /** The status a call was answered with: OK when it succeeded, else the error's. */
-    static Status answer(CompletableFuture<?> call) throws Exception {
+    public static Status answer(CompletableFuture<?> call) throws Exception {
         try {
             await(call);
             return Status.OK;
@@ -309,7 +339,7 @@ public abstract class ParleyTestSupport {
      * Makes a call, again while it answers UNSUPPORTED or UNAVAILABLE: the answers a client gets while a bundle
      * or service on the path is being restarted or rebound. Other failures fail at once.
      */
-    protected static <T> T whenReady(java.util.function.Supplier<CompletableFuture<T>> call) throws Exception {
+    public static <T> T whenReady(java.util.function.Supplier<CompletableFuture<T>> call) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
         while (true) {
             try {
@@ -325,7 +355,7 @@ public abstract class ParleyTestSupport {
         }
     }
 
-    protected static LoginResponse loginWhenReady(ParleyClient client, String username, String password,
+    public static LoginResponse loginWhenReady(ParleyClient client, String username, String password,
             String device) throws Exception {
         return whenReady(() -> client.login(username, password, device));
     }
@@ -339,12 +369,27 @@ public abstract class ParleyTestSupport {
         return name;
     }
 
-    protected static final String PASSWORD = "password-1";
+    public static final String PASSWORD = "password-1";
 
     /** A asks, B accepts: friends. */
-    protected static void befriend(ParleyClient a, String aName, ParleyClient b, String bName) throws Exception {
+    public static void befriend(ParleyClient a, String aName, ParleyClient b, String bName) throws Exception {
         org.junit.Assert.assertEquals("pending", await(a.addFriend(bName, null)));
         await(b.acceptFriend(aName));
+    }
+
+    /**
+     * {@link HotDeploy#assertHotDeploys} on this server: 20 users, friends in groups of 5, chatting at 50 sends a
+     * second while the feature jar is installed, updated and uninstalled. Returns the report.
+     */
+    protected String assertHotDeploys(java.nio.file.Path featureJar) throws Exception {
+        List<String> users = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            users.add(registered("hd"));
+        }
+        try (Traffic traffic = Traffic.start(new Traffic.Settings("127.0.0.1", port(), users, PASSWORD, 5, 50, true,
+                SDK_OPTIONS))) {
+            return HotDeploy.assertHotDeploys(context, featureJar, traffic);
+        }
     }
 
     protected Bundle installed(String symbolicName) {
@@ -356,13 +401,13 @@ public abstract class ParleyTestSupport {
         throw new AssertionError("No bundle " + symbolicName);
     }
 
-    protected static String unique(String prefix) {
+    public static String unique(String prefix) {
         // Digits only: two of them never look alike (REGISTER refuses a name that reads like a taken one, and
         // base 36 made names such as ...o and ...0).
         return prefix + System.nanoTime() % 100_000_000L;
     }
 
-    protected static void assertActive(Bundle b) {
+    public static void assertActive(Bundle b) {
         assertTrue(b.getSymbolicName() + " is " + b.getState(), b.getState() == Bundle.ACTIVE);
     }
 

@@ -1,4 +1,4 @@
-package io.parley.itests;
+package io.parley.testkit.wire;
 
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
@@ -17,18 +17,18 @@ import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 
 /** A raw socket that speaks frames byte by byte, for tests of what the server does with bad input. */
-final class WireClient implements AutoCloseable {
+public final class WireClient implements AutoCloseable {
 
     private final Socket socket;
     private final DataOutputStream out;
     private final DataInputStream in;
 
-    WireClient(int port) throws IOException {
+    public WireClient(int port) throws IOException {
         this(port, 0);
     }
 
     /** With socket buffers of this size (0: the system's), so that a test knows how much the kernel holds. */
-    WireClient(int port, int bufferBytes) throws IOException {
+    public WireClient(int port, int bufferBytes) throws IOException {
         socket = new Socket();
         if (bufferBytes > 0) {
             socket.setReceiveBufferSize(bufferBytes);
@@ -40,12 +40,12 @@ final class WireClient implements AutoCloseable {
         in = new DataInputStream(socket.getInputStream());
     }
 
-    void writeRaw(byte[] bytes) throws IOException {
+    public void writeRaw(byte[] bytes) throws IOException {
         out.write(bytes);
         out.flush();
     }
 
-    void writeHeader(int magic, int sign, int type, int status, int length) throws IOException {
+    public void writeHeader(int magic, int sign, int type, int status, int length) throws IOException {
         out.writeShort(magic);
         out.writeByte(sign);
         out.writeByte(type);
@@ -54,31 +54,31 @@ final class WireClient implements AutoCloseable {
         out.flush();
     }
 
-    void send(int sign, int type, String body) throws IOException {
+    public void send(int sign, int type, String body) throws IOException {
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
         writeHeader(Frame.MAGIC, sign, type, 0, bytes.length);
         out.write(bytes);
         out.flush();
     }
 
-    void request(int type, String body) throws IOException {
+    public void request(int type, String body) throws IOException {
         send(Sign.REQUEST, type, body);
     }
 
     /** LOGIN as the user on the device; the answer, which the caller checks. */
-    Frame login(String username, String password, String device) throws IOException {
+    public Frame login(String username, String password, String device) throws IOException {
         request(Types.LOGIN, "{\"id\":\"l\",\"username\":\"" + username + "\",\"password\":\"" + password
                 + "\",\"device\":\"" + device + "\"}");
         return response();
     }
 
     /** Requests in one write, so that the server reads them together: {@code type, body, type, body ...}. */
-    void pipeline(Object... typesAndBodies) throws IOException {
+    public void pipeline(Object... typesAndBodies) throws IOException {
         writeRaw(requests(typesAndBodies));
     }
 
     /** Request frames as bytes, one after the other: {@code type, body, type, body ...}. */
-    static byte[] requests(Object... typesAndBodies) throws IOException {
+    public static byte[] requests(Object... typesAndBodies) throws IOException {
         ByteArrayOutputStream bytes = new ByteArrayOutputStream();
         DataOutputStream frames = new DataOutputStream(bytes);
         for (int i = 0; i < typesAndBodies.length; i += 2) {
@@ -93,7 +93,7 @@ final class WireClient implements AutoCloseable {
         return bytes.toByteArray();
     }
 
-    Frame read() throws IOException {
+    public Frame read() throws IOException {
         int magic = in.readUnsignedShort();
         if (magic != Frame.MAGIC) {
             throw new IOException("bad magic from server: " + magic);
@@ -107,7 +107,7 @@ final class WireClient implements AutoCloseable {
     }
 
     /** The next response, skipping notices. */
-    Frame response() throws IOException {
+    public Frame response() throws IOException {
         Frame f;
         do {
             f = read();
@@ -115,12 +115,12 @@ final class WireClient implements AutoCloseable {
         return f;
     }
 
-    static JsonObject json(Frame f) {
+    public static JsonObject json(Frame f) {
         return JsonParser.parseString(f.bodyText()).getAsJsonObject();
     }
 
     /** True when the server closed the connection within the socket timeout. */
-    boolean closedByServer() throws IOException {
+    public boolean closedByServer() throws IOException {
         try {
             while (true) {
                 if (in.read() < 0) {

@@ -1,4 +1,4 @@
-package io.parley.itests;
+package io.parley.testkit.exam;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -11,13 +11,13 @@ import java.util.jar.JarOutputStream;
 import java.util.jar.Manifest;
 
 /** Jars as a build makes them, for tests that update a bundle with a new build of itself. */
-final class Jars {
+public final class Jars {
 
     private Jars() {
     }
 
     /** A copy of the bundle jar with one more manifest header: the same code, a different build. */
-    static void rebuild(Path from, Path to) throws IOException {
+    public static void rebuild(Path from, Path to) throws IOException {
         try (JarInputStream in = new JarInputStream(Files.newInputStream(from))) {
             Manifest manifest = new Manifest(in.getManifest());
             manifest.getMainAttributes().put(new Attributes.Name("Parley-Test-Build"), Long.toString(System.nanoTime()));

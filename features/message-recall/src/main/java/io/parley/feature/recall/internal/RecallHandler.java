@@ -66,8 +66,8 @@ public final class RecallHandler implements RequestHandler {
     @Override
     public Object handle(Request request) {
         UserRef me = request.requireSession().user();
-        Long msgId = request.body(RecallRequest.class).msgId();
-        if (msgId == null || msgId <= 0) {
+        long msgId = request.body(RecallRequest.class).msgId(); // required: the serializer answers its absence
+        if (msgId <= 0) {
             throw ParleyException.badRequest("'msgId' must be the id of a message you sent.");
         }
         recall(me, msgId);

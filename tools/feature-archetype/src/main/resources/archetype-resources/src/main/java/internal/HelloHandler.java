@@ -4,6 +4,7 @@ import io.parley.api.ParleyException;
 import io.parley.api.handler.ParleyType;
 import io.parley.api.handler.Request;
 import io.parley.api.handler.RequestHandler;
+import io.parley.api.serialization.OptionalField;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
@@ -23,8 +24,12 @@ public final class HelloHandler implements RequestHandler {
     /** The request type: features use 64 to 127 (docs/protocol.md of Parley lists the ones taken). */
     public static final int TYPE = ${typeCode};
 
-    /** The request and response bodies: public records, which the server's serializer reads and writes. */
-    public record HelloRequest(String name) {
+    /**
+     * The request and response bodies: public records, which the server's serializer reads and writes. A field
+     * the client may leave out is {@code @OptionalField} (then null); a missing one that is not answers
+     * BAD_REQUEST, naming it, before the handler runs.
+     */
+    public record HelloRequest(@OptionalField String name) {
     }
 
     public record HelloResponse(String greeting) {

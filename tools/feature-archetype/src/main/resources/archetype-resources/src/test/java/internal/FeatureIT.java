@@ -8,6 +8,7 @@ import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
 import io.parley.testkit.exam.ParleyTestSupport;
 import java.nio.file.Path;
+import org.junit.After;
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;
@@ -28,6 +29,16 @@ public class FeatureIT extends ParleyTestSupport {
         return Path.of(System.getProperty("feature.jar"));
     }
 
+    private Bundle feature;
+
+    /** A test that fails midway leaves no feature behind for the next one. */
+    @After
+    public void uninstallFeature() throws Exception {
+        if (feature != null && feature.getState() != Bundle.UNINSTALLED) {
+            feature.uninstall();
+        }
+    }
+
     private static JsonObject json(String text) {
         return JsonParser.parseString(text).getAsJsonObject();
     }
@@ -44,7 +55,7 @@ public class FeatureIT extends ParleyTestSupport {
         befriend(a, alice, b, bob);
         assertEquals("not deployed yet", Status.UNSUPPORTED, answer(a.request(HelloHandler.TYPE, json("{}"))));
 
-        Bundle feature = context.installBundle(jar().toUri().toString());
+        feature = context.installBundle(jar().toUri().toString());
         feature.start();
         JsonObject hello = whenReady(() -> a.request(HelloHandler.TYPE, json("{\"name\":\"world\"}")));
         assertEquals("Hello, world!", hello.get("greeting").getAsString());

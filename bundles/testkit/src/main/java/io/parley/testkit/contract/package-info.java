@@ -3,7 +3,7 @@
  * store a plugin author writes, is held to the same behaviour.
  */
 @Export
-@Version("1.0.0")
+@Version("1.1.0")
 package io.parley.testkit.contract;
 
 import org.osgi.annotation.bundle.Export;

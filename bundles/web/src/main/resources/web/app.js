@@ -27,6 +27,7 @@ const state = {
   members: [],
   myRole: null,
   qq: false,
+  recall: false, // whether message recall is deployed (MSG_RECALL answers)
   online: false,
   stayOnline: false,
   reconnectMs: 1000,
@@ -237,7 +238,7 @@ async function started(connection, login) {
   state.reconnectMs = 1000;
   showMain();
   setOnline(true);
-  await Promise.all([refreshFriends(), refreshGroups(), probeQq()]);
+  await Promise.all([refreshFriends(), refreshGroups(), probeQq(), probeRecall()]);
   await pull();
   for (const item of [...state.outbox]) deliver(item);
   if (state.open) {
@@ -384,9 +385,11 @@ function take(entries) {
       continue;
     }
     const key = conversationKey(entry);
+    const recalled = recalledMsgId(entry);
+    if (recalled !== undefined) conversation(key).entries.delete(recalled);
     conversation(key).entries.set(entry.msgId, entry);
-    if (entry.kind === 'event') groupsChanged = true;
-    if (entry.from !== state.me && key !== state.open) {
+    if (entry.kind === 'event' && recalled === undefined) groupsChanged = true;
+    if (entry.from !== state.me && key !== state.open && recalled === undefined) {
       state.unread[key] = (state.unread[key] || 0) + 1;
     }
     if (key === state.open) renderConversation();
@@ -527,6 +530,32 @@ function renderGroups() {
   }
 }
 
+/** The message a recall event takes back (message-recall feature), or undefined for any other entry. */
+function recalledMsgId(entry) {
+  return entry.kind === 'event' && entry.event && entry.event.type === 'recall' ? entry.event.msgId : undefined;
+}
+
+/**
+ * Whether message recall is installed: MSG_RECALL answers UNSUPPORTED when not (and BAD_REQUEST to this empty
+ * probe when it is). The page offers "Recall" on the user's own messages for RECALL_OFFER_MS, the feature's
+ * default window; the server judges each request by its own setting and says why when it refuses.
+ */
+async function probeRecall() {
+  if (!state.connection) return;
+  try {
+    await state.connection.request(Type.MSG_RECALL, { msgId: 0 });
+    state.recall = true;
+  } catch (e) {
+    state.recall = e.status !== Status.UNSUPPORTED;
+  }
+}
+
+const RECALL_OFFER_MS = 120000;
+
+async function recall(msgId) {
+  await attempt(() => state.connection.request(Type.MSG_RECALL, { msgId }));
+}
+
 /** Whether the QQ group rules are installed: their types answer UNSUPPORTED when not. */
 async function probeQq() {
   if (!state.connection) return;
@@ -613,6 +642,7 @@ async function openConversation(key) {
     $('members').replaceChildren();
     refreshGroupPanel();
   }
+  probeRecall().then(() => renderConversation());
   renderConversation();
   const c = conversation(key);
   if (!c.loaded) {
@@ -663,6 +693,7 @@ function eventText(entry) {
     case 'settings': return `${entry.from} changed the group's settings`;
     case 'joinRequest': return `${who} asks to join` + (e.note ? `: ${e.note}` : '');
     case 'joined': return `${who} joined`;
+    case 'recall': return entry.from === state.me ? 'You recalled a message' : `${entry.from} recalled a message`;
     default: return `${entry.from}: ${e.type || 'event'}`;
   }
 }
@@ -689,6 +720,11 @@ function renderEntry(entry) {
   if (!mine) li.append(element('div', 'from', entry.from));
   const body = element('div');
   body.append(element('span', 'text', entry.text), element('span', 'time', time(entry.ts)));
+  if (mine && state.recall && Date.now() - entry.ts < RECALL_OFFER_MS) {
+    const b = button('Recall', () => recall(entry.msgId));
+    b.className = 'recall';
+    body.append(b);
+  }
   li.append(body);
   return li;
 }

@@ -12,6 +12,7 @@ export const Type = Object.freeze({
   GROUP_SEND: 37,
   AUTH_START: 40, AUTH_FINISH: 41,
   GROUP_SET_ROLE: 64, GROUP_MUTE: 66, GROUP_JOIN: 69, GROUP_JOIN_DECIDE: 70,
+  MSG_RECALL: 72,
 });
 
 export const Status = Object.freeze({

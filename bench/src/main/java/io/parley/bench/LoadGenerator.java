@@ -196,17 +196,28 @@ public final class LoadGenerator {
         return measure(seconds, "msgs");
     }
 
+    /**
+     * One sender, one message in flight: the next goes when the last is answered. A failed send is counted and the
+     * next one is tried from the event loop, never from inside the failure (a closed connection fails at once,
+     * and calling on from there recursed until the stack overflowed); a sender whose connection is gone stops.
+     */
     private void closedLoop(ParleyClient sender, String to, long end) {
         if (System.nanoTime() > end) {
+            return;
+        }
+        if (!sender.isConnected()) {
+            errors.incrementAndGet();
             return;
         }
         long id = sent.incrementAndGet();
         sender.sendMessage(to, Long.toString(System.nanoTime()), "c" + id + "-" + System.nanoTime())
                 .whenComplete((r, e) -> {
-                    if (e != null) {
+                    if (e == null) {
+                        closedLoop(sender, to, end);
+                    } else {
                         errors.incrementAndGet();
+                        loop.schedule(() -> closedLoop(sender, to, end), 10, TimeUnit.MILLISECONDS);
                     }
-                    closedLoop(sender, to, end);
                 });
     }
 

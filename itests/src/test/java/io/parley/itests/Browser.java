@@ -182,6 +182,14 @@ final class Browser implements AutoCloseable {
                 .orElseThrow(() -> new AssertionError("no button " + label + " for " + username)).click();
     }
 
+    /** Clicks "Recall" on the user's own message with this text in the open conversation. */
+    void recall(String text) {
+        await("a Recall button on \"" + text + "\"", d -> d.findElements(By.cssSelector("#messages li.msg.mine")).stream()
+                .filter(li -> li.findElement(By.cssSelector(".text")).getText().equals(text))
+                .flatMap(li -> li.findElements(By.cssSelector("button.recall")).stream()).findFirst().orElse(null))
+                .click();
+    }
+
     /** The group events shown in the open conversation, as text. */
     List<String> events() {
         return driver.findElements(By.cssSelector("#messages li.event")).stream().map(WebElement::getText).toList();

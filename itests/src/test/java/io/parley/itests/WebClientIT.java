@@ -1,5 +1,7 @@
 package io.parley.itests;
 
+import io.parley.testkit.exam.ParleyTestSupport;
+
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -203,6 +205,41 @@ public class WebClientIT {
         List<String> history = new ArrayList<>(texts(i.groupHistory(groupId, null, null).get(10, TimeUnit.SECONDS)));
         java.util.Collections.reverse(history);
         assertEquals(expected, history);
+    }
+
+    @Test
+    public void aMessageRecalledInTheBrowserLeavesBothPages() throws Exception {
+        java.nio.file.Path deployed = dist.home.resolve("deploy/message-recall.jar");
+        java.nio.file.Files.copy(dist.home.resolve("features/message-recall.jar"), deployed);
+        try {
+            ParleyClient probe = sdkUser(name("probe"));
+            dist.awaitTrue("message recall deployed", java.time.Duration.ofSeconds(30), () -> {
+                try {
+                    return ParleyTestSupport.answer(probe.recall(1)) != io.parley.protocol.Status.UNSUPPORTED;
+                } catch (Exception e) {
+                    return false;
+                }
+            });
+            String alice = name("rita");
+            String bob = name("sam");
+            Browser[] pair = friends(alice, bob);
+            Browser a = pair[0];
+            Browser b = pair[1];
+            a.openChat(bob);
+            a.send("oops, not for you");
+            a.send("this one stays");
+            a.awaitAllAnswered();
+            b.openChat(alice);
+            b.awaitMessages("both messages at bob", m -> m.equals(List.of("oops, not for you", "this one stays")));
+
+            a.recall("oops, not for you");
+            b.awaitMessages("the recalled message gone from bob's page", m -> m.equals(List.of("this one stays")));
+            b.await("bob told who recalled it", w -> b.events().contains(alice + " recalled a message"));
+            a.awaitMessages("and from alice's", m -> m.equals(List.of("this one stays")));
+            assertTrue(a.events().contains("You recalled a message"));
+        } finally {
+            java.nio.file.Files.delete(deployed);
+        }
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.parley.messaging.internal;
 
+import io.parley.api.ParleyException;
 import io.parley.api.account.UserRef;
 import io.parley.api.message.Delivery;
 import io.parley.api.message.InboxEntry;
@@ -131,6 +132,10 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
         Appended a = append(new NewMessage(actor.id(), actor.username(), m.recipientId(), m.recipientName(),
                 m.groupId(), InboxEntry.EVENT, null, json, withdrawnCid(found.msgId()), clock.getAsLong()),
                 found.entries().keySet(), "event");
+        if (a.duplicate() && !isWithdrawal(actor.id(), a.msgId())) {
+            throw ParleyException.conflict("Message " + found.msgId() + " cannot be taken back: the cid "
+                    + withdrawnCid(found.msgId()) + " of its withdrawal is one you gave a message of your own.");
+        }
         store.delete(found);
         if (!a.duplicate()) {
             RawJson raw = new RawJson(json);
@@ -140,9 +145,20 @@ public final class StoreFirstMessageService implements MessageService, InboxServ
         return new Delivery(a.msgId(), a.ts(), a.duplicate());
     }
 
+    /**
+     * The event a withdrawal stored, if any. A client may give a message of its own the cid a withdrawal uses (a cid
+     * is the client's choice): that message is no withdrawal, and {@link #withdraw} refuses rather than delete
+     * without telling anyone.
+     */
     @Override
     public Optional<Delivery> withdrawal(long actorId, long msgId) {
-        return store.findByCid(actorId, withdrawnCid(msgId)).map(a -> new Delivery(a.msgId(), a.ts(), true));
+        return store.findByCid(actorId, withdrawnCid(msgId)).filter(a -> isWithdrawal(actorId, a.msgId()))
+                .map(a -> new Delivery(a.msgId(), a.ts(), true));
+    }
+
+    /** Whether the actor's message {@code eventId} is an event (a withdrawal), not a message it sent. */
+    private boolean isWithdrawal(long actorId, long eventId) {
+        return store.find(actorId, eventId).map(e -> InboxEntry.EVENT.equals(e.message().kind())).orElse(false);
     }
 
     private static String withdrawnCid(long msgId) {

@@ -1,12 +1,16 @@
 package io.parley.messaging.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.account.UserRef;
+import io.parley.protocol.Status;
+import io.parley.api.store.NewMessage;
+import io.parley.api.ParleyException;
 import io.parley.api.message.Delivery;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.message.InboxPosition;
@@ -114,6 +118,55 @@ class StoreFirstMessageServiceTest {
         }
         assertEquals(703, total, "every account once");
         assertEquals(703, slices.values().stream().flatMap(List::stream).distinct().count());
+    }
+
+    /** The event message-recall posts. */
+    private record Recall(String type, long msgId) {
+    }
+
+    @Test
+    void aWithdrawnMessageLeavesEveryInboxAnEventTakesItsPlaceAndARepeatFinishesNothingTwice() {
+        long msgId = service.sendDirect(alice, bob, "oops", "c1").msgId();
+        push.pushes.clear();
+        Delivery d = service.withdraw(alice, service.find(bob.id(), msgId).orElseThrow(), new Recall("recall", msgId));
+        assertFalse(d.duplicate());
+        for (UserRef u : List.of(alice, bob)) {
+            List<InboxEntry> inbox = store.pull(u.id(), 0, 10);
+            assertEquals(List.of(d.msgId()), inbox.stream().map(InboxEntry::msgId).toList(), "only the event");
+            assertEquals(new RawJson("{\"type\":\"recall\",\"msgId\":" + msgId + "}"), inbox.get(0).event());
+            assertEquals("bob", inbox.get(0).to(), "in the same conversation");
+            assertEquals(1, push.to(u.id()).size());
+        }
+        assertEquals(d.msgId(), service.withdrawal(alice.id(), msgId).orElseThrow().msgId());
+        assertTrue(service.withdrawal(bob.id(), msgId).isEmpty(), "bob withdrew nothing");
+        assertTrue(service.find(alice.id(), msgId).isEmpty());
+    }
+
+    @Test
+    void aWithdrawalStoppedBetweenItsEventAndTheDeletionIsFinishedByARepeat() {
+        long msgId = service.sendDirect(alice, bob, "oops", "c1").msgId();
+        var found = service.find(alice.id(), msgId).orElseThrow();
+        // As if the server stopped after storing the event: the event is there, the message too.
+        store.append(new NewMessage(alice.id(), "alice", bob.id(), "bob", null, InboxEntry.EVENT, null,
+                "{\"type\":\"recall\",\"msgId\":" + msgId + "}", "withdrawn:" + msgId, now.get()),
+                List.of(alice.id(), bob.id()));
+        assertTrue(service.withdrawal(alice.id(), msgId).isPresent());
+        assertTrue(service.withdraw(alice, found, new Recall("recall", msgId)).duplicate());
+        assertTrue(service.find(bob.id(), msgId).isEmpty(), "the message went");
+        assertEquals(1, store.pull(bob.id(), 0, 10).size(), "one event");
+    }
+
+    @Test
+    void aMessageOfTheSenderUnderAWithdrawalsCidIsNoWithdrawalAndDeletesNothing() {
+        long next = service.sendDirect(alice, bob, "probe", "p").msgId() + 2; // the decoy takes the id between
+        service.sendDirect(alice, bob, "decoy", "withdrawn:" + next);
+        long msgId = service.sendDirect(alice, bob, "oops", "c1").msgId();
+        assertEquals(next, msgId);
+        assertTrue(service.withdrawal(alice.id(), msgId).isEmpty());
+        ParleyException refused = assertThrows(ParleyException.class, () -> service.withdraw(alice,
+                service.find(alice.id(), msgId).orElseThrow(), new Recall("recall", msgId)));
+        assertEquals(Status.CONFLICT, refused.status());
+        assertTrue(service.find(bob.id(), msgId).isPresent(), "nothing deleted without an event");
     }
 
     @Test

@@ -35,7 +35,7 @@ public final class HotDeploy {
     /**
      * Installs the feature jar and starts it, updates it with a new build of itself (the same classes, one more
      * manifest header, so the framework sees a new bundle revision), and uninstalls it, refreshing the framework
-     * after each change as an operator's deploy folder does, while {@code traffic} flows; then stops the traffic,
+     * after the update and the uninstall as an operator's deploy folder does, while {@code traffic} flows; then stops the traffic,
      * waits until everything sent was answered and delivered, and checks every step. {@code traffic} is stopped
      * on return. Returns the report (a Markdown table); throws {@link AssertionError} with it on a broken promise.
      */
@@ -68,6 +68,7 @@ public final class HotDeploy {
             refresh(context, bundle[0]);
         }));
         traffic.stopAndSettle(Duration.ofSeconds(60));
+        boolean connected = traffic.allConnected();
         Files.deleteIfExists(rebuilt);
         StringBuilder report = new StringBuilder("| step | sends | failed | connections dropped | acknowledged lost "
                 + "| shown twice | answers | slowest answer (ms) |\n|---|---|---|---|---|---|---|---|\n");
@@ -80,9 +81,10 @@ public final class HotDeploy {
                     .append(" | ").append(t.answers()).append(" | ").append(t.slowestMs()).append(" |\n");
         }
         Traffic.Tally all = traffic.between(Long.MIN_VALUE, Long.MAX_VALUE);
-        clean &= all.clean() && all.sent() > 0;
+        clean &= all.clean() && all.sent() > 0 && connected;
         if (!clean) {
-            throw new AssertionError(featureJar.getFileName() + " broke the hot-deploy promise:\n" + report);
+            throw new AssertionError(featureJar.getFileName() + " broke the hot-deploy promise"
+                    + (connected ? "" : " (a session is not connected at the end)") + ":\n" + report);
         }
         return report.toString();
     }

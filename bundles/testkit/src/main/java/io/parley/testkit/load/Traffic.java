@@ -63,8 +63,8 @@ public final class Traffic implements AutoCloseable {
     }
 
     /**
-     * What happened between two moments: sends tried, and of them failed (given up on), acknowledged but lost,
-     * and shown twice; users whose connection dropped; answers by status; the slowest answer; and the span
+     * What happened between two moments: sends tried, and of them failed (given up on, or still not answered when
+     * the traffic settled), acknowledged but lost, and shown twice; users whose connection dropped; answers by status; the slowest answer; and the span
      * between the first and last answer other than OK.
      */
     public record Tally(long sent, long failed, long lost, long twice, long dropped, Map<Status, Integer> answers,
@@ -86,12 +86,21 @@ public final class Traffic implements AutoCloseable {
     private final Map<Integer, List<Long>> drops = new ConcurrentHashMap<>();
     private final AtomicLong sequence = new AtomicLong();
     private final String prefix = "t" + Long.toString(System.nanoTime() % 1_000_000L, 36) + "-";
-    private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(1, r -> {
-        Thread t = new Thread(r, "parley-traffic");
-        t.setDaemon(true);
-        return t;
-    });
+    /** Sends, at the rate asked; stopped by {@link #stopAndSettle}. */
+    private final ScheduledExecutorService clock = daemon("parley-traffic");
+    /** Watches the connections until {@link #close}, after the sends too. */
+    private final ScheduledExecutorService watcher = daemon("parley-traffic-watch");
+    /** Connections already counted as dropped (by identity). */
+    private final Set<ParleyClient> counted = Collections.newSetFromMap(new java.util.IdentityHashMap<>());
     private long[] groups = new long[0];
+
+    private static ScheduledExecutorService daemon(String name) {
+        return Executors.newScheduledThreadPool(1, r -> {
+            Thread t = new Thread(r, name);
+            t.setDaemon(true);
+            return t;
+        });
+    }
 
     private Traffic(Settings settings) {
         this.settings = settings;
@@ -141,7 +150,7 @@ public final class Traffic implements AutoCloseable {
                     users.subList(g * size + 1, (g + 1) * size)).get(30, TimeUnit.SECONDS);
         }
         clock.scheduleAtFixedRate(this::sendOne, 0, 1_000_000_000L / settings.sendsPerSecond(), TimeUnit.NANOSECONDS);
-        clock.scheduleAtFixedRate(this::watchConnections, 0, 20, TimeUnit.MILLISECONDS);
+        watcher.scheduleAtFixedRate(this::watchConnections, 0, 20, TimeUnit.MILLISECONDS);
     }
 
     /** Now, on the clock {@link #between} takes. */
@@ -191,11 +200,18 @@ public final class Traffic implements AutoCloseable {
         return cause instanceof ParleyException p ? p.status() : Status.UNAVAILABLE; // a dropped connection
     }
 
-    private void watchConnections() {
+    /**
+     * A connection counts as dropped when it is seen closed, or when its session is seen on a new one before its
+     * close was seen: once per connection, at the moment it was noticed (every 20 ms).
+     */
+    private synchronized void watchConnections() {
         for (int i = 0; i < sessions.size(); i++) {
             ParleyClient now = sessions.get(i).client();
             ParleyClient before = connection.put(i, now);
-            if (before != null && before != now) {
+            if (before != null && before != now && counted.add(before)) {
+                drops.get(i).add(now());
+            }
+            if (now.closeFuture().isDone() && counted.add(now)) {
                 drops.get(i).add(now());
             }
         }
@@ -206,9 +222,11 @@ public final class Traffic implements AutoCloseable {
      * answered OK has reached each of its receivers, or {@code timeout} passed. Watching connections goes on.
      */
     public void stopAndSettle(Duration timeout) throws InterruptedException {
-        clock.submit(() -> { }); // the sends scheduled so far run first
         clock.shutdown();
         long deadline = now() + timeout.toNanos();
+        if (!clock.awaitTermination(10, TimeUnit.SECONDS)) {
+            throw new IllegalStateException("the sender did not stop");
+        }
         for (Sent s : sent) {
             try {
                 s.msgId().get(Math.max(1, deadline - now()), TimeUnit.NANOSECONDS);
@@ -304,7 +322,8 @@ public final class Traffic implements AutoCloseable {
                 }
             }
         }
-        return new Tally(here.size(), here.stream().filter(s -> s.msgId().isCompletedExceptionally()).count(),
+        return new Tally(here.size(), here.stream().filter(s -> !s.msgId().isDone()
+                || s.msgId().isCompletedExceptionally()).count(),
                 here.stream().filter(s -> lost(s, seen)).count(),
                 here.stream().filter(s -> twice.contains(s.text())).count(), dropped, statuses,
                 slowest / 1_000_000L, lastRefused < firstRefused ? 0 : (lastRefused - firstRefused) / 1_000_000L);
@@ -319,6 +338,7 @@ public final class Traffic implements AutoCloseable {
     @Override
     public void close() {
         clock.shutdownNow();
+        watcher.shutdownNow();
         sessions.forEach(ParleySession::close);
     }
 }

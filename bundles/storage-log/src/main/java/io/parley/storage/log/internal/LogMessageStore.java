@@ -416,8 +416,10 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
     }
 
     /**
-     * Reads the owner's entries from the newest back until the message: an inbox holds messages in the order they
-     * were written, as their ids are, so the search stops at the first older one.
+     * A binary search of the owner's inbox by message id: the log writes messages in the order of their ids, one at
+     * a time, so an inbox's entries have rising ids, and a search reads a few dozen records at most, whatever the
+     * id asked for. (Messages loaded from a database keep that database's order, which may differ by a few places
+     * between concurrent senders: such an old message may not be found.)
      */
     @Override
     public Optional<Archived> find(long ownerId, long msgId) {
@@ -427,20 +429,30 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
             return Optional.empty();
         }
         try {
-            for (long seq = inbox.heldBelow(Long.MAX_VALUE); seq > 0; seq = inbox.heldBelow(seq)) {
+            long lo = 1;
+            long hi = inbox.lastSeq();
+            while (lo <= hi) {
+                long mid = (lo + hi) >>> 1;
+                long seq = inbox.heldBelow(mid + 1); // the held entry at or before mid
+                if (seq < lo) {
+                    lo = mid + 1; // only holes from lo to mid
+                    continue;
+                }
                 long pointer = inbox.record(seq);
                 ByteBuffer record = pointer == Inbox.GONE ? null : journal.readRecord(Codec.position(pointer));
                 if (record == null) {
-                    continue;
+                    return Optional.empty(); // taken out meanwhile
                 }
                 int start = record.position();
                 Stored m = Codec.message(record);
-                if (m.msgId() < msgId) {
-                    return Optional.empty();
-                }
                 if (m.msgId() == msgId) {
                     Map<Long, Long> entries = index.held(Codec.position(pointer), record, start);
                     return entries.isEmpty() ? Optional.empty() : Optional.of(new Archived(msgId, m.asNew(), entries));
+                }
+                if (m.msgId() < msgId) {
+                    lo = mid + 1;
+                } else {
+                    hi = seq - 1;
                 }
             }
         } catch (IOException e) {

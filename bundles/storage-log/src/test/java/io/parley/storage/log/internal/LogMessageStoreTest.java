@@ -132,6 +132,28 @@ class LogMessageStoreTest {
     }
 
     @Test
+    void findSearchesALongInboxWithHolesByMessageId() {
+        LogMessageStore store = open();
+        List<Appended> sent = new java.util.ArrayList<>();
+        for (int i = 0; i < 300; i++) {
+            // Every third message goes to user 3 only: user 2's seqs and msgIds do not move together.
+            sent.add(i % 3 == 0 ? store.append(new NewMessage(1, "u1", 3L, "u3", null, InboxEntry.MSG, "t" + i, null,
+                    "x" + i, 8), List.of(1L, 3L)) : direct(store, 1, 2, "m" + i, "c" + i));
+        }
+        for (int i = 1; i < 300; i += 7) {
+            if (i % 3 != 0) {
+                assertEquals(2, store.delete(store.find(2, sent.get(i).msgId()).orElseThrow()));
+            }
+        }
+        for (int i = 0; i < 300; i++) {
+            boolean held = i % 3 != 0 && (i - 1) % 7 != 0;
+            assertEquals(held, store.find(2, sent.get(i).msgId()).isPresent(), "message " + i);
+        }
+        assertTrue(store.find(2, sent.get(299).msgId() + 1).isEmpty());
+        assertTrue(store.find(2, 0).isEmpty());
+    }
+
+    @Test
     void aTornLastRecordIsCutOffAndTheRestIsKept() throws IOException {
         // A crash in the middle of a write: a header that promises more than was written.
         logWithTail(ByteBuffer.allocate(20).putInt(500).putInt(1234).put(new byte[12]).flip());

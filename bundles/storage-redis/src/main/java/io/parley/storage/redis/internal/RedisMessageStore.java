@@ -257,19 +257,20 @@ public final class RedisMessageStore implements MessageStore {
     }
 
     /**
-     * Deletes in the database, then each entry from its cached inbox, so that no pull on any node serves it; an
-     * inbox Redis could not clean is read from the database on this node until it is refilled.
+     * Deletes in the database, then drops the cached inbox of every user who held the message (the heads stay), as
+     * retention and erasure do: the next pull on any node reads that inbox from the database and caches it again,
+     * without the message and without a gap inside the cache. An inbox Redis could not drop is read from the
+     * database on this node until it is refilled.
      */
     @Override
     public int delete(MessageArchive.Archived found) {
         int deleted = durable.delete(found);
-        try (AbstractPipeline p = redis.redis.pipelined()) {
-            found.entries().forEach((owner, seq) -> p.zremrangeByScore(inbox(owner), seq, seq));
-            p.sync();
+        try {
+            redis.redis.del(found.entries().keySet().stream().map(RedisMessageStore::inbox).toArray(String[]::new));
         } catch (JedisException e) {
             dirty.addAll(found.entries().keySet());
-            LOG.warn("Redis could not drop a deleted message from its inboxes ({}); this node reads them from the "
-                    + "database", e.getMessage());
+            LOG.warn("Redis could not drop the inboxes that held a deleted message ({}); this node reads them from "
+                    + "the database", e.getMessage());
         }
         return deleted;
     }

@@ -83,6 +83,12 @@ public final class RecallHandler implements RequestHandler {
             throw ParleyException.notFound("There is no message " + msgId + " in your conversations.");
         }
         MessageArchive.Archived message = found.get();
+        if (messages.withdrawal(me.id(), msgId).isPresent()) {
+            // Recalled before, but the message is still there (the server stopped between storing the event and
+            // deleting the message): finish the job, however old the message is by now.
+            messages.withdraw(me, message, new RecallEvent(msgId));
+            return;
+        }
         if (message.message().senderId() != me.id()) {
             throw ParleyException.forbidden("Only the sender may recall a message.");
         }

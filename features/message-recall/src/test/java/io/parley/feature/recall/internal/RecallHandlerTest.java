@@ -114,6 +114,17 @@ class RecallHandlerTest {
     }
 
     @Test
+    void aRecallStoppedHalfwayIsFinishedByARepeatHoweverLate() {
+        long msgId = inboxes.sendDirect(alice, bob, "oops", "c1").msgId();
+        // As if the server stopped after storing the event, before deleting the message.
+        inboxes.withdrawals.put(alice.id() + "/" + msgId, new Delivery(msgId + 1000, now.get(), false));
+        now.addAndGet(600_000);
+        handler.recall(alice, msgId);
+        assertTrue(store.pull(bob.id(), 0, 10).isEmpty(), "finished: the message left bob's inbox");
+        assertEquals(Status.NOT_FOUND, refusal(bob, msgId), "bob never sent it, and it is gone");
+    }
+
+    @Test
     void aWindowOutOfRangeIsRefusedAndTheOneBeforeStays() {
         handler.configure(Configs.of(RecallConfiguration.class, Map.of("recallSeconds", 10L)));
         long msgId = inboxes.sendDirect(alice, bob, "oops", "c1").msgId();

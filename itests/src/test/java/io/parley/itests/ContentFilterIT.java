@@ -84,12 +84,9 @@ public class ContentFilterIT extends ParleyTestSupport {
         String alice = registered("cfa");
         String bob = registered("cfb");
         String carol = registered("cfc");
-        ParleyClient a = client();
-        await(a.login(alice, PASSWORD, "pc"));
-        ParleyClient b = client();
-        await(b.login(bob, PASSWORD, "pc"));
-        ParleyClient c = client();
-        await(c.login(carol, PASSWORD, "pc"));
+        ParleyClient a = loggedIn(alice);
+        ParleyClient b = loggedIn(bob);
+        ParleyClient c = loggedIn(carol);
 
         SendResponse before = await(a.sendMessage(bob, "oh darn", "c0"));
         assertNull("no filter, nothing masked", before.masked());

@@ -85,12 +85,9 @@ public class MessageRecallIT extends ParleyTestSupport {
         String alice = registered("rca");
         String bob = registered("rcb");
         String carol = registered("rcc");
-        ParleyClient a = client();
-        await(a.login(alice, PASSWORD, "pc"));
-        ParleyClient b = client();
-        await(b.login(bob, PASSWORD, "pc"));
-        ParleyClient c = client();
-        await(c.login(carol, PASSWORD, "pc"));
+        ParleyClient a = loggedIn(alice);
+        ParleyClient b = loggedIn(bob);
+        ParleyClient c = loggedIn(carol);
         befriend(a, alice, b, bob);
         befriend(a, alice, c, carol);
 
@@ -158,10 +155,8 @@ public class MessageRecallIT extends ParleyTestSupport {
         awaitServer();
         String alice = registered("rwa");
         String bob = registered("rwb");
-        ParleyClient a = client();
-        await(a.login(alice, PASSWORD, "pc"));
-        ParleyClient b = client();
-        await(b.login(bob, PASSWORD, "pc"));
+        ParleyClient a = loggedIn(alice);
+        ParleyClient b = loggedIn(bob);
         befriend(a, alice, b, bob);
         deploy();
         awaitRecall(a, true);

@@ -297,6 +297,13 @@ public abstract class ParleyTestSupport {
         return client;
     }
 
+    /** A client logged in as the user (password {@link #PASSWORD}, device "pc"), closed after the test. */
+    protected ParleyClient loggedIn(String username) throws Exception {
+        ParleyClient c = client();
+        await(c.login(username, PASSWORD, "pc"));
+        return c;
+    }
+
     @org.junit.After
     public void closeClients() {
         synchronized (clients) {

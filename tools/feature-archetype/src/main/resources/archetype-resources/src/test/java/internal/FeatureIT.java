@@ -48,10 +48,8 @@ public class FeatureIT extends ParleyTestSupport {
         awaitServer();
         String alice = registered("alice");
         String bob = registered("bob");
-        ParleyClient a = client();
-        await(a.login(alice, PASSWORD, "pc"));
-        ParleyClient b = client();
-        await(b.login(bob, PASSWORD, "pc"));
+        ParleyClient a = loggedIn(alice);
+        ParleyClient b = loggedIn(bob);
         befriend(a, alice, b, bob);
         assertEquals("not deployed yet", Status.UNSUPPORTED, answer(a.request(HelloHandler.TYPE, json("{}"))));
 

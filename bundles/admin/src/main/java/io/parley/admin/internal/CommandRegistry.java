@@ -1,5 +1,7 @@
 package io.parley.admin.internal;
 
+import io.parley.protocol.Status;
+import io.parley.api.ParleyException;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
@@ -131,8 +133,9 @@ public final class CommandRegistry {
 
     /**
      * Runs a command with arguments as JSON; {@code via} and {@code from} go to the audit log. Never throws for
-     * anything a caller sent: a missing command is 404, bad arguments 400, a command's refusal its kind's status,
-     * anything else 500 with a sentence (and the cause in the server's log).
+     * anything a caller sent: a missing command is 404, bad arguments 400, a command's refusal its kind's status, a
+     * service that is away for a moment (UNAVAILABLE) 503, anything else 500 with a sentence (and the cause in
+     * the server's log).
      */
     Outcome run(String name, JsonObject raw, String via, String from) {
         AdminCommand command = command(name);
@@ -152,6 +155,14 @@ public final class CommandRegistry {
             if (e.kind() == AdminException.Kind.FAILED) {
                 LOG.warn("Admin command {} failed", name, e);
             }
+        } catch (ParleyException e) {
+            // A service the command called refused: 503 while a part is away for a moment (retry), else 500.
+            boolean away = e.status() == Status.UNAVAILABLE || e.status() == Status.RATE_LIMITED;
+            if (!away) {
+                LOG.error("Admin command {} failed", name, e);
+            }
+            outcome = new Outcome(away ? 503 : 500, null, e.getMessage()
+                    + (away ? " Try again shortly." : " The server's log has the details."));
         } catch (RuntimeException e) {
             LOG.error("Admin command {} failed", name, e);
             outcome = new Outcome(500, null, "The command failed: " + e.getClass().getSimpleName()

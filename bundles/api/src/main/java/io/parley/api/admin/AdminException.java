@@ -5,7 +5,7 @@ import java.util.function.Supplier;
 
 /**
  * A command that cannot do what it was asked, with a sentence for the operator. The HTTP API answers the kind's
- * status (400, 404, 409, 500) with the sentence; the console prints it.
+ * status (400, 404, 409, 500, 503) with the sentence; the console prints it.
  */
 public final class AdminException extends RuntimeException {
 
@@ -13,7 +13,9 @@ public final class AdminException extends RuntimeException {
 
     /** Why, as an HTTP status. */
     public enum Kind {
-        BAD_ARGUMENT(400), NOT_FOUND(404), CONFLICT(409), FAILED(500);
+        BAD_ARGUMENT(400), NOT_FOUND(404), CONFLICT(409), FAILED(500),
+        /** A part the command needs is away for a moment (a bundle or a store restarting): the same again shortly. */
+        UNAVAILABLE(503);
 
         private final int status;
 
@@ -56,6 +58,7 @@ public final class AdminException extends RuntimeException {
                 case BAD_REQUEST -> Kind.BAD_ARGUMENT;
                 case NOT_FOUND -> Kind.NOT_FOUND;
                 case CONFLICT, FORBIDDEN -> Kind.CONFLICT;
+                case UNAVAILABLE, RATE_LIMITED -> Kind.UNAVAILABLE;
                 default -> Kind.FAILED;
             };
             throw new AdminException(kind, e.getMessage(), e);

@@ -3,7 +3,7 @@
  * console and the admin HTTP API alike, and audited.
  */
 @Export
-@Version("1.1.0")
+@Version("1.2.0")
 package io.parley.api.admin;
 
 import org.osgi.annotation.bundle.Export;

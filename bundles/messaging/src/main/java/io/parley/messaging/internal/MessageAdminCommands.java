@@ -98,12 +98,13 @@ public final class MessageAdminCommands {
         }
     }
 
-    /** The store's refusal (UNAVAILABLE while it is away) as a failed command with its sentence. */
+    /** The store's refusal as a failed command with its sentence: 503 while the store is away, else 500. */
     private static Delivery stored(java.util.function.Supplier<Delivery> work) {
         try {
             return work.get();
         } catch (ParleyException e) {
-            throw new AdminException(AdminException.Kind.FAILED, e.getMessage()
+            throw new AdminException(e.status() == io.parley.protocol.Status.UNAVAILABLE
+                    ? AdminException.Kind.UNAVAILABLE : AdminException.Kind.FAILED, e.getMessage()
                     + " Send it again with the same transaction: what was stored is not stored twice.", e);
         }
     }

@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotNull;
@@ -13,6 +12,7 @@ import io.parley.api.account.Profile;
 import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;

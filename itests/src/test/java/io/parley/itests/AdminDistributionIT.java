@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.Jars;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -8,6 +7,7 @@ import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.parley.client.ParleyClient;
+import io.parley.testkit.exam.Jars;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;

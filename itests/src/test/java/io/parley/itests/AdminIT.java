@@ -1,7 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.Jars;
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -15,6 +13,8 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
+import io.parley.testkit.exam.Jars;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.io.File;
 import java.io.IOException;
 import java.net.ServerSocket;

@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -12,6 +11,7 @@ import io.netty.channel.nio.NioEventLoopGroup;
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleyClientOptions;
 import io.parley.protocol.Types;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.lang.reflect.Field;
 import java.lang.reflect.Modifier;
 import java.nio.charset.StandardCharsets;

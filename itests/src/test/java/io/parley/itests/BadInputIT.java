@@ -1,7 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.wire.WireClient;
-import io.parley.testkit.exam.ParleyTestSupport;
 import static io.parley.testkit.wire.WireClient.json;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -13,6 +11,8 @@ import io.parley.protocol.Frame;
 import io.parley.protocol.Sign;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
+import io.parley.testkit.exam.ParleyTestSupport;
+import io.parley.testkit.wire.WireClient;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashMap;

@@ -1,9 +1,9 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.util.ArrayList;
 import java.util.List;
 import javax.inject.Inject;

@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
@@ -10,10 +9,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.api.message.PullResponse;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
-
-
-
-
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -27,7 +23,6 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.Option;

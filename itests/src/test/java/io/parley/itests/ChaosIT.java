@@ -1,7 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.Jars;
-import io.parley.testkit.load.Traffic;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
@@ -9,12 +7,11 @@ import com.google.gson.JsonObject;
 import com.google.gson.JsonParser;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
-import io.parley.api.ParleyException;
-import io.parley.api.message.InboxEntry;
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleyClientOptions;
-import io.parley.client.ParleySession;
 import io.parley.protocol.Status;
+import io.parley.testkit.exam.Jars;
+import io.parley.testkit.load.Traffic;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -26,18 +23,9 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.EnumMap;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 import org.junit.After;
 import org.junit.Test;
 

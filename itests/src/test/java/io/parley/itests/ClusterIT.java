@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -10,6 +9,7 @@ import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;

@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNull;
@@ -11,6 +10,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.api.message.SendResponse;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.io.File;
 import java.time.Duration;
 import java.util.Dictionary;

@@ -1,7 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.wire.WireClient;
-import io.parley.testkit.exam.ParleyTestSupport;
 import static io.parley.itests.AccountsIT.statusOf;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
@@ -12,6 +10,8 @@ import io.parley.api.friend.FriendList;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
+import io.parley.testkit.exam.ParleyTestSupport;
+import io.parley.testkit.wire.WireClient;
 import java.util.List;
 import org.junit.Before;
 import org.junit.Test;

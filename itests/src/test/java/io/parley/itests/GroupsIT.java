@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static io.parley.itests.AccountsIT.statusOf;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
@@ -17,6 +16,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleySession;
 import io.parley.protocol.Status;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
@@ -9,6 +8,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.client.ParleySession;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Types;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

@@ -1,7 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.wire.WireClient;
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -12,6 +10,8 @@ import io.parley.client.ParleyClient;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
+import io.parley.testkit.exam.ParleyTestSupport;
+import io.parley.testkit.wire.WireClient;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Dictionary;

@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
@@ -8,6 +7,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.api.store.MessageStore;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Status;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.List;

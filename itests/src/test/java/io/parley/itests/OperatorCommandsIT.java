@@ -1,20 +1,15 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.parley.client.Notice;
 import io.parley.client.ParleyClient;
-
-
-
-
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import javax.inject.Inject;
 import org.apache.felix.service.command.CommandProcessor;
-
 import org.junit.Test;
 import org.junit.runner.RunWith;
 import org.ops4j.pax.exam.junit.PaxExam;

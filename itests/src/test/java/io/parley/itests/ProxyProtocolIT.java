@@ -1,7 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.wire.WireClient;
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
@@ -9,6 +7,8 @@ import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Status;
 import io.parley.protocol.Types;
+import io.parley.testkit.exam.ParleyTestSupport;
+import io.parley.testkit.wire.WireClient;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;

@@ -1,12 +1,12 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
 import io.parley.api.message.InboxEntry;
 import io.parley.client.ParleyClient;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Hashtable;

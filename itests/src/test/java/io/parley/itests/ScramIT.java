@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertNotEquals;
@@ -14,6 +13,7 @@ import io.parley.client.LoginCache;
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleyClientOptions.PlainFallback;
 import io.parley.protocol.Status;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;

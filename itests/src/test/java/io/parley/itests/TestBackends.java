@@ -1,9 +1,9 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.ops4j.pax.exam.CoreOptions.composite;
 import static org.ops4j.pax.exam.cm.ConfigurationAdminOptions.newConfiguration;
 
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;

@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 import static org.junit.Assert.fail;
@@ -8,6 +7,7 @@ import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import io.parley.client.ParleyClient;
 import io.parley.client.ParleyClientOptions;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.io.File;
 import java.io.InputStream;
 import java.io.OutputStream;

@@ -1,12 +1,11 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
-
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertTrue;
 
 import io.parley.api.message.InboxEntry;
 import io.parley.client.ParleyClient;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;

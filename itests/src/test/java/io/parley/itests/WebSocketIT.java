@@ -1,6 +1,5 @@
 package io.parley.itests;
 
-import io.parley.testkit.exam.ParleyTestSupport;
 import static org.junit.Assert.assertEquals;
 import static org.junit.Assert.assertFalse;
 import static org.junit.Assert.assertTrue;
@@ -10,6 +9,7 @@ import io.parley.api.message.InboxEntry;
 import io.parley.client.ParleyClient;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Types;
+import io.parley.testkit.exam.ParleyTestSupport;
 import java.io.IOException;
 import java.net.URI;
 import java.net.http.HttpClient;

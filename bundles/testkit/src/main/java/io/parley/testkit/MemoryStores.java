@@ -478,8 +478,8 @@ public final class MemoryStores {
         private record Entry(InboxEntry entry, Long peerId) {
         }
 
-        /** What deletion needs of a stored message. */
-        private record Stored(long senderId, Long recipientId, long ts, String cidKey, NewMessage message) {
+        /** A stored message, and the key of its cid (null without one). */
+        private record Stored(String cidKey, NewMessage message) {
         }
 
         /** Each inbox by seq; entries may be deleted, seqs are never reused. */
@@ -509,7 +509,7 @@ public final class MemoryStores {
                             m.eventJson() == null ? null : new RawJson(m.eventJson()), m.ts()), peer));
                     seqs.put(owner, seq);
                 }
-                stored.put(msgId, new Stored(m.senderId(), m.recipientId(), m.ts(), cidKey, m));
+                stored.put(msgId, new Stored(cidKey, m));
                 Appended result = new Appended(msgId, m.ts(), Map.copyOf(seqs), false);
                 if (cidKey != null) {
                     byCid.put(cidKey, result);
@@ -573,7 +573,7 @@ public final class MemoryStores {
         @Override
         public int deleteBefore(long cutoffMs, int limit) {
             synchronized (lock) {
-                List<Long> old = stored.entrySet().stream().filter(e -> e.getValue().ts() < cutoffMs)
+                List<Long> old = stored.entrySet().stream().filter(e -> e.getValue().message().ts() < cutoffMs)
                         .map(Map.Entry::getKey).limit(Math.max(1, limit)).toList();
                 Set<Long> gone = new HashSet<>(old);
                 inboxes.values().forEach(inbox -> inbox.values().removeIf(e -> gone.contains(e.entry().msgId())));
@@ -590,7 +590,8 @@ public final class MemoryStores {
                 Set<Long> held = new HashSet<>();
                 inboxes.values().forEach(other -> other.values().forEach(e -> held.add(e.entry().msgId())));
                 List<Long> orphans = stored.entrySet().stream()
-                        .filter(e -> e.getValue().senderId() == userId || Long.valueOf(userId).equals(e.getValue().recipientId()))
+                        .filter(e -> e.getValue().message().senderId() == userId
+                                || Long.valueOf(userId).equals(e.getValue().message().recipientId()))
                         .map(Map.Entry::getKey).filter(id -> !held.contains(id)).toList();
                 orphans.forEach(this::forget);
                 return inbox == null ? 0 : inbox.size();

@@ -135,9 +135,9 @@ public final class Traffic implements AutoCloseable {
         }
         int size = settings.groupSize();
         if (settings.befriend()) {
-            for (int g = 0; g * size < users.size(); g++) {
-                for (int a = g * size; a < Math.min(users.size(), (g + 1) * size); a++) {
-                    for (int b = a + 1; b < Math.min(users.size(), (g + 1) * size); b++) {
+            for (int first = 0; first < users.size(); first += size) {
+                for (int a = first; a < groupEnd(first); a++) {
+                    for (int b = a + 1; b < groupEnd(first); b++) {
                         sessions.get(a).client().addFriend(users.get(b), null).get(30, TimeUnit.SECONDS);
                         sessions.get(b).client().acceptFriend(users.get(a)).get(30, TimeUnit.SECONDS);
                     }
@@ -151,6 +151,16 @@ public final class Traffic implements AutoCloseable {
         }
         clock.scheduleAtFixedRate(this::sendOne, 0, 1_000_000_000L / settings.sendsPerSecond(), TimeUnit.NANOSECONDS);
         watcher.scheduleAtFixedRate(this::watchConnections, 0, 20, TimeUnit.MILLISECONDS);
+    }
+
+    /** The first user of the group {@code user} is in (the users come in groups of {@code groupSize}). */
+    private int groupStart(int user) {
+        return user / settings.groupSize() * settings.groupSize();
+    }
+
+    /** One past the last user of the group that starts at {@code first}: a last group may be short. */
+    private int groupEnd(int first) {
+        return Math.min(settings.users().size(), first + settings.groupSize());
     }
 
     /** Now, on the clock {@link #between} takes. */
@@ -170,13 +180,11 @@ public final class Traffic implements AutoCloseable {
     /** One send, from the next user: to the next member of its group, or every fifth to the group. */
     private void sendOne() {
         long n = sequence.getAndIncrement();
-        int users = sessions.size();
-        int size = settings.groupSize();
-        int from = (int) (n % users);
-        int group = from / size;
+        int from = (int) (n % sessions.size());
+        int first = groupStart(from);
+        int group = first / settings.groupSize();
         boolean toGroup = n % 5 == 4 && group < groups.length;
-        int first = group * size;
-        int members = Math.min(size, users - first);
+        int members = groupEnd(first) - first;
         if (members < 2) {
             return; // a last group of one has nobody to talk to
         }
@@ -250,10 +258,9 @@ public final class Traffic implements AutoCloseable {
         if (s.to() >= 0) {
             return List.of(s.to());
         }
-        int size = settings.groupSize();
-        int first = s.sender() / size * size;
+        int first = groupStart(s.sender());
         List<Integer> out = new ArrayList<>();
-        for (int m = first; m < Math.min(sessions.size(), first + size); m++) {
+        for (int m = first; m < groupEnd(first); m++) {
             if (m != s.sender()) {
                 out.add(m);
             }

@@ -536,18 +536,13 @@ function recalledMsgId(entry) {
 }
 
 /**
- * Whether message recall is installed: MSG_RECALL answers UNSUPPORTED when not (and BAD_REQUEST to this empty
- * probe when it is). The page offers "Recall" on the user's own messages for RECALL_OFFER_MS, the feature's
- * default window; the server judges each request by its own setting and says why when it refuses.
+ * Whether message recall is installed (an empty probe answers BAD_REQUEST then). The page offers "Recall" on the
+ * user's own messages for RECALL_OFFER_MS, the feature's default window; the server judges each request by its
+ * own setting and says why when it refuses.
  */
 async function probeRecall() {
   if (!state.connection) return;
-  try {
-    await state.connection.request(Type.MSG_RECALL, { msgId: 0 });
-    state.recall = true;
-  } catch (e) {
-    state.recall = e.status !== Status.UNSUPPORTED;
-  }
+  state.recall = await featureAnswers(Type.MSG_RECALL, { msgId: 0 });
 }
 
 const RECALL_OFFER_MS = 120000;
@@ -556,15 +551,20 @@ async function recall(msgId) {
   await attempt(() => state.connection.request(Type.MSG_RECALL, { msgId }));
 }
 
-/** Whether the QQ group rules are installed: their types answer UNSUPPORTED when not. */
+/** Whether a feature's request type is answered at all: it answers UNSUPPORTED while the feature is not deployed. */
+async function featureAnswers(type, body) {
+  try {
+    await state.connection.request(type, body);
+    return true;
+  } catch (e) {
+    return e.status !== Status.UNSUPPORTED;
+  }
+}
+
+/** Whether the QQ group rules are installed. */
 async function probeQq() {
   if (!state.connection) return;
-  try {
-    await state.connection.request(Type.GROUP_SET_ROLE, {});
-    state.qq = true;
-  } catch (e) {
-    state.qq = e.status !== Status.UNSUPPORTED;
-  }
+  state.qq = await featureAnswers(Type.GROUP_SET_ROLE, {});
   $('join-group-form').hidden = !state.qq;
 }
 

@@ -1,17 +1,17 @@
 package io.parley.admin.internal;
 
-import io.parley.protocol.Status;
-import io.parley.api.ParleyException;
 import com.google.gson.Gson;
 import com.google.gson.GsonBuilder;
 import com.google.gson.JsonArray;
 import com.google.gson.JsonElement;
 import com.google.gson.JsonObject;
 import com.google.gson.JsonPrimitive;
+import io.parley.api.ParleyException;
 import io.parley.api.admin.AdminCommand;
 import io.parley.api.admin.AdminException;
 import io.parley.api.admin.Arguments;
 import io.parley.api.admin.Parameter;
+import io.parley.protocol.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

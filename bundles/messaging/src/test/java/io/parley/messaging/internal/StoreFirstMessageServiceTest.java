@@ -1,16 +1,14 @@
 package io.parley.messaging.internal;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.parley.api.account.UserRef;
-import io.parley.protocol.Status;
-import io.parley.api.store.NewMessage;
 import io.parley.api.ParleyException;
+import io.parley.api.account.UserRef;
 import io.parley.api.message.Delivery;
 import io.parley.api.message.InboxEntry;
 import io.parley.api.message.InboxPosition;
@@ -18,6 +16,8 @@ import io.parley.api.message.Notify;
 import io.parley.api.serialization.RawJson;
 import io.parley.api.session.PushService;
 import io.parley.api.store.MessageStore;
+import io.parley.api.store.NewMessage;
+import io.parley.protocol.Status;
 import io.parley.protocol.Types;
 import io.parley.serialization.internal.GsonSerializer;
 import io.parley.testkit.MemoryStores;

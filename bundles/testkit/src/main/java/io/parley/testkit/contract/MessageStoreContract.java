@@ -16,7 +16,9 @@ import io.parley.api.store.NewMessage;
 import io.parley.protocol.Status;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -309,21 +311,36 @@ public abstract class MessageStoreContract {
         int senders = 8;
         int each = 50;
         ExecutorService pool = Executors.newFixedThreadPool(senders);
-        List<Future<?>> futures = new ArrayList<>();
+        List<Future<Map<String, Appended>>> futures = new ArrayList<>();
         for (int s = 0; s < senders; s++) {
             int sender = s;
             futures.add(pool.submit(() -> {
+                Map<String, Appended> answers = new HashMap<>();
                 for (int i = 0; i < each; i++) {
-                    direct(sender % 2 == 0 ? alice : carol, bob, "x", sender + "-" + i);
+                    String text = sender + "-" + i;
+                    answers.put(text, direct(sender % 2 == 0 ? alice : carol, bob, text, text));
                 }
+                return answers;
             }));
         }
-        for (Future<?> f : futures) {
-            f.get();
+        Map<String, Appended> answers = new HashMap<>();
+        for (Future<Map<String, Appended>> f : futures) {
+            answers.putAll(f.get());
         }
         pool.shutdown();
-        List<Long> seqs = store.pull(bob, 0, 1000).stream().map(InboxEntry::seq).toList();
+        List<InboxEntry> inbox = store.pull(bob, 0, 1000);
+        List<Long> seqs = inbox.stream().map(InboxEntry::seq).toList();
         assertEquals(LongStream.rangeClosed(1, senders * each).boxed().toList(), seqs);
+        // Each sender was answered with its own message and its own entries (sends that shared a commit too).
+        for (InboxEntry entry : inbox) {
+            Appended answer = answers.get(entry.text());
+            assertEquals(entry.msgId(), answer.msgId(), entry.text());
+            assertEquals(entry.seq(), answer.seqs().get(bob), entry.text());
+        }
+        for (InboxEntry entry : store.pull(alice, 0, 1000)) {
+            assertEquals(entry.msgId(), answers.get(entry.text()).msgId(), entry.text());
+            assertEquals(entry.seq(), answers.get(entry.text()).seqs().get(alice), entry.text());
+        }
         assertEquals(senders * each, store.lastSeq(bob));
         assertEquals(senders * each / 2, store.pull(alice, 0, 1000).stream()
                 .map(InboxEntry::seq).collect(Collectors.toSet()).size());

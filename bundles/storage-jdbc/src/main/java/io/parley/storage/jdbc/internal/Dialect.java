@@ -1,6 +1,10 @@
 package io.parley.storage.jdbc.internal;
 
 import com.mysql.cj.jdbc.MysqlDataSource;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import javax.sql.DataSource;
 import org.h2.jdbcx.JdbcDataSource;
 
@@ -27,6 +31,12 @@ enum Dialect {
             return ds;
         }
 
+        /** H2 returns the key of every row of a batched insert as it made it. */
+        @Override
+        boolean batchKeysExact(DataSource ds) {
+            return true;
+        }
+
         /** H2 does not move an identity column past ids inserted by hand. */
         @Override
         String restartIdentity(String table, long next) {
@@ -49,7 +59,29 @@ enum Dialect {
             ds.setPassword(password);
             return ds;
         }
+
+        /**
+         * Connector/J sends a batch of inserts as one multi-row INSERT and reports its keys as consecutive from
+         * the first one. InnoDB hands a multi-row insert consecutive ids unless innodb_autoinc_lock_mode is 2
+         * ("interleaved", MySQL 8's default and Galera's), where another connection's insert may take ids
+         * between them.
+         */
+        @Override
+        boolean batchKeysExact(DataSource ds) {
+            try (Connection c = ds.getConnection(); Statement s = c.createStatement();
+                    ResultSet rs = s.executeQuery("SELECT @@innodb_autoinc_lock_mode")) {
+                return rs.next() && rs.getInt(1) < 2;
+            } catch (SQLException e) {
+                return false;
+            }
+        }
     };
+
+    /**
+     * True when the keys a batched INSERT reports are the ids its rows got, so that a batch of new messages can
+     * be inserted with one statement; false makes each message its own INSERT.
+     */
+    abstract boolean batchKeysExact(DataSource ds);
 
     abstract DataSource dataSource(String url, String user, String password);
 

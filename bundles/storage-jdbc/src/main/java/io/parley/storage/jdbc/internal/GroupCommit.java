@@ -26,10 +26,14 @@ import java.util.concurrent.locks.ReentrantLock;
  */
 final class GroupCommit<T, R> {
 
-    /** One write inside the shared transaction. */
+    /**
+     * Every write of a batch inside the shared transaction, at once, so that writes of one kind can share their
+     * statements (one multi-row INSERT for all of them rather than one each); returns one result per item, in
+     * order. It is also called with one item, when a failed batch is run again write by write.
+     */
     @FunctionalInterface
-    interface Work<T, R> {
-        R apply(Connection c, T item) throws SQLException;
+    interface BatchWork<T, R> {
+        List<R> apply(Connection c, List<T> items) throws SQLException;
     }
 
     private static final class Pending<T, R> {
@@ -54,14 +58,14 @@ final class GroupCommit<T, R> {
     private static final long RECHECK_NS = TimeUnit.MILLISECONDS.toNanos(5);
 
     private final JdbcDatabase db;
-    private final Work<T, R> work;
+    private final BatchWork<T, R> work;
     private final int maxBatch;
     private final Queue<Pending<T, R>> queue = new ConcurrentLinkedQueue<>();
     private final ReentrantLock lock = new ReentrantLock();
     /** Where each batch's size and commit time are recorded, while there is a metrics bundle. */
     private volatile Meters meters;
 
-    GroupCommit(JdbcDatabase db, Work<T, R> work, int maxBatch) {
+    GroupCommit(JdbcDatabase db, BatchWork<T, R> work, int maxBatch) {
         this.db = db;
         this.work = work;
         this.maxBatch = maxBatch;
@@ -131,13 +135,11 @@ final class GroupCommit<T, R> {
 
     private void commit(List<Pending<T, R>> batch) {
         try {
-            List<R> results = db.transaction(c -> {
-                List<R> out = new ArrayList<>(batch.size());
-                for (Pending<T, R> p : batch) {
-                    out.add(work.apply(c, p.item));
-                }
-                return out;
-            });
+            List<T> items = new ArrayList<>(batch.size());
+            for (Pending<T, R> p : batch) {
+                items.add(p.item);
+            }
+            List<R> results = db.transaction(c -> work.apply(c, items));
             for (int i = 0; i < batch.size(); i++) {
                 batch.get(i).result = results.get(i);
                 batch.get(i).finish();
@@ -150,7 +152,7 @@ final class GroupCommit<T, R> {
             }
             for (Pending<T, R> p : batch) {
                 try {
-                    p.result = db.transaction(c -> work.apply(c, p.item));
+                    p.result = db.transaction(c -> work.apply(c, List.of(p.item))).get(0);
                 } catch (RuntimeException alone) {
                     p.error = alone;
                 }

@@ -36,6 +36,7 @@ public final class JdbcDatabase {
 
     private final HikariDataSource pool;
     private final Dialect dialect;
+    private final boolean batchKeysExact;
 
     @Activate
     public JdbcDatabase(JdbcConfiguration config) {
@@ -60,6 +61,7 @@ public final class JdbcDatabase {
             pool.close();
             throw new IllegalStateException("Cannot prepare the schema at " + redact(url) + ": " + e.getMessage(), e);
         }
+        batchKeysExact = dialect.batchKeysExact(pool);
         LOG.info("Storage ready on {}", redact(url));
     }
 
@@ -74,6 +76,11 @@ public final class JdbcDatabase {
 
     Dialect dialect() {
         return dialect;
+    }
+
+    /** See {@link Dialect#batchKeysExact}: read once, when the pool opened. */
+    boolean batchKeysExact() {
+        return batchKeysExact;
     }
 
     /**

@@ -16,10 +16,13 @@ import java.sql.SQLException;
 import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Collections;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
@@ -57,12 +60,17 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
     private static final int MAX_GROUP = 256;
 
     /**
-     * One write of this store. Appends and acks share one commit stream: under load a commit carries both,
-     * where two streams would each pay for their own commits of the same database file.
+     * One write of this store: a new message, or acked cursors. Appends and acks share one commit stream: under
+     * load a commit carries both, where two streams would each pay for their own commits of the same database file.
      */
-    @FunctionalInterface
-    private interface Write {
-        Object apply(Connection c) throws SQLException;
+    private sealed interface Write permits Append, CursorWrite {
+    }
+
+    /** A new message and the users whose inboxes get an entry for it (each once, in ascending order). */
+    private record Append(NewMessage message, TreeSet<Long> owners) implements Write {
+    }
+
+    private record CursorWrite(Map<Cursor, Long> cursors) implements Write {
     }
 
     private final JdbcDatabase db;
@@ -84,7 +92,7 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
     public JdbcMessageStore(JdbcDatabase db, long ackWriteDelayMs) {
         this.db = db;
         this.archive = new JdbcArchive(db);
-        this.writes = new GroupCommit<>(db, (c, w) -> w.apply(c), MAX_GROUP);
+        this.writes = new GroupCommit<>(db, this::write, MAX_GROUP);
         this.acks = ackWriteDelayMs > 0 ? new AckBuffer(ackWriteDelayMs) : null;
     }
 
@@ -119,7 +127,7 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
     @Override
     public Appended append(NewMessage message, Collection<Long> inboxOwners) {
         try {
-            return (Appended) writes.submit(c -> insert(c, message, inboxOwners));
+            return (Appended) writes.submit(new Append(message, new TreeSet<>(inboxOwners)));
         } catch (DuplicateCid e) {
             // A concurrent retry with the same cid committed first: answer with its message.
             return findByCid(message.senderId(), message.cid()).orElseThrow(() -> e);
@@ -134,23 +142,104 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
         }
     }
 
-    private Appended insert(Connection c, NewMessage message, Collection<Long> inboxOwners) throws SQLException {
-        long msgId;
+    /**
+     * Writes one group commit's batch. Its appends share four statements whatever their number: one INSERT of
+     * the messages, one moving every owner's head on by its entries in the batch, one reading the heads back, and
+     * one INSERT of the inbox entries. (Statement by statement, a 1:1 message took four round trips of its own:
+     * at peak the database and the driver spent their time on those.) Results in the batch's order.
+     */
+    private List<Object> write(Connection c, List<Write> batch) throws SQLException {
+        List<Append> appends = new ArrayList<>();
+        for (Write w : batch) {
+            if (w instanceof Append a) {
+                appends.add(a);
+            }
+        }
+        Iterator<Appended> appended = appends.isEmpty() ? Collections.emptyIterator() : insert(c, appends).iterator();
+        List<Object> out = new ArrayList<>(batch.size());
+        for (Write w : batch) {
+            if (w instanceof CursorWrite cursors) {
+                upsertCursors(c, cursors.cursors());
+                out.add(null);
+            } else {
+                out.add(appended.next());
+            }
+        }
+        return out;
+    }
+
+    private List<Appended> insert(Connection c, List<Append> appends) throws SQLException {
+        long[] ids = insertMessages(c, appends);
+        // Ascending owner order: two batches that share owners lock their heads in the same order.
+        TreeMap<Long, Integer> entries = new TreeMap<>();
+        for (Append a : appends) {
+            for (long owner : a.owners()) {
+                entries.merge(owner, 1, Integer::sum);
+            }
+        }
+        Map<Long, Long> heads = moveHeads(c, entries);
+        // The batch's entries of an owner take the seqs after the head it had, in the batch's order.
+        Map<Long, Long> next = new HashMap<>();
+        entries.forEach((owner, n) -> next.put(owner, heads.get(owner) - n + 1));
+        List<Appended> out = new ArrayList<>(appends.size());
+        try (PreparedStatement p = c.prepareStatement(
+                "INSERT INTO inbox (user_id, seq, message_id, peer_id, group_id) VALUES (?, ?, ?, ?, ?)")) {
+            int rows = 0;
+            for (int i = 0; i < appends.size(); i++) {
+                NewMessage message = appends.get(i).message();
+                Map<Long, Long> seqs = new HashMap<>();
+                for (long owner : appends.get(i).owners()) {
+                    long seq = next.merge(owner, 1L, Long::sum) - 1;
+                    seqs.put(owner, seq);
+                    p.setLong(1, owner);
+                    p.setLong(2, seq);
+                    p.setLong(3, ids[i]);
+                    p.setObject(4, peerOf(message, owner));
+                    p.setObject(5, message.groupId());
+                    p.addBatch();
+                    if (++rows % BATCH == 0) {
+                        p.executeBatch();
+                    }
+                }
+                out.add(new Appended(ids[i], message.ts(), seqs, false));
+            }
+            p.executeBatch();
+        }
+        return out;
+    }
+
+    /**
+     * Inserts the messages and returns their ids in order: with one batched statement where the database reports
+     * each row's id exactly ({@link JdbcDatabase#batchKeysExact}), else one statement each. A cid the sender
+     * used before fails the whole statement; the group commit then runs each append alone, and the one that
+     * clashes learns it.
+     */
+    private long[] insertMessages(Connection c, List<Append> appends) throws SQLException {
+        long[] ids = new long[appends.size()];
+        boolean batched = appends.size() > 1 && db.batchKeysExact();
         try (PreparedStatement p = c.prepareStatement("INSERT INTO messages (sender_id, recipient_id, group_id, "
                 + "kind, body, event_json, cid, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
                 Statement.RETURN_GENERATED_KEYS)) {
-            p.setLong(1, message.senderId());
-            p.setObject(2, message.recipientId());
-            p.setObject(3, message.groupId());
-            p.setString(4, message.kind());
-            p.setString(5, message.text());
-            p.setString(6, message.eventJson());
-            p.setString(7, message.cid());
-            p.setLong(8, message.ts());
-            p.executeUpdate();
-            try (ResultSet keys = p.getGeneratedKeys()) {
-                keys.next();
-                msgId = keys.getLong(1);
+            for (int i = 0; i < appends.size(); i++) {
+                NewMessage message = appends.get(i).message();
+                p.setLong(1, message.senderId());
+                p.setObject(2, message.recipientId());
+                p.setObject(3, message.groupId());
+                p.setString(4, message.kind());
+                p.setString(5, message.text());
+                p.setString(6, message.eventJson());
+                p.setString(7, message.cid());
+                p.setLong(8, message.ts());
+                if (batched) {
+                    p.addBatch();
+                } else {
+                    p.executeUpdate();
+                    readKeys(p, ids, i, 1);
+                }
+            }
+            if (batched) {
+                p.executeBatch();
+                readKeys(p, ids, 0, ids.length);
             }
         } catch (SQLException e) {
             if (JdbcDatabase.isDuplicateKey(e)) {
@@ -158,26 +247,19 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
             }
             throw e;
         }
-        // Ascending owner order: two appends that share owners lock their heads in the same order.
-        TreeSet<Long> owners = new TreeSet<>(inboxOwners);
-        Map<Long, Long> seqs = nextSeqs(c, owners);
-        try (PreparedStatement p = c.prepareStatement(
-                "INSERT INTO inbox (user_id, seq, message_id, peer_id, group_id) VALUES (?, ?, ?, ?, ?)")) {
-            int n = 0;
-            for (long owner : owners) {
-                p.setLong(1, owner);
-                p.setLong(2, seqs.get(owner));
-                p.setLong(3, msgId);
-                p.setObject(4, peerOf(message, owner));
-                p.setObject(5, message.groupId());
-                p.addBatch();
-                if (++n % BATCH == 0) {
-                    p.executeBatch();
-                }
+        return ids;
+    }
+
+    private static void readKeys(PreparedStatement p, long[] ids, int from, int count) throws SQLException {
+        int read = 0;
+        try (ResultSet keys = p.getGeneratedKeys()) {
+            while (read < count && keys.next()) {
+                ids[from + read++] = keys.getLong(1);
             }
-            p.executeBatch();
         }
-        return new Appended(msgId, message.ts(), seqs, false);
+        if (read < count) {
+            throw new SQLException("The database reported " + read + " ids for " + count + " new messages");
+        }
     }
 
     /** The other party of a 1:1 message from the owner's side; null for group entries. */
@@ -189,30 +271,39 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
     }
 
     /**
-     * Moves each owner's head on by one and returns the new heads. UPDATE first and INSERT only for an inbox's
-     * first entry: H2 runs ON DUPLICATE KEY UPDATE as an insert that fails with an exception, which cost 7 %
-     * of the CPU at peak when every append went that way.
+     * Moves each owner's head on by its number of new entries and returns the new heads. On MySQL and MariaDB
+     * one upsert does it for every owner. On H2, UPDATE first and INSERT only an inbox's first head: H2 runs
+     * ON DUPLICATE KEY UPDATE as an insert that fails with an exception, which cost 7 % of the CPU at peak when
+     * every append went that way.
      */
-    private static Map<Long, Long> nextSeqs(Connection c, TreeSet<Long> owners) throws SQLException {
-        executeForEach(c, "UPDATE inbox_heads SET last_seq = last_seq + 1 WHERE user_id = ?", owners);
-        Map<Long, Long> seqs = heads(c, owners);
-        if (seqs.size() < owners.size()) {
-            TreeSet<Long> fresh = new TreeSet<>(owners);
-            fresh.removeAll(seqs.keySet());
+    private Map<Long, Long> moveHeads(Connection c, TreeMap<Long, Integer> entries) throws SQLException {
+        if (db.dialect() == Dialect.MYSQL) {
+            // VALUES(last_seq), not a parameter: the driver then sends the batch as one multi-row statement.
+            executeForEach(c, "INSERT INTO inbox_heads (user_id, last_seq) VALUES (?, ?) "
+                    + "ON DUPLICATE KEY UPDATE last_seq = last_seq + VALUES(last_seq)", entries, true);
+            return heads(c, entries.keySet());
+        }
+        executeForEach(c, "UPDATE inbox_heads SET last_seq = last_seq + ? WHERE user_id = ?", entries, false);
+        Map<Long, Long> seqs = heads(c, entries.keySet());
+        if (seqs.size() < entries.size()) {
+            TreeMap<Long, Integer> fresh = new TreeMap<>(entries);
+            fresh.keySet().removeAll(seqs.keySet());
             // ON DUPLICATE KEY: another node's append may have made the row since the UPDATE.
-            executeForEach(c, "INSERT INTO inbox_heads (user_id, last_seq) VALUES (?, 1) "
-                    + "ON DUPLICATE KEY UPDATE last_seq = last_seq + 1", fresh);
-            seqs.putAll(heads(c, fresh));
+            executeForEach(c, "INSERT INTO inbox_heads (user_id, last_seq) VALUES (?, ?) "
+                    + "ON DUPLICATE KEY UPDATE last_seq = last_seq + VALUES(last_seq)", fresh, true);
+            seqs.putAll(heads(c, fresh.keySet()));
         }
         return seqs;
     }
 
-    /** Runs a one-parameter statement for each id, in JDBC batches. */
-    private static void executeForEach(Connection c, String sql, Collection<Long> ids) throws SQLException {
+    /** Runs a statement for each owner and its count, in JDBC batches; the owner first or the count first. */
+    private static void executeForEach(Connection c, String sql, Map<Long, Integer> counts, boolean ownerFirst)
+            throws SQLException {
         try (PreparedStatement p = c.prepareStatement(sql)) {
             int n = 0;
-            for (long id : ids) {
-                p.setLong(1, id);
+            for (Map.Entry<Long, Integer> e : counts.entrySet()) {
+                p.setLong(ownerFirst ? 1 : 2, e.getKey());
+                p.setLong(ownerFirst ? 2 : 1, e.getValue());
                 p.addBatch();
                 if (++n % BATCH == 0) {
                     p.executeBatch();
@@ -370,7 +461,7 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
         if (acks != null) {
             acks.add(new Cursor(userId, device), seq);
         } else {
-            writes.submit(c -> upsertCursors(c, Map.of(new Cursor(userId, device), seq)));
+            writes.submit(new CursorWrite(Map.of(new Cursor(userId, device), seq)));
         }
     }
 
@@ -378,7 +469,7 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
     }
 
     /** Moves cursors forward, never back; UPDATE first and INSERT only a device's first cursor (see nextSeqs). */
-    private static Object upsertCursors(Connection c, Map<Cursor, Long> cursors) throws SQLException {
+    private static void upsertCursors(Connection c, Map<Cursor, Long> cursors) throws SQLException {
         try (PreparedStatement update = c.prepareStatement(
                 "UPDATE inbox_cursors SET acked = GREATEST(acked, ?) WHERE user_id = ? AND device = ?");
                 PreparedStatement insert = c.prepareStatement("INSERT INTO inbox_cursors (user_id, device, acked) "
@@ -392,7 +483,6 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
                 }
             }
         }
-        return null;
     }
 
     /**
@@ -433,7 +523,7 @@ public final class JdbcMessageStore implements MessageStore, MessageArchive {
             }
             Map<Cursor, Long> batch = new HashMap<>(unwritten);
             try {
-                writes.submit(c -> upsertCursors(c, batch));
+                writes.submit(new CursorWrite(batch));
                 // A cursor acked again meanwhile keeps its newer seq for the next flush.
                 batch.forEach(unwritten::remove);
                 if (failing) {

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
+import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
@@ -54,24 +55,32 @@ class GroupCommitTest {
      * Error, as a handler whose bundle is being updated can.
      */
     private GroupCommit<Integer, Integer> groupCommit() {
-        return new GroupCommit<>(db, (c, n) -> {
-            executedBy.put(n, Thread.currentThread());
-            if (n == 0) {
-                firstIsRunning.countDown();
-                sleep(300);
+        return new GroupCommit<>(db, (c, items) -> {
+            List<Integer> out = new ArrayList<>();
+            for (int n : items) {
+                out.add(write(c, n));
             }
-            if (n == -99) {
-                throw new LinkageError("a class went away with its bundle");
-            }
-            if (n < 0) {
-                throw new SQLException("conflict", "23000");
-            }
-            try (PreparedStatement p = c.prepareStatement("INSERT INTO gc (n) VALUES (?)")) {
-                p.setInt(1, n);
-                p.executeUpdate();
-            }
-            return n * 10;
+            return out;
         }, 256);
+    }
+
+    private int write(Connection c, int n) throws SQLException {
+        executedBy.put(n, Thread.currentThread());
+        if (n == 0) {
+            firstIsRunning.countDown();
+            sleep(300);
+        }
+        if (n == -99) {
+            throw new LinkageError("a class went away with its bundle");
+        }
+        if (n < 0) {
+            throw new SQLException("conflict", "23000");
+        }
+        try (PreparedStatement p = c.prepareStatement("INSERT INTO gc (n) VALUES (?)")) {
+            p.setInt(1, n);
+            p.executeUpdate();
+        }
+        return n * 10;
     }
 
     private static void sleep(long ms) {

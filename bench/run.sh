@@ -6,6 +6,7 @@
 #   bench/run.sh smoke   seconds: checks the harness works and the numbers are sane (CI runs this)
 #   bench/run.sh quick   under 2 minutes; writes docs/benchmarks.md and a chart per workload (docs/benchmarks-*.png)
 #   bench/run.sh full    longer runs, the 500-member group, 19,000 idle connections; writes the same files
+#   bench/run.sh idle [connections]   only the idle-connection memory of Parley and the relay (2,000): prints it
 #   bench/run.sh jmh     JMH microbenchmarks of the frame codec and JSON bodies; writes docs/benchmarks-jmh.md
 #   bench/run.sh log-startup [messages]   the message log's start-up time at that many messages (10,000,000),
 #                        from its snapshot and, as the baseline, from all of its records; prints a Markdown table
@@ -123,7 +124,9 @@ run() {
 }
 both() { run parley "$@"; run relay "$@"; }
 # idle TARGET PID CONNECTIONS SECONDS: holds idle logged-in connections and records the server's heap (after a
-# full GC) and RSS per connection, against the same server before the connections came.
+# full GC) and RSS per connection. The heap the connections hold is the heap with them open minus the heap a few
+# seconds after they all closed; what stays after they closed (the database's pages of the login tokens they were
+# given, per-user state) is recorded beside it. RSS is against the same server before the connections came.
 memory() { # PID -> "heapKiB rssKiB"
   jcmd "$1" GC.run > /dev/null
   local heap rss
@@ -131,6 +134,7 @@ memory() { # PID -> "heapKiB rssKiB"
   rss="$(awk '/VmRSS/ {print $2}' "/proc/$1/status")"
   echo "$heap $rss"
 }
+per() { awk -v d="$1" -v n="$2" 'BEGIN { printf "%.2f", d / n }'; } # KiB difference, connections -> KiB each
 idle() {
   local target="$1" pid="$2" n="$3" seconds="$4" port="$PARLEY_PORT"
   [ "$target" = relay ] && port="$RELAY_PORT"
@@ -144,7 +148,10 @@ idle() {
   read -r heap1 rss1 < <(memory "$pid")
   wait "$gen"
   tail -1 "$WORK/idle-$target.txt"
-  echo "{\"target\":\"$target\",\"workload\":\"idle-$n-memory\",\"connections\":$n,\"heapKiBPerConnection\":$(( (heap1 - heap0) / n )).$(( ((heap1 - heap0) * 10 / n) % 10 )),\"rssKiBPerConnection\":$(( (rss1 - rss0) / n )).$(( ((rss1 - rss0) * 10 / n) % 10 )),\"heapMiB\":$(( heap1 / 1024 ))}" >> "$RESULTS"
+  # The generator has exited: the server closes every connection within moments.
+  sleep 5
+  read -r heap2 _ < <(memory "$pid")
+  echo "{\"target\":\"$target\",\"workload\":\"idle-$n-memory\",\"connections\":$n,\"heapKiBPerConnection\":$(per $((heap1 - heap2)) "$n"),\"heapKiBLeftPerConnection\":$(per $((heap2 - heap0)) "$n"),\"rssKiBPerConnection\":$(per $((rss1 - rss0)) "$n"),\"heapMiB\":$(( heap1 / 1024 ))}" >> "$RESULTS"
 }
 
 # The rate at half of Parley's measured peak.
@@ -160,6 +167,11 @@ case "$MODE" in
     run parley scram-logins 3 connections=2
     run parley reconnect 1 connections=20
     "$JAVA" -cp "$CP" io.parley.bench.Report "$RESULTS" --check
+    ;;
+  idle)
+    idle parley "$PARLEY_PID" "${2:-2000}" 5
+    idle relay "$RELAY_PID" "${2:-2000}" 5
+    grep -- "-memory" "$RESULTS"
     ;;
   quick|full)
     SECONDS_PEAK=10; [ "$MODE" = full ] && SECONDS_PEAK=60
@@ -229,7 +241,7 @@ case "$MODE" in
     fi
     ;;
   *)
-    echo "usage: bench/run.sh smoke|quick|full|jmh" >&2
+    echo "usage: bench/run.sh smoke|quick|full|idle|jmh" >&2
     exit 2
     ;;
 esac

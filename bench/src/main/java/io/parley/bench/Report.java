@@ -160,13 +160,17 @@ public final class Report {
         if (memory.isEmpty()) {
             return "";
         }
-        StringBuilder md = new StringBuilder("\nIdle logged-in connections with heartbeats, server memory per connection "
-                + "(heap after a full GC, and RSS, each minus the same server before the connections):\n\n"
-                + "| target | connections | heap KiB / connection | RSS KiB / connection | heap in use, MiB |\n"
-                + "|---|---|---|---|---|\n");
+        StringBuilder md = new StringBuilder("\nIdle logged-in connections with heartbeats, server memory per connection: "
+                + "the heap they hold (after a full GC, with them open minus a few seconds after they all closed), what "
+                + "stayed on the heap after they closed (against the same server before they came: the database's pages "
+                + "of their new login tokens, per-user state), and RSS against the server before they came:\n\n"
+                + "| target | connections | heap KiB / connection held | heap KiB / connection left after | "
+                + "RSS KiB / connection | heap in use, MiB |\n"
+                + "|---|---|---|---|---|---|\n");
         for (JsonObject m : memory) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %d |%n", m.get("target").getAsString(),
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %d |%n", m.get("target").getAsString(),
                     m.get("connections").getAsInt(), m.get("heapKiBPerConnection").getAsString(),
+                    m.has("heapKiBLeftPerConnection") ? m.get("heapKiBLeftPerConnection").getAsString() : "n/a",
                     m.get("rssKiBPerConnection").getAsString(), m.get("heapMiB").getAsInt()));
         }
         return md.toString();

@@ -569,7 +569,7 @@ public final class AccountDirectory implements AccountService {
                 .orElseThrow(() -> ParleyException.unauthenticated("The token is invalid, expired or revoked."));
         refuseBanned(account.id());
         refuseOneDeviceTooMany(account.id(), device);
-        return new Login(new Session(account.id(), account.username(), device, stored.tokenId()), token);
+        return new Login(new Session(account.id(), account.username(), sharedName(device), stored.tokenId()), token);
     }
 
     /** What {@link #erase} did. */
@@ -766,7 +766,16 @@ public final class AccountDirectory implements AccountService {
         long now = clock.getAsLong();
         String id = tokenId(token);
         tokens.save(new StoredToken(id, userId, device, now, now + tokenTtlMs));
-        return new Login(new Session(userId, username, device, id), token);
+        return new Login(new Session(userId, username, sharedName(device), id), token);
+    }
+
+    /**
+     * One copy of each device name for every session that uses it: a handful of names ("ios", "android", "web")
+     * serve most sessions, and a copy each was 48 bytes of every idle connection's heap. Interned strings are
+     * collected when no session holds them any more, so names nobody uses do not accumulate.
+     */
+    private static String sharedName(String device) {
+        return device.intern();
     }
 
     /** What is stored of a token: its SHA-256, so a copy of the database cannot log anyone in. */

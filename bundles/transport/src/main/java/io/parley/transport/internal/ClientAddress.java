@@ -19,7 +19,8 @@ final class ClientAddress {
     }
 
     static SocketAddress of(Channel channel) {
-        InetSocketAddress proxied = channel.attr(PROXIED).get();
+        // hasAttr first: attr() would make an empty attribute on every channel that asks (memory per connection).
+        InetSocketAddress proxied = channel.hasAttr(PROXIED) ? channel.attr(PROXIED).get() : null;
         return proxied != null ? proxied : channel.remoteAddress();
     }
 

@@ -2,27 +2,27 @@ package io.parley.transport.internal;
 
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.handler.codec.CorruptedFrameException;
 import io.netty.handler.codec.DecoderException;
 import io.netty.handler.codec.haproxy.HAProxyProtocolException;
-import io.netty.handler.timeout.IdleState;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.parley.api.ParleyException;
 import io.parley.api.serialization.Serializer;
 import io.parley.api.session.Session;
 import io.parley.protocol.Frame;
 import java.io.IOException;
+import java.util.ArrayDeque;
 import java.util.Optional;
+import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.net.ssl.SSLException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One connection: the login deadline, heartbeat misses, and its requests, answered in the order they arrived.
+ * One connection: its login deadline and heartbeat (checked by its event loop's {@link Liveness} clock), and its
+ * requests, answered in the order they arrived.
  * Most go to the worker pool, one at a time; PING and requests whose handler does not block are answered here
  * on the event loop, but only when no answer of this connection is still on its way from a worker, so that no
  * answer can overtake an earlier one. One instance per channel.
@@ -30,20 +30,55 @@ import org.slf4j.LoggerFactory;
  * <p>At most {@code maxPending} requests wait per connection; the ones beyond are answered RATE_LIMITED, in
  * their turn. At twice that many unanswered, the connection is not read until its answers catch up.
  */
-final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
+final class ConnectionHandler extends ChannelInboundHandlerAdapter {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
-    private final Dispatcher dispatcher;
-    private final SessionRegistry sessions;
-    private final DeviceNotices notices;
-    private final RequestQueue queue;
-    private final int loginTimeoutSeconds;
-    private final int maxMisses;
-    private final int maxPending;
+    /**
+     * What every connection of one carrier shares, in one object rather than in fields of each connection (idle
+     * connections are counted in bytes): the services it is answered with, its deadlines and limits, and the
+     * count of the carrier's open connections.
+     *
+     * @param silenceSeconds seconds without reading a frame after which the connection is closed (the heartbeats
+     *                       it missed); 0 never
+     */
+    record Shared(Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices, Executor workers,
+            Connections connections, AtomicInteger carrier, int loginTimeoutSeconds, int silenceSeconds,
+            int maxPending) {
+
+        /** {@code readIdleSeconds} times {@code maxMisses} is the silence allowed; 0 or less for either: no limit. */
+        static Shared of(Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices, Executor workers,
+                Connections connections, AtomicInteger carrier, int loginTimeoutSeconds, int readIdleSeconds,
+                int maxMisses, int maxPending) {
+            return new Shared(dispatcher, sessions, notices, workers, connections, carrier, loginTimeoutSeconds,
+                    readIdleSeconds > 0 && maxMisses > 0 ? readIdleSeconds * maxMisses : 0, maxPending);
+        }
+    }
+
+    /** Tasks run in a row on a worker before the connection yields it to the others. */
+    private static final int BATCH = 32;
+
+    private final Shared shared;
+    /**
+     * This connection's tasks for the worker pool, not yet run; null when there are none (an idle connection holds
+     * no queue). Guarded by this. See {@link #enqueue}.
+     */
+    private ArrayDeque<Runnable> tasks;
+    /** True while this connection is in the pool's queue or running there. Guarded by this. */
+    private boolean scheduled;
     private Channel channel;
-    private ScheduledFuture<?> loginDeadline;
-    private int misses;
+    /** This connection's event loop's connections and clock; null until it starts. */
+    private Liveness liveness;
+    /** The neighbours in its loop's {@link Liveness} list; touched on the loop only. */
+    ConnectionHandler previous;
+    ConnectionHandler next;
+    /** The loop clock's second when the connection started, and when it last read a frame; on the loop only. */
+    private int startedAt;
+    private int lastRead;
+    /** Set once the clock has closed the connection, so that it is told only once. */
+    private boolean closing;
+    /** The thread answering one of this connection's requests now, if any (see {@link #answeredByThisThread}). */
+    private volatile Thread answering;
     /**
      * Requests handed to the worker whose answers are not written yet; touched on the event loop only. A worker
      * writes its answer, then queues the decrement on the event loop: the loop runs its tasks in order, so by
@@ -58,15 +93,8 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
      */
     private volatile Object kept;
 
-    ConnectionHandler(Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices, RequestQueue queue, int loginTimeoutSeconds,
-            int maxMisses, int maxPending) {
-        this.dispatcher = dispatcher;
-        this.sessions = sessions;
-        this.notices = notices;
-        this.queue = queue;
-        this.loginTimeoutSeconds = loginTimeoutSeconds;
-        this.maxMisses = maxMisses;
-        this.maxPending = maxPending;
+    ConnectionHandler(Shared shared) {
+        this.shared = shared;
     }
 
     Channel channel() {
@@ -95,19 +123,54 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     void login(Session next) {
         Session previous = session;
         if (previous != null) {
-            sessions.unregister(previous, channel);
+            shared.sessions().unregister(previous, channel);
         }
         session = next;
-        notices.loggedIn(next, sessions.register(next, channel));
+        shared.notices().loggedIn(next, shared.sessions().register(next, channel));
         if (!channel.isActive()) {
             // Closed while logging in: channelInactive may have run before the registration.
-            sessions.unregister(next, channel);
+            shared.sessions().unregister(next, channel);
         }
-        channel.eventLoop().execute(() -> {
-            if (loginDeadline != null) {
-                loginDeadline.cancel(false);
-            }
-        });
+    }
+
+    /** Marks the calling thread as answering one of this connection's requests, until {@link #endAnswering}. */
+    void beginAnswering() {
+        answering = Thread.currentThread();
+    }
+
+    void endAnswering() {
+        if (answering == Thread.currentThread()) {
+            answering = null;
+        }
+    }
+
+    /**
+     * True when the calling thread is answering a request of this connection and flushes it afterwards: a notice
+     * it writes here meanwhile (the sender's own MSG_NOTIFY) needs no flush of its own.
+     */
+    boolean answeredByThisThread() {
+        return answering == Thread.currentThread();
+    }
+
+    /**
+     * Called by its loop's clock each second, on the loop: closes a connection that has not logged in within
+     * {@code loginTimeoutSeconds}, or has read nothing for its missed heartbeats' time.
+     */
+    void checkLiveness(int now) {
+        if (closing) {
+            return;
+        }
+        String reason = null;
+        if (session == null && now - startedAt > shared.loginTimeoutSeconds()) {
+            reason = "No login within " + shared.loginTimeoutSeconds() + " s.";
+        } else if (shared.silenceSeconds() > 0 && now - lastRead > shared.silenceSeconds()) {
+            LOG.debug("Closing {} after {} s without a heartbeat", remoteAddress(), shared.silenceSeconds());
+            reason = "No heartbeat for too long.";
+        }
+        if (reason != null) {
+            closing = true;
+            shared.notices().close(channel, reason);
+        }
     }
 
     /** Added to a channel that is already open (a WebSocket after its upgrade): it starts now. */
@@ -131,28 +194,44 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
         channel = ctx.channel();
         // A channel handed over by another carrier may have stopped reading while it was its own.
         updateReading();
-        loginDeadline = ctx.executor().schedule(() -> {
-            if (session == null) {
-                notices.close(channel, "No login within " + loginTimeoutSeconds + " s.");
-            }
-        }, loginTimeoutSeconds, TimeUnit.SECONDS);
+        shared.carrier().incrementAndGet();
+        liveness = shared.connections().of(channel.eventLoop());
+        startedAt = liveness.now();
+        lastRead = startedAt;
+        liveness.add(this);
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        if (loginDeadline != null) {
-            loginDeadline.cancel(false);
+        if (liveness != null) {
+            liveness.remove(this);
+            shared.carrier().decrementAndGet();
         }
         Session current = session;
         if (current != null) {
-            sessions.unregister(current, channel);
+            shared.sessions().unregister(current, channel);
         }
         ctx.fireChannelInactive();
     }
 
+    /**
+     * Frames are plain objects (their bodies are arrays, nothing to release): an adapter rather than a
+     * SimpleChannelInboundHandler, whose type matcher and release flag every connection would carry.
+     */
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, Frame frame) {
-        misses = 0;
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Frame frame) {
+            read(frame);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void read(Frame frame) {
+        if (liveness != null) {
+            lastRead = liveness.now();
+        }
+        Dispatcher dispatcher = shared.dispatcher();
         if (unanswered == 0 && dispatcher.answersWithoutBlocking(frame)) {
             Serializer s = dispatcher.serializerNow();
             if (s != null) {
@@ -160,7 +239,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
                 return;
             }
         }
-        if (unanswered >= maxPending) {
+        if (unanswered >= shared.maxPending()) {
             ParleyException refusal = ParleyException.rateLimited("Too many requests waiting on this connection.", 100);
             toWorker(() -> dispatcher.refuse(this, frame, refusal));
         } else {
@@ -171,7 +250,7 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
     private void toWorker(Runnable answer) {
         unanswered++;
         updateReading();
-        queue.add(() -> {
+        enqueue(() -> {
             try {
                 if (channel.isActive()) {
                     answer.run();
@@ -180,6 +259,69 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
                 answered();
             }
         });
+    }
+
+    /**
+     * Runs the task on the shared worker pool after this connection's earlier ones, one at a time and in order. At
+     * most one task per connection sits in the pool's queue, so the pool's queue is bounded by the number of
+     * connections, and one busy connection cannot starve the others: after a batch it yields. How many tasks may
+     * wait is decided above ({@code maxPending}). The queue is made when a task comes and dropped when the last
+     * one has run (a queue and a flag kept by every connection were 88 bytes of each idle connection's heap); the
+     * monitor taken for each task is uncontended but for the moment one is added while another runs.
+     */
+    void enqueue(Runnable task) {
+        synchronized (this) {
+            if (tasks == null) {
+                tasks = new ArrayDeque<>(4);
+            }
+            tasks.add(task);
+            if (scheduled) {
+                return;
+            }
+            scheduled = true;
+        }
+        schedule();
+    }
+
+    private void schedule() {
+        try {
+            shared.workers().execute(this::runTasks);
+        } catch (RejectedExecutionException e) {
+            // The pool is shutting down with the server; the connection is being closed too.
+            synchronized (this) {
+                scheduled = false;
+            }
+        }
+    }
+
+    /** The next task, or null (and the queue dropped) when there is none. */
+    private synchronized Runnable nextTask() {
+        Runnable task = tasks == null ? null : tasks.poll();
+        if (task == null) {
+            tasks = null;
+        }
+        return task;
+    }
+
+    private void runTasks() {
+        boolean more;
+        try {
+            for (int i = 0; i < BATCH; i++) {
+                Runnable task = nextTask();
+                if (task == null) {
+                    break;
+                }
+                task.run();
+            }
+        } finally {
+            synchronized (this) {
+                more = tasks != null && !tasks.isEmpty();
+                scheduled = more;
+            }
+        }
+        if (more) {
+            schedule();
+        }
     }
 
     /** Called by the worker once it has written an answer: counted on the event loop, after that write. */
@@ -200,26 +342,13 @@ final class ConnectionHandler extends SimpleChannelInboundHandler<Frame> {
      * heartbeats are not read meanwhile, so a client that stays stuck is closed after the usual missed heartbeats.
      */
     private void updateReading() {
-        channel.config().setAutoRead(channel.isWritable() && unanswered < 2 * maxPending);
+        channel.config().setAutoRead(channel.isWritable() && unanswered < 2 * shared.maxPending());
     }
 
     @Override
     public void channelWritabilityChanged(ChannelHandlerContext ctx) {
         updateReading();
         ctx.fireChannelWritabilityChanged();
-    }
-
-    @Override
-    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt instanceof IdleStateEvent idle && idle.state() == IdleState.READER_IDLE) {
-            misses++;
-            if (misses >= maxMisses) {
-                LOG.debug("Closing {} after {} missed heartbeats", remoteAddress(), misses);
-                notices.close(channel, "No heartbeat for too long.");
-            }
-            return;
-        }
-        ctx.fireUserEventTriggered(evt);
     }
 
     @Override

@@ -1,6 +1,8 @@
 package io.parley.transport.internal;
 
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.Map;
@@ -31,42 +33,78 @@ final class ConnectionLimits {
         this.maxPerAddress = maxPerAddress;
     }
 
+    /**
+     * One admitted channel, and the one listener that counts it out when it closes: in the total, and for its
+     * address once it is counted there. (A listener each for the total and the address, beside the others a
+     * channel had, cost about 80 bytes of heap per idle connection.)
+     */
+    final class Admission implements ChannelFutureListener {
+        private final Channel channel;
+        /** The address this channel is counted for; null until it is. */
+        private volatile InetAddress address;
+
+        private Admission(Channel channel) {
+            this.channel = channel;
+        }
+
+        /** Counts the channel in for the address; false, and nothing counted, when the address is at its cap. */
+        boolean from(InetAddress client) {
+            // Counted inside the map's own step, so a release racing it cannot drop the counter meanwhile.
+            int now = perAddress.compute(client, (k, n) -> {
+                AtomicInteger count = n == null ? new AtomicInteger() : n;
+                count.incrementAndGet();
+                return count;
+            }).get();
+            if (maxPerAddress > 0 && now > maxPerAddress) {
+                release(client);
+                return false;
+            }
+            address = client;
+            if (!channel.isOpen()) {
+                // Closed meanwhile: the listener may have run before the address was set.
+                releaseAddress();
+            }
+            return true;
+        }
+
+        @Override
+        public void operationComplete(ChannelFuture closed) {
+            total.decrementAndGet();
+            releaseAddress();
+        }
+
+        private synchronized void releaseAddress() {
+            InetAddress counted = address;
+            if (counted != null) {
+                address = null;
+                release(counted);
+            }
+        }
+    }
+
     /** Counts the channel in, and out again when it closes; false (and nothing counted) when it is over a cap. */
     boolean admit(Channel channel) {
-        if (!admitToTotal(channel)) {
+        Admission admission = admitToTotal(channel);
+        if (admission == null) {
             return false;
         }
         InetAddress address = channel.remoteAddress() instanceof InetSocketAddress a ? a.getAddress() : null;
-        return address == null || admitFrom(channel, address);
+        return address == null || admission.from(address);
     }
 
     /**
-     * Counts the channel in the total, and out again when it closes; false when the total is at its cap. (For a
-     * connection from a load balancer, whose client address comes later, in its PROXY header.)
+     * Counts the channel in the total, and out again when it closes; null when the total is at its cap. (For a
+     * connection from a load balancer, whose client address comes later, in its PROXY header: then
+     * {@link Admission#from}.)
      */
-    boolean admitToTotal(Channel channel) {
+    Admission admitToTotal(Channel channel) {
         if (total.incrementAndGet() > maxTotal && maxTotal > 0) {
             total.decrementAndGet();
-            return false;
+            return null;
         }
-        channel.closeFuture().addListener(f -> total.decrementAndGet());
-        return true;
-    }
-
-    /** Counts the channel in for the address, and out again when it closes; false when the address is at its cap. */
-    boolean admitFrom(Channel channel, InetAddress address) {
-        // Counted inside the map's own step, so a release racing it cannot drop the counter meanwhile.
-        int now = perAddress.compute(address, (k, n) -> {
-            AtomicInteger count = n == null ? new AtomicInteger() : n;
-            count.incrementAndGet();
-            return count;
-        }).get();
-        if (maxPerAddress > 0 && now > maxPerAddress) {
-            release(address);
-            return false;
-        }
-        channel.closeFuture().addListener(f -> release(address));
-        return true;
+        Admission admission = new Admission(channel);
+        channel.closeFuture().addListener(admission);
+        return admission;
     }
 
     private void release(InetAddress address) {

@@ -9,7 +9,6 @@ import io.parley.api.session.PushService;
 import io.parley.api.session.Session;
 import io.parley.protocol.Frame;
 import io.parley.protocol.Types;
-import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.annotations.Activate;
@@ -121,10 +120,10 @@ public final class DeviceNotices implements PushService, NoticeSink {
     @Override
     public int endSessions(long userId, String device, boolean allOthers, String reason) {
         int kicked = 0;
-        for (Map.Entry<String, SessionRegistry.Bound> e : sessions.devicesOf(userId).entrySet()) {
-            if (e.getKey().equals(device) != allOthers) {
+        for (SessionRegistry.Bound bound : sessions.devicesOf(userId)) {
+            if (bound.session().device().equals(device) != allOthers) {
                 // The binding goes when the channel closes, as for any connection that ends.
-                close(e.getValue().channel(), reason);
+                close(bound.channel(), reason);
                 kicked++;
             }
         }
@@ -156,17 +155,14 @@ public final class DeviceNotices implements PushService, NoticeSink {
 
     @Override
     public int deliver(long userId, int type, byte[] body) {
-        Map<String, SessionRegistry.Bound> devices = sessions.devicesOf(userId);
-        if (devices.isEmpty()) {
-            return 0;
-        }
         Frame notice = Frame.notice(type, body);
         int written = 0;
-        for (SessionRegistry.Bound bound : devices.values()) {
+        for (SessionRegistry.Bound bound : sessions.devicesOf(userId)) {
             Channel channel = bound.channel();
             // A notice is a hint: a device that does not read its socket misses it rather than growing our heap.
             if (channel.isActive() && channel.isWritable()) {
-                if (Answering.byThisThread(channel)) {
+                ConnectionHandler connection = channel.pipeline().get(ConnectionHandler.class);
+                if (connection != null && connection.answeredByThisThread()) {
                     channel.write(notice, channel.voidPromise());
                 } else {
                     channel.writeAndFlush(notice, channel.voidPromise());

@@ -124,7 +124,7 @@ final class Dispatcher {
             pong(channel, s, frame);
             return;
         }
-        Answering.begin(channel);
+        connection.beginAnswering();
         boolean answered = false;
         long start = System.nanoTime();
         try {
@@ -141,7 +141,7 @@ final class Dispatcher {
                 }
             }
         } finally {
-            Answering.end(channel);
+            connection.endAnswering();
             if (!answered) {
                 // An Error thrown past answer() left no answer to flush a notice written meanwhile.
                 channel.flush();

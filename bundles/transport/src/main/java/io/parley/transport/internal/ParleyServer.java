@@ -2,18 +2,16 @@ package io.parley.transport.internal;
 
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.AdaptiveRecvByteBufAllocator;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.WriteBufferWaterMark;
-import io.netty.channel.group.ChannelGroup;
-import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.channel.nio.NioEventLoopGroup;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.ssl.SslContext;
 import io.netty.handler.ssl.SslContextBuilder;
 import io.netty.handler.ssl.SupportedCipherSuiteFilter;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import io.netty.util.concurrent.GlobalEventExecutor;
 import io.parley.api.handler.RequestHandler;
 import io.parley.api.metrics.Gauges;
 import io.parley.api.metrics.Meters;
@@ -52,13 +50,16 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = TransportConfiguration.class)
 public final class ParleyServer implements Carriers {
 
+    /** Netty's default read sizing (64 bytes to 64 KiB, adapted to each connection's traffic), shared. */
+    private static final AdaptiveRecvByteBufAllocator SHARED_READS = new AdaptiveRecvByteBufAllocator();
+
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
 
     private final HandlerRegistry handlers = new HandlerRegistry();
     private final EventLoopGroup boss;
     private final EventLoopGroup io;
     private final ExecutorService workers;
-    private final ChannelGroup connections = new DefaultChannelGroup("parley", GlobalEventExecutor.INSTANCE);
+    private final Connections connections = new Connections();
     private volatile Channel listener;
     private final ServerBootstrap bootstrap;
     private final ParleyServerInitializer initializer;
@@ -97,6 +98,7 @@ public final class ParleyServer implements Carriers {
         dispatcher = new Dispatcher(serializer, handlers, userRates, config.maxBody(), config.serviceWaitMs());
         Dispatcher rates = dispatcher;
         io.scheduleAtFixedRate(() -> rates.userRates().sweep(), 1, 1, TimeUnit.MINUTES);
+        connections.startClocks(io);
         sessionCount = () -> sessions.sessions().size();
         this.config = config;
         try {
@@ -110,6 +112,9 @@ public final class ParleyServer implements Carriers {
                     .option(ChannelOption.SO_REUSEADDR, true)
                     .childOption(ChannelOption.TCP_NODELAY, true)
                     .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(256 * 1024, 1024 * 1024))
+                    // One allocator for every connection (each still gets its own read-size handle): the default is an
+                    // allocator each, 40 bytes of every idle connection's heap.
+                    .childOption(ChannelOption.RCVBUF_ALLOCATOR, SHARED_READS)
                     .childHandler(initializer);
             listener = bootstrap.bind(config.host(), config.port()).sync().channel();
         } catch (Throwable e) {
@@ -225,7 +230,7 @@ public final class ParleyServer implements Carriers {
 
     @Override
     public void serve(Channel channel) {
-        initializer.serve(channel, initializer.webSocket);
+        initializer.serveWebSocket(channel);
     }
 
     @Override
@@ -255,7 +260,7 @@ public final class ParleyServer implements Carriers {
 
     /** Open connections, logged in or not. */
     int connectionCount() {
-        return connections.size();
+        return initializer.tcp.get() + initializer.webSocket.get();
     }
 
     /** The request types some bundle answers right now. */
@@ -309,7 +314,7 @@ public final class ParleyServer implements Carriers {
         // workers are waited for below.
         handlers.close();
         listener.close().syncUninterruptibly();
-        connections.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        connections.closeAll(5, TimeUnit.SECONDS);
         shutdown();
     }
 

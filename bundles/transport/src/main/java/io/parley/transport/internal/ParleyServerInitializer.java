@@ -2,23 +2,19 @@ package io.parley.transport.internal;
 
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
-import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.ssl.SslContext;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.parley.protocol.codec.FrameDecoder;
 import io.parley.protocol.codec.FrameEncoder;
 import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Wires a connection's pipeline: the PROXY protocol header from a trusted load balancer, TLS when configured,
- * bounded decoder, encoder, then (as for every carrier, {@link #serve}) the read-idle timer and the connection
- * handler.
+ * bounded decoder, encoder, then (as for every carrier, {@link #serve}) the connection handler.
  */
 final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
 
@@ -29,8 +25,11 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
     private final SessionRegistry sessions;
     private final DeviceNotices notices;
     private final Executor workers;
-    private final ChannelGroup connections;
+    private final Connections connections;
     private final ConnectionLimits limits;
+    /** What the connections of each carrier accepted from now on share (made again when settings change). */
+    private volatile ConnectionHandler.Shared tcpShared;
+    private volatile ConnectionHandler.Shared webSocketShared;
     private volatile SslContext tls;
     private volatile LoadBalancers balancers;
 
@@ -43,11 +42,22 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
         tls = nextTls;
         balancers = nextBalancers;
         limits.set(next.maxConnections(), next.maxConnectionsPerAddress());
+        share(next);
+    }
+
+    private void share(TransportConfiguration c) {
+        tcpShared = shared(c, tcp);
+        webSocketShared = shared(c, webSocket);
+    }
+
+    private ConnectionHandler.Shared shared(TransportConfiguration c, AtomicInteger carrier) {
+        return ConnectionHandler.Shared.of(dispatcher, sessions, notices, workers, connections, carrier,
+                c.loginTimeoutSeconds(), c.heartbeatReadIdleSeconds(), c.heartbeatMisses(), c.maxPendingPerConnection());
     }
 
     /** {@code tls} null for plain TCP. */
     ParleyServerInitializer(TransportConfiguration config, Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices,
-            Executor workers, ChannelGroup connections, ConnectionLimits limits, SslContext tls,
+            Executor workers, Connections connections, ConnectionLimits limits, SslContext tls,
             LoadBalancers balancers) {
         this.config = config;
         this.dispatcher = dispatcher;
@@ -58,6 +68,7 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
         this.limits = limits;
         this.tls = tls;
         this.balancers = balancers;
+        share(config);
     }
 
     @Override
@@ -72,25 +83,25 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
         }
         p.addLast("decoder", new FrameDecoder(config.maxBody()));
         p.addLast("encoder", FrameEncoder.INSTANCE);
-        serve(ch, tcp);
+        serve(ch, tcpShared);
     }
 
     /** Open connections served, by carrier, for the connections gauge. */
     final AtomicInteger tcp = new AtomicInteger();
     final AtomicInteger webSocket = new AtomicInteger();
 
+    /** Serves Parley on a WebSocket's channel (see {@link #serve(io.netty.channel.Channel, ConnectionHandler.Shared)}). */
+    void serveWebSocket(io.netty.channel.Channel ch) {
+        serve(ch, webSocketShared);
+    }
+
     /**
-     * The part every carrier shares, once the pipeline reads and writes frames: the heartbeat timer and the
-     * connection handler (login deadline, requests); the channel closes with the server.
+     * The part every carrier shares, once the pipeline reads and writes frames: the connection handler (login
+     * deadline and heartbeat on its loop's clock, requests), which counts the connection for its carrier and
+     * closes it with the server.
      */
-    void serve(io.netty.channel.Channel ch, AtomicInteger carrier) {
-        connections.add(ch);
-        carrier.incrementAndGet();
-        ch.closeFuture().addListener(f -> carrier.decrementAndGet());
-        ChannelPipeline p = ch.pipeline();
-        p.addLast("idle", new IdleStateHandler(config.heartbeatReadIdleSeconds(), 0, 0, TimeUnit.SECONDS));
-        p.addLast("connection", new ConnectionHandler(dispatcher, sessions, notices, new RequestQueue(workers),
-                config.loginTimeoutSeconds(), config.heartbeatMisses(), config.maxPendingPerConnection()));
+    private void serve(io.netty.channel.Channel ch, ConnectionHandler.Shared shared) {
+        ch.pipeline().addLast("connection", new ConnectionHandler(shared));
     }
 
     /**
@@ -100,7 +111,8 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
      */
     boolean admit(io.netty.channel.Channel ch) {
         boolean proxied = balancers.contains(ch.remoteAddress());
-        if (!(proxied ? limits.admitToTotal(ch) : limits.admit(ch))) {
+        ConnectionLimits.Admission admission = proxied ? limits.admitToTotal(ch) : null;
+        if (proxied ? admission == null : !limits.admit(ch)) {
             LOG.debug("Refused a connection from {}: too many open", ch.remoteAddress());
             ch.close();
             return false;
@@ -109,7 +121,7 @@ final class ParleyServerInitializer extends ChannelInitializer<SocketChannel> {
             // Before TLS: the balancer sends the header in the clear, then the client's own bytes.
             ChannelPipeline p = ch.pipeline();
             p.addLast("proxy-decoder", new HAProxyMessageDecoder());
-            p.addLast("proxy-header", new ProxyHeader(client -> limits.admitFrom(ch, client.getAddress())));
+            p.addLast("proxy-header", new ProxyHeader(client -> admission.from(client.getAddress())));
         }
         return true;
     }

@@ -7,8 +7,10 @@ import io.parley.api.session.SessionListener;
 import io.parley.api.session.SharedPresence;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
+import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -18,6 +20,9 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import java.util.stream.StreamSupport;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -42,7 +47,59 @@ public final class SessionRegistry implements PresenceService {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
     /** A logged-in device: its session and the channel it is on. */
-    record Bound(Session session, Channel channel) {
+    /**
+     * A logged-in device: its session and the channel it is on; {@code next}, the user's next device on this node,
+     * if any. A user's devices are a chain of these, replaced whole on each change, never changed in place.
+     */
+    record Bound(Session session, Channel channel, Bound next) implements Iterable<Bound> {
+
+        /** This device and the ones after it. */
+        @Override
+        public Iterator<Bound> iterator() {
+            return new Iterator<>() {
+                private Bound at = Bound.this;
+
+                @Override
+                public boolean hasNext() {
+                    return at != null;
+                }
+
+                @Override
+                public Bound next() {
+                    if (at == null) {
+                        throw new NoSuchElementException();
+                    }
+                    Bound current = at;
+                    at = at.next;
+                    return current;
+                }
+            };
+        }
+
+        /** The chain without the device; null when it was the only one. */
+        private Bound without(String device) {
+            if (session.device().equals(device)) {
+                return next;
+            }
+            return new Bound(session, channel, next == null ? null : next.without(device));
+        }
+
+        private Bound find(String device) {
+            for (Bound b : this) {
+                if (b.session().device().equals(device)) {
+                    return b;
+                }
+            }
+            return null;
+        }
+
+        private int size() {
+            int n = 0;
+            for (Bound b = this; b != null; b = b.next) {
+                n++;
+            }
+            return n;
+        }
     }
 
     /**
@@ -56,7 +113,11 @@ public final class SessionRegistry implements PresenceService {
     private record Unregistered(boolean removed, boolean lastDevice) {
     }
 
-    private final Map<Long, Map<String, Bound>> byUser = new ConcurrentHashMap<>();
+    /**
+     * Each user's logged-in devices on this node, as a chain (see {@link Bound}). A chain rather than a map per
+     * user: most users have one device, and a map each held about 250 bytes of heap per idle connection.
+     */
+    private final Map<Long, Bound> byUser = new ConcurrentHashMap<>();
 
     /**
      * Listeners' events (presence, pending friend requests) on one thread, in order, with a bounded queue: a
@@ -105,7 +166,7 @@ public final class SessionRegistry implements PresenceService {
     void addListener(ComponentServiceObjects<SessionListener> listener) {
         listeners.add(listener);
         List<List<Session>> current = byUser.values().stream()
-                .map(devices -> devices.values().stream().map(Bound::session).toList())
+                .map(devices -> sessionsOf(devices).toList())
                 .toList();
         if (current.isEmpty()) {
             return;
@@ -128,8 +189,7 @@ public final class SessionRegistry implements PresenceService {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindShared(SharedPresence presence) {
         shared = presence;
-        List<Session> current = byUser.values().stream().flatMap(devices -> devices.values().stream())
-                .map(Bound::session).toList();
+        List<Session> current = byUser.values().stream().flatMap(SessionRegistry::sessionsOf).toList();
         onEventThread(() -> current.forEach(session -> tell(presence, session, true, false)));
     }
 
@@ -168,12 +228,10 @@ public final class SessionRegistry implements PresenceService {
     Registered register(Session session, Channel channel) {
         Registered[] result = new Registered[1];
         byUser.compute(session.userId(), (id, devices) -> {
-            Map<String, Bound> next = devices == null ? new ConcurrentHashMap<>() : devices;
-            boolean first = next.isEmpty();
-            Bound previous = next.put(session.device(), new Bound(session, channel));
-            result[0] = new Registered(previous == null || previous.channel() == channel ? null : previous.channel(),
-                    first);
-            return next;
+            Bound same = devices == null ? null : devices.find(session.device());
+            Channel replaced = same == null || same.channel() == channel ? null : same.channel();
+            result[0] = new Registered(replaced, devices == null);
+            return new Bound(session, channel, devices == null ? null : devices.without(session.device()));
         });
         boolean firstHere = result[0].firstDevice();
         onEventThread(() -> {
@@ -187,10 +245,13 @@ public final class SessionRegistry implements PresenceService {
     void unregister(Session session, Channel channel) {
         Unregistered[] result = {new Unregistered(false, false)};
         byUser.computeIfPresent(session.userId(), (id, devices) -> {
-            Bound bound = devices.get(session.device());
-            boolean removed = bound != null && bound.channel() == channel && devices.remove(session.device(), bound);
-            result[0] = new Unregistered(removed, devices.isEmpty());
-            return devices.isEmpty() ? null : devices;
+            Bound bound = devices.find(session.device());
+            if (bound == null || bound.channel() != channel) {
+                return devices;
+            }
+            Bound rest = devices.without(session.device());
+            result[0] = new Unregistered(true, rest == null);
+            return rest;
         });
         if (result[0].removed()) {
             boolean lastHere = result[0].lastDevice();
@@ -201,16 +262,20 @@ public final class SessionRegistry implements PresenceService {
         }
     }
 
-    /** The channels of the user's logged-in devices on this node, by device. */
-    Map<String, Bound> devicesOf(long userId) {
-        Map<String, Bound> devices = byUser.get(userId);
-        return devices == null ? Map.of() : devices;
+    private static Stream<Session> sessionsOf(Bound devices) {
+        return StreamSupport.stream(devices.spliterator(), false).map(Bound::session);
+    }
+
+    /** The user's logged-in devices on this node and their channels; empty when there are none. */
+    Iterable<Bound> devicesOf(long userId) {
+        Bound devices = byUser.get(userId);
+        return devices == null ? List.of() : devices;
     }
 
     /** The user's id if any device of the username (matched case-insensitively) is logged in on this node. */
     Long userIdOf(String username) {
-        for (Map<String, Bound> devices : byUser.values()) {
-            for (Bound b : devices.values()) {
+        for (Bound devices : byUser.values()) {
+            for (Bound b : devices) {
                 if (b.session().username().equalsIgnoreCase(username)) {
                     return b.session().userId();
                 }
@@ -231,8 +296,8 @@ public final class SessionRegistry implements PresenceService {
     /** Every session on this node, by username then device. */
     List<SessionView> sessions() {
         List<SessionView> out = new ArrayList<>();
-        for (Map<String, Bound> devices : byUser.values()) {
-            for (Bound b : devices.values()) {
+        for (Bound devices : byUser.values()) {
+            for (Bound b : devices) {
                 out.add(new SessionView(b.session().username(), b.session().device(),
                         String.valueOf(ClientAddress.of(b.channel()))));
             }
@@ -244,13 +309,15 @@ public final class SessionRegistry implements PresenceService {
 
     /** The devices of the user that are logged in on this node. */
     Set<String> devices(long userId) {
-        return Set.copyOf(devicesOf(userId).keySet());
+        Bound devices = byUser.get(userId);
+        return devices == null ? Set.of()
+                : sessionsOf(devices).map(Session::device).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Online on this node, or, in a cluster, on any node as the shared presence says. */
     @Override
     public boolean isOnline(long userId) {
-        if (!devicesOf(userId).isEmpty()) {
+        if (byUser.containsKey(userId)) {
             return true;
         }
         SharedPresence presence = shared;
@@ -267,7 +334,7 @@ public final class SessionRegistry implements PresenceService {
 
     /** Number of logged-in devices on this node, for the shell and tests. */
     int sessionCount() {
-        return byUser.values().stream().mapToInt(Map::size).sum();
+        return byUser.values().stream().mapToInt(Bound::size).sum();
     }
 
     private static void tellListeners(List<ComponentServiceObjects<SessionListener>> current,

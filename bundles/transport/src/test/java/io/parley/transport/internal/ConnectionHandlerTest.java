@@ -106,7 +106,8 @@ class ConnectionHandlerTest {
                     protected void initChannel(LocalChannel ch) {
                         server = ch;
                         ch.pipeline().addLast(new FrameDecoder(Frame.DEFAULT_MAX_BODY), FrameEncoder.INSTANCE,
-                                new ConnectionHandler(dispatcher, sessions, notices, new RequestQueue(workers), 30, 3, maxPending));
+                                new ConnectionHandler(ConnectionHandler.Shared.of(dispatcher, sessions, notices, workers,
+                                new Connections(), new AtomicInteger(), 30, 6, 3, maxPending)));
                     }
                 }).bind(address).sync();
         client = new Bootstrap().group(loops).channel(LocalChannel.class)

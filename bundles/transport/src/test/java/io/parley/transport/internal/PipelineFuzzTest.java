@@ -27,6 +27,7 @@ import io.parley.serialization.internal.GsonSerializer;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Any bytes from a client into a connection's whole pipeline (decoder, login gate, dispatcher, handlers that
@@ -84,7 +85,8 @@ class PipelineFuzzTest {
     @FuzzTest(maxDuration = "20s")
     void anyBytesGetAnswersWithinTheProtocol(byte[] input) {
         EmbeddedChannel channel = new EmbeddedChannel(new FrameDecoder(MAX_BODY),
-                new ConnectionHandler(dispatcher, sessions, notices, new RequestQueue(Runnable::run), 10, 3, 8));
+                new ConnectionHandler(ConnectionHandler.Shared.of(dispatcher, sessions, notices, Runnable::run,
+                                new Connections(), new AtomicInteger(), 10, 6, 3, 8)));
         boolean corrupt = false;
         try {
             channel.writeInbound(Unpooled.wrappedBuffer(input));

@@ -32,6 +32,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * The whole server in one JVM without Felix: the transport's pipeline, the real handlers of accounts, messaging,
@@ -87,7 +88,8 @@ class ServerFuzzTest {
                     MAX_BODY, 0);
             for (String user : USERS) {
                 EmbeddedChannel client = new EmbeddedChannel(new FrameDecoder(MAX_BODY),
-                        new ConnectionHandler(dispatcher, sessions, notices, new RequestQueue(Runnable::run), 10, 3, 64));
+                        new ConnectionHandler(ConnectionHandler.Shared.of(dispatcher, sessions, notices, Runnable::run,
+                                new Connections(), new AtomicInteger(), 10, 6, 3, 64)));
                 clients.add(client);
                 stores.accounts().create(user, HASHES.get(user), user, 0);
                 expectOk(client, Types.LOGIN, "{\"username\":\"" + user + "\",\"password\":\"password-" + user

@@ -6,25 +6,33 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-class RequestQueueTest {
+/** A connection's tasks on the worker pool: in order, one at a time, and yielding to other connections. */
+class ConnectionQueueTest {
+
+    /** A connection whose tasks run on the pool; the queue needs nothing else of it. */
+    private static ConnectionHandler connection(Executor pool) {
+        return new ConnectionHandler(ConnectionHandler.Shared.of(null, null, null, pool, new Connections(),
+                new AtomicInteger(), 10, 6, 3, 8));
+    }
 
     @Test
     void aConnectionsTasksRunOneAtATimeInOrder() throws Exception {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
-            RequestQueue queue = new RequestQueue(pool);
+            ConnectionHandler queue = connection(pool);
             List<Integer> ran = new ArrayList<>();
             AtomicInteger running = new AtomicInteger();
             CountDownLatch done = new CountDownLatch(1000);
             for (int i = 0; i < 1000; i++) {
                 int n = i;
-                queue.add(() -> {
+                queue.enqueue(() -> {
                     assertEquals(1, running.incrementAndGet(), "two tasks of one connection at once");
                     ran.add(n);
                     running.decrementAndGet();
@@ -44,11 +52,11 @@ class RequestQueueTest {
     void aBusyConnectionYieldsToOthersAfterABatch() throws Exception {
         ExecutorService one = Executors.newSingleThreadExecutor();
         try {
-            RequestQueue busy = new RequestQueue(one);
-            RequestQueue other = new RequestQueue(one);
+            ConnectionHandler busy = connection(one);
+            ConnectionHandler other = connection(one);
             List<String> order = new ArrayList<>();
             CountDownLatch gate = new CountDownLatch(1);
-            busy.add(() -> {
+            busy.enqueue(() -> {
                 try {
                     gate.await();
                 } catch (InterruptedException e) {
@@ -56,12 +64,12 @@ class RequestQueueTest {
                 }
             });
             for (int i = 0; i < 100; i++) {
-                busy.add(() -> order.add("busy"));
+                busy.enqueue(() -> order.add("busy"));
             }
-            other.add(() -> order.add("other"));
+            other.enqueue(() -> order.add("other"));
             CountDownLatch end = new CountDownLatch(1);
             gate.countDown();
-            busy.add(end::countDown);
+            busy.enqueue(end::countDown);
             assertTrue(end.await(10, TimeUnit.SECONDS));
             assertTrue(order.indexOf("other") < 40, "the other connection waited for " + order.indexOf("other"));
         } finally {

@@ -32,21 +32,27 @@ public final class FrameDecoder extends ByteToMessageDecoder {
             in.skipBytes(in.readableBytes());
             return;
         }
+        failed = !decode(ctx, in, out, maxBody);
+    }
+
+    /**
+     * Decodes the next frame in {@code in} into {@code out}, if it is all there. False when the header is wrong:
+     * everything readable is then skipped, the channel is closed, and the caller skips whatever else comes.
+     */
+    static boolean decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out, int maxBody) {
         if (in.readableBytes() >= 2 && in.getUnsignedShort(in.readerIndex()) != Frame.MAGIC) {
-            fail(ctx, in, "bad magic 0x" + Integer.toHexString(in.getUnsignedShort(in.readerIndex())));
-            return;
+            return fail(ctx, in, "bad magic 0x" + Integer.toHexString(in.getUnsignedShort(in.readerIndex())));
         }
         if (in.readableBytes() < Frame.HEADER_LENGTH) {
-            return;
+            return true;
         }
         int start = in.readerIndex();
         int length = in.getInt(start + 5);
         if (length < 0 || length > maxBody) {
-            fail(ctx, in, "body length " + length + " outside 0.." + maxBody);
-            return;
+            return fail(ctx, in, "body length " + length + " outside 0.." + maxBody);
         }
         if (in.readableBytes() < Frame.HEADER_LENGTH + length) {
-            return;
+            return true;
         }
         int sign = in.getUnsignedByte(start + 2);
         int type = in.getUnsignedByte(start + 3);
@@ -55,12 +61,13 @@ public final class FrameDecoder extends ByteToMessageDecoder {
         in.getBytes(start + Frame.HEADER_LENGTH, body);
         in.skipBytes(Frame.HEADER_LENGTH + length);
         out.add(new Frame(sign, type, status, body));
+        return true;
     }
 
-    private void fail(ChannelHandlerContext ctx, ByteBuf in, String reason) {
-        failed = true;
+    private static boolean fail(ChannelHandlerContext ctx, ByteBuf in, String reason) {
         in.skipBytes(in.readableBytes());
         ctx.fireExceptionCaught(new CorruptedFrameException(reason));
         ctx.close();
+        return false;
     }
 }

@@ -17,15 +17,26 @@ import io.parley.protocol.Types;
 import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
+/** The frame decoder and encoder: every header rule, and the bytes written. */
 class FrameCodecTest {
 
     private static final int MAX = 64;
 
     private final ExceptionRecorder errors = new ExceptionRecorder();
 
+    /** The handler under test that reads frames: FrameDecoder here, FrameCodec in the subclass. */
+    io.netty.channel.ChannelHandler reader(int maxBody) {
+        return new FrameDecoder(maxBody);
+    }
+
+    /** The handler under test that writes frames: FrameEncoder here, FrameCodec in the subclass. */
+    io.netty.channel.ChannelHandler writer() {
+        return FrameEncoder.INSTANCE;
+    }
+
     /** A decoder channel whose pipeline ends in a recorder, as the server's dispatcher would catch errors. */
     private EmbeddedChannel decoder() {
-        return new EmbeddedChannel(new FrameDecoder(MAX), errors);
+        return new EmbeddedChannel(reader(MAX), errors);
     }
 
     private static ByteBuf header(int magic, int sign, int type, int status, int length) {
@@ -34,8 +45,8 @@ class FrameCodecTest {
         return buf;
     }
 
-    private static ByteBuf encode(Frame frame) {
-        EmbeddedChannel ch = new EmbeddedChannel(FrameEncoder.INSTANCE);
+    private ByteBuf encode(Frame frame) {
+        EmbeddedChannel ch = new EmbeddedChannel(writer());
         ch.writeOutbound(frame);
         ByteBuf out = ch.readOutbound();
         ch.finishAndReleaseAll();

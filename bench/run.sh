@@ -57,11 +57,15 @@ free_port() { "$JAVA" -cp "$CP" io.parley.bench.FreePort; }
 PARLEY_PORT="$(free_port)"
 HTTP_PORT="$(free_port)"
 RELAY_PORT="$(free_port)"
+ADMIN_PORT="$(free_port)"
 
 cp -a "$DIST" "$WORK/parley"
 rm -rf "$WORK/parley/data/"* "$WORK/parley/logs/"* "$WORK/parley/deploy/"*
 sed -i "s/^port=.*/port=$PARLEY_PORT/" "$WORK/parley/etc/io.parley.transport.cfg"
 sed -i "s/^httpPort=.*/httpPort=$HTTP_PORT/" "$WORK/parley/etc/io.parley.websocket.cfg"
+# The admin API on, for its /metrics: where a message's time goes inside the server during a run (ServerTrace).
+ADMIN_TOKEN="$(od -An -N32 -tx1 /dev/urandom | tr -d ' \n')"
+sed -i "s/^port=.*/port=$ADMIN_PORT/; s/^token=.*/token=$ADMIN_TOKEN/" "$WORK/parley/etc/io.parley.admin.cfg"
 # Pairs of strangers exchange messages: the friendship check is not what is measured.
 sed -i "s/^requireFriendship=.*/requireFriendship=false/" "$WORK/parley/etc/io.parley.messaging.cfg"
 # The idle-connection users are created with a cheap hash (memory is measured there, not hashing); the
@@ -155,6 +159,20 @@ idle() {
   echo "{\"target\":\"$target\",\"workload\":\"idle-$n-memory\",\"connections\":$n,\"heapKiBPerConnection\":$(per $((heap1 - heap2)) "$n"),\"heapKiBLeftPerConnection\":$(per $((heap2 - heap0)) "$n"),\"rssKiBPerConnection\":$(per $((rss1 - rss0)) "$n"),\"heapMiB\":$(( heap1 / 1024 ))}" >> "$RESULTS"
 }
 
+# scrape FILE: the server's metrics now (empty when the admin API does not answer).
+scrape() {
+  curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$ADMIN_PORT/metrics" > "$1" || : > "$1"
+}
+# traced LABEL SECONDS ARGS...: Parley's open-loop run with the server's own account of it (ServerTrace).
+traced() {
+  local label="$1" seconds="$2"; shift 2
+  scrape "$WORK/metrics-before.txt"
+  run parley rate "$seconds" "$@" label="$label"
+  scrape "$WORK/metrics-after.txt"
+  "$JAVA" -cp "$CP" io.parley.bench.ServerTrace "$WORK/metrics-before.txt" "$WORK/metrics-after.txt" "$seconds" "$label" \
+    >> "$RESULTS"
+}
+
 # The rate at half of Parley's measured peak.
 half_peak() { "$JAVA" -cp "$CP" io.parley.bench.HalfPeak "$RESULTS"; }
 
@@ -183,7 +201,8 @@ case "$MODE" in
     # The same over WebSocket (Parley only; the relay speaks TCP alone), right after, for the table beside TCP.
     run parley peak "$SECONDS_PEAK" pairs=20 window=8 carrier=ws httpPort="$HTTP_PORT" label=-ws
     HALF="$(half_peak)"
-    both rate "$SECONDS_PEAK" pairs=20 rate="$HALF" label="-at-half-peak"
+    traced -at-half-peak "$SECONDS_PEAK" pairs=20 rate="$HALF"
+    run relay rate "$SECONDS_PEAK" pairs=20 rate="$HALF" label="-at-half-peak"
     run parley rate "$SECONDS_PEAK" pairs=20 rate="$HALF" carrier=ws httpPort="$HTTP_PORT" label="-at-half-peak-ws"
     # The disk's own append-and-fdatasync latency, with nothing else running, in the message log's folder: the
     # floor under a durable answer, for the p99 goal (Parley's p99 <= the relay's + this p99), in the same run.
@@ -193,7 +212,8 @@ case "$MODE" in
       # syncing every write to the disk costs at the tail.
       sed -i "s/^fsync=.*/fsync=false/" "$WORK/parley/etc/io.parley.storage.log.cfg"
       sleep 3
-      both rate "$SECONDS_PEAK" pairs=20 rate="$HALF" label="-at-half-peak-fsync-off"
+      traced -at-half-peak-fsync-off "$SECONDS_PEAK" pairs=20 rate="$HALF"
+      run relay rate "$SECONDS_PEAK" pairs=20 rate="$HALF" label="-at-half-peak-fsync-off"
       sed -i "s/^fsync=.*/fsync=true/" "$WORK/parley/etc/io.parley.storage.log.cfg"
       sleep 3
     fi

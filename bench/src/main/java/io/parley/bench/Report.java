@@ -42,8 +42,10 @@ public final class Report {
         List<JsonObject> memory = results.stream().filter(r -> r.has("heapKiBPerConnection")).toList();
         List<JsonObject> overWebSocket = results.stream().filter(Report::overWebSocket).toList();
         List<JsonObject> disk = results.stream().filter(r -> r.get("target").getAsString().equals("disk")).toList();
+        List<JsonObject> traces = results.stream().filter(r -> r.has("appendP99Ms")).toList();
         Map<String, JsonObject[]> byWorkload = byWorkload(results.stream()
-                .filter(r -> !memory.contains(r) && !overWebSocket.contains(r) && !disk.contains(r)).toList());
+                .filter(r -> !memory.contains(r) && !overWebSocket.contains(r) && !disk.contains(r)
+                        && !traces.contains(r)).toList());
         StringBuilder charts = new StringBuilder("\n## Charts\n\nOne per workload, made by the same run.\n");
         for (Map.Entry<String, JsonObject[]> e : byWorkload.entrySet()) {
             if (e.getValue()[0] != null && e.getValue()[0].has("percentiles")) {
@@ -58,14 +60,14 @@ public final class Report {
             charts.append("\n![idle memory](").append(name).append(")\n");
         }
         Files.writeString(out.resolve(base + ".md"), header + table(byWorkload) + carrierTable(overWebSocket, byWorkload)
-                + syncGoal(disk, byWorkload) + memoryTable(memory) + stormTable(results) + charts);
+                + syncGoal(disk, byWorkload) + traceTable(traces) + memoryTable(memory) + stormTable(results) + charts);
         System.out.println("wrote " + out.resolve(base + ".md") + " and its charts");
     }
 
     private static boolean check(List<JsonObject> results) {
         boolean ok = !results.isEmpty();
         for (JsonObject r : results) {
-            if (r.has("heapKiBPerConnection")) {
+            if (r.has("heapKiBPerConnection") || r.has("appendP99Ms")) {
                 continue;
             }
             boolean good = r.get("throughput").getAsLong() > 0 && r.get("errors").getAsLong() == 0;
@@ -122,6 +124,38 @@ public final class Report {
                 + "| %.2f ms | %.2f ms | %.3f / %.3f ms | %.2f ms | %.2fx | %s |%n", d.get("bytes").getAsInt(),
                 d.get("throughput").getAsLong(), parley, relay, d.get("p50ms").getAsDouble(), sync, floor,
                 parley / floor, parley <= floor ? "yes" : "no");
+    }
+
+    /**
+     * Where a message's time went inside Parley in the open-loop runs, from its own metrics over each run
+     * ({@link ServerTrace}): the MSG_SEND request, the message log's append from queueing to answer, and the
+     * log's write and sync of one batch.
+     */
+    static String traceTable(List<JsonObject> traces) {
+        if (traces.isEmpty()) {
+            return "";
+        }
+        StringBuilder md = new StringBuilder("\nInside Parley during the open-loop runs, from its own metrics "
+                + "(`/metrics` of the admin API, scraped before and after each run, warm-up included): a MSG_SEND "
+                + "answered OK; a write to the message store from its queueing to its answer (the message log's "
+                + "append: the write before it, its own write and sync; the database's: the commit before it and its "
+                + "own); one write and sync (or commit) of a batch; and the collector's pauses in the run (the "
+                + "largest is the largest of the last minutes):\n\n"
+                + "| run | store | MSG_SEND p50 / p99 ms | write p50 / p99 ms | batch write + sync p50 / p99 ms "
+                + "| writes per batch | syncs (commits) per second | writes per second | GC pauses: count, total, largest "
+                + "ms |\n|---|---|---|---|---|---|---|---|---|\n");
+        for (JsonObject t : traces) {
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f / %.2f | %.2f / %.2f | %.2f / %.2f | %.1f | %.0f | %.0f "
+                    + "| %.0f, %.0f, %.1f |%n",
+                    t.get("workload").getAsString().replaceFirst("^trace-", ""), t.get("store").getAsString(),
+                    t.get("sendP50Ms").getAsDouble(),
+                    t.get("sendP99Ms").getAsDouble(), t.get("appendP50Ms").getAsDouble(),
+                    t.get("appendP99Ms").getAsDouble(), t.get("commitP50Ms").getAsDouble(),
+                    t.get("commitP99Ms").getAsDouble(), t.get("writesPerBatch").getAsDouble(),
+                    t.get("syncsPerSecond").getAsDouble(), t.get("appendsPerSecond").getAsDouble(),
+                    t.get("gcPauses").getAsDouble(), t.get("gcPauseMs").getAsDouble(), t.get("gcPauseMaxMs").getAsDouble()));
+        }
+        return md.toString();
     }
 
     static boolean overWebSocket(JsonObject r) {

@@ -81,6 +81,7 @@ final class GroupCommit<T, R> {
     }
 
     R submit(T item) {
+        long start = System.nanoTime();
         Pending<T, R> p = new Pending<>(item);
         queue.add(p);
         while (!p.done) {
@@ -103,6 +104,11 @@ final class GroupCommit<T, R> {
         }
         if (p.error != null) {
             throw p.error;
+        }
+        Meters m = meters;
+        if (m != null) {
+            m.time("parley.jdbc.write", "How long a write took from its submission to its commit: the wait for the "
+                    + "commit before it, and its own batch's", System.nanoTime() - start);
         }
         return p.result;
     }

@@ -14,6 +14,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "message survives a power loss, not only a crash of the process")
     boolean fsync() default true;
 
+    @AttributeDefinition(description = "Milliseconds an ack written alone may wait for its sync: acks are synced "
+            + "with the next message's write, or after this long when none comes. A power loss within it makes those "
+            + "entries arrive once more (clients drop a seq they hold); a crash of the process loses nothing")
+    int ackSyncMs() default 20;
+
     @AttributeDefinition(description = "Appends and acks that may wait for the writer; beyond, requests answer "
             + "UNAVAILABLE until the disk catches up. Applies at the next start")
     int maxQueuedWrites() default 65536;

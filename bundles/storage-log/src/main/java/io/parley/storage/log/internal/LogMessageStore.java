@@ -54,12 +54,13 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
     private static final Logger LOG = LoggerFactory.getLogger(LogMessageStore.class);
 
     /** The settings of a store; {@link #DEFAULTS} are the configuration's defaults. */
-    record Options(boolean fsync, int maxQueuedWrites, long segmentBytes, int compactEverySeconds,
+    record Options(boolean fsync, int ackSyncMs, int maxQueuedWrites, long segmentBytes, int compactEverySeconds,
             int compactMinDeadPercent) {
-        static final Options DEFAULTS = new Options(true, 65536, 64L << 20, 60, 25);
+        static final Options DEFAULTS = new Options(true, 20, 65536, 64L << 20, 60, 25);
 
         Options withFsync(boolean on) {
-            return new Options(on, maxQueuedWrites, segmentBytes, compactEverySeconds, compactMinDeadPercent);
+            return new Options(on, ackSyncMs, maxQueuedWrites, segmentBytes, compactEverySeconds,
+                    compactMinDeadPercent);
         }
     }
 
@@ -86,7 +87,8 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
 
     @Activate
     public LogMessageStore(LogConfiguration config) {
-        this(Path.of(config.directory()), new Options(config.fsync(), config.maxQueuedWrites(),
+        this(Path.of(config.directory()), new Options(config.fsync(), Math.max(0, config.ackSyncMs()),
+                config.maxQueuedWrites(),
                 Math.max(1, Math.min(1024, config.segmentMegabytes())) << 20,
                 Math.max(1, config.compactEverySeconds()), Math.max(1, Math.min(100, config.compactMinDeadPercent()))),
                 Compactor.DISK);
@@ -144,7 +146,8 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
         replayedFrom = from;
         index = built;
         broken = failure;
-        writer = opened == null ? null : new LogWriter(opened, () -> this.fsync, built, options.maxQueuedWrites());
+        writer = opened == null ? null : new LogWriter(opened, () -> this.fsync, options.ackSyncMs(), built,
+                options.maxQueuedWrites());
         compactor = opened == null ? null
                 : new Compactor(opened, built, writer::published, this::roll, maintenance, options, snapshots, temp);
         later[0] = compactor;
@@ -196,6 +199,11 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
                     + "a compacted log can only start from one. Restore the message folder from a backup.");
         }
         return usable.subList(0, Math.min(2, usable.size()));
+    }
+
+    /** The writer's syncs to the disk so far (for tests). */
+    long syncs() {
+        return writer == null ? 0 : writer.syncs();
     }
 
     /**
@@ -325,8 +333,9 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
 
     /**
      * The cursor moves in memory at once and its record goes out with the next write, which follows within
-     * moments; the caller does not wait for it. A crash before that write offers those entries again, which
-     * clients already handle (they drop a seq they hold).
+     * moments; the caller does not wait for it. An ack does not pay for a sync of its own: it is synced with the
+     * next message's write, or {@code ackSyncMs} later. A crash of the process before the write, or a power loss
+     * before the sync, offers those entries again, which clients already handle (they drop a seq they hold).
      */
     @Override
     public void ack(long userId, String device, long seq) {

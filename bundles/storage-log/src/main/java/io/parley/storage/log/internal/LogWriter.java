@@ -16,6 +16,8 @@ import java.util.TreeSet;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.BooleanSupplier;
 import java.util.function.LongUnaryOperator;
 import java.util.zip.CRC32C;
@@ -50,6 +52,8 @@ final class LogWriter {
         final NewMessage message;
         final TreeSet<Long> owners;
         final CompletableFuture<Appended> done = new CompletableFuture<>();
+        /** When it was made, just before it was queued: how long it waits is measured from here. */
+        final long queuedAt = System.nanoTime();
         long msgId;
         long pointer;
         Map<Long, Long> seqs;
@@ -152,10 +156,17 @@ final class LogWriter {
     private volatile long published;
     /** Where batches and their commits are recorded, while there is a metrics bundle. */
     private volatile Meters meters;
+    /** How long acks written alone may wait for a sync; see {@link #write}. */
+    private final long ackSyncNanos;
+    /** When the oldest write not yet synced was written (acks alone); 0 when everything written is synced. */
+    private long unsyncedSince;
+    /** Syncs to the disk so far, for the metrics and tests. */
+    private final AtomicLong syncs = new AtomicLong();
 
-    LogWriter(Journal journal, BooleanSupplier fsync, LogIndex index, int maxQueued) {
+    LogWriter(Journal journal, BooleanSupplier fsync, int ackSyncMs, LogIndex index, int maxQueued) {
         this.journal = journal;
         this.fsync = fsync;
+        this.ackSyncNanos = TimeUnit.MILLISECONDS.toNanos(ackSyncMs);
         this.index = index;
         this.cids = index.cids;
         this.lastMsgId = index.lastMsgId;
@@ -196,7 +207,13 @@ final class LogWriter {
         boolean stopping = false;
         while (!stopping) {
             try {
-                batch.add(queue.take());
+                Write first = unsyncedSince == 0 ? queue.take()
+                        : queue.poll(unsyncedSince + ackSyncNanos - System.nanoTime(), TimeUnit.NANOSECONDS);
+                if (first == null) {
+                    syncAcks();
+                    continue;
+                }
+                batch.add(first);
             } catch (InterruptedException e) {
                 continue;
             }
@@ -217,6 +234,45 @@ final class LogWriter {
                 }
             }
             batch.clear();
+        }
+        if (unsyncedSince != 0) {
+            // A clean stop leaves every ack on the disk.
+            syncAcks();
+        }
+    }
+
+    private void synced() {
+        syncs.incrementAndGet();
+        Meters m = meters;
+        if (m != null) {
+            m.count("parley.log.syncs", "Syncs of the message log to the disk (one serves every write before it)");
+        }
+    }
+
+    /** Syncs to the disk so far. */
+    long syncs() {
+        return syncs.get();
+    }
+
+    private static boolean acksOnly(List<Write> batch) {
+        for (Write w : batch) {
+            if (!(w instanceof Ack)) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Syncs the acks written alone since the last sync: their time ({@code ackSyncMs}) is up. */
+    private void syncAcks() {
+        try {
+            journal.force();
+            synced();
+            unsyncedSince = 0;
+        } catch (IOException e) {
+            // Tried again after another ackSyncMs; the acks are in the file, only not yet on the disk.
+            unsyncedSince = System.nanoTime();
+            LOG.warn("Could not sync acks to {}: {}", journal.folder(), e.toString());
         }
     }
 
@@ -288,7 +344,20 @@ final class LogWriter {
             }
             buf.flip();
             long start = System.nanoTime();
-            journal.append(buf, fsync.getAsBoolean());
+            // Acks alone do not wait for a sync (nobody waits for them): the next message's sync takes them along,
+            // or syncAcks() after ackSyncNanos. Under load most small batches were acks, and each paid a sync that
+            // the appends behind it waited for.
+            boolean sync = fsync.getAsBoolean() && (unsyncedSince != 0 && start - unsyncedSince >= ackSyncNanos
+                    || !acksOnly(batch));
+            journal.append(buf, sync);
+            if (sync) {
+                synced();
+            }
+            if (sync || !fsync.getAsBoolean()) {
+                unsyncedSince = 0;
+            } else if (unsyncedSince == 0) {
+                unsyncedSince = start;
+            }
             Meters m = meters;
             if (m != null) {
                 m.time("parley.log.commit", "How long the message log took to write (and fsync) one batch",
@@ -343,10 +412,17 @@ final class LogWriter {
                 fail(rolls, e);
             }
         }
+        Meters m = meters;
+        long answeredAt = System.nanoTime();
         for (Write w : batch) {
             if (w instanceof Append a) {
                 a.done.complete(a.answer != null ? a.answer
                         : new Appended(a.msgId, a.message.ts(), Map.copyOf(a.seqs), false));
+                if (m != null) {
+                    m.time("parley.log.append", "How long an append took from its queueing to its answer: the wait "
+                            + "for the write before it, its own write and sync, and making it visible",
+                            answeredAt - a.queuedAt);
+                }
             } else if (w instanceof Drop d) {
                 d.done.complete(null);
             } else if (w instanceof Erase e) {

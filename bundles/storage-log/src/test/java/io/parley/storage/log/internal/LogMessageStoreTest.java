@@ -61,6 +61,40 @@ class LogMessageStoreTest {
         }
     }
 
+    /** Waits up to 5 s for the condition. */
+    private static void await(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + 5_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            assertTrue(System.nanoTime() < deadline, what);
+            Thread.sleep(10);
+        }
+    }
+
+    @Test
+    void anAckAloneIsSyncedWithTheNextMessageOrAckSyncMsLaterAndAMessageBeforeItsAnswer() throws Exception {
+        LogMessageStore store = new LogMessageStore(dir, new LogMessageStore.Options(true, 300, 65536, 64L << 20,
+                3600, 25), Compactor.DISK);
+        opened.add(store);
+        direct(store, 1, 2, "one", "c1");
+        long synced = store.syncs();
+        assertTrue(synced >= 1, "a message is synced before it is answered");
+
+        store.ack(2, "pc", 1);
+        Thread.sleep(100);
+        assertEquals(synced, store.syncs(), "an ack alone does not pay for a sync of its own at once");
+        await("the ack is synced ackSyncMs after it was written", () -> store.syncs() == synced + 1);
+
+        direct(store, 1, 2, "two", "c2");
+        store.ack(2, "pc", 2);
+        direct(store, 1, 2, "three", "c3");
+        long afterBoth = store.syncs();
+        Thread.sleep(600);
+        assertEquals(afterBoth, store.syncs(), "the ack went to the disk with the message after it: no sync later");
+        store.close();
+        LogMessageStore reopened = open();
+        assertEquals(2, reopened.acked(2, "pc"));
+    }
+
     @Test
     void aLogLongerThanTheSpaceWrittenAheadKeepsEveryRecordAcrossARestart() throws IOException {
         // Zeros are written ahead from a thread of their own while records are written; none may land on a record.

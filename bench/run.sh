@@ -91,7 +91,8 @@ if [ "$BACKEND" = mariadb ]; then
   mariadb -h 127.0.0.1 -u root -e "CREATE DATABASE $BENCH_DB CHARACTER SET utf8mb4 COLLATE utf8mb4_unicode_ci"
   redis-cli -h 127.0.0.1 -n 14 flushdb > /dev/null
   sed -i "s|^url=.*|url=jdbc:mysql://127.0.0.1:3306/$BENCH_DB|; s|^user=.*|user=root|" "$WORK/parley/etc/io.parley.storage.jdbc.cfg"
-  sed "s/^database=.*/database=14/" "$WORK/parley/etc/io.parley.storage.redis.cfg.example" > "$WORK/parley/etc/io.parley.storage.redis.cfg"
+  sed "s/^database=.*/database=14/; s/^nodeId=.*/nodeId=bench-a/" "$WORK/parley/etc/io.parley.storage.redis.cfg.example" \
+    > "$WORK/parley/etc/io.parley.storage.redis.cfg"
   # Messages in MariaDB too, behind the Redis inbox cache, as the README's switch says.
   sed -i "s/^messages=.*/messages=jdbc/; s/^cache=.*/cache=redis/" "$WORK/parley/etc/io.parley.storage.cfg"
   rm "$WORK/parley/etc/io.parley.storage.log.cfg"
@@ -101,11 +102,35 @@ elif [ "$BACKEND" != h2 ]; then
 fi
 PARLEY_OPTS="${PARLEY_OPTS:-$HEAP}" "$WORK/parley/bin/parley" < /dev/null > "$WORK/parley-console.txt" 2>&1 &
 PARLEY_PID=$!
+PARLEY2_PID=
+# start_node2: a second node on the same MariaDB and Redis (its own ports, no admin API), for the two-node run:
+# senders on the first node, receivers on this one, so every message crosses between the nodes through Redis.
+# Started just before that run and stopped after it, so that it takes no CPU from the others.
+start_node2() {
+  cp -a "$DIST" "$WORK/parley2"
+  rm -rf "$WORK/parley2/data/"* "$WORK/parley2/logs/"* "$WORK/parley2/deploy/"*
+  cp "$WORK/parley/etc/"*.cfg "$WORK/parley2/etc/"
+  rm -f "$WORK/parley2/etc/io.parley.storage.log.cfg"
+  PARLEY2_PORT="$(free_port)"
+  sed -i "s/^port=.*/port=$PARLEY2_PORT/" "$WORK/parley2/etc/io.parley.transport.cfg"
+  sed -i "s/^httpPort=.*/httpPort=$(free_port)/" "$WORK/parley2/etc/io.parley.websocket.cfg"
+  sed -i "s/^token=.*/token=/" "$WORK/parley2/etc/io.parley.admin.cfg"
+  sed -i "s/^nodeId=.*/nodeId=bench-b/" "$WORK/parley2/etc/io.parley.storage.redis.cfg"
+  PARLEY_OPTS="${PARLEY_OPTS:-$HEAP}" "$WORK/parley2/bin/parley" < /dev/null > "$WORK/parley2-console.txt" 2>&1 &
+  PARLEY2_PID=$!
+  for _ in $(seq 1 120); do grep -q "Parley listening" "$WORK/parley2-console.txt" 2>/dev/null && break; sleep 0.5; done
+  grep -q "Parley listening" "$WORK/parley2-console.txt" || { echo "The second node did not start:"; cat "$WORK/parley2-console.txt"; exit 1; }
+}
+stop_node2() {
+  kill "$PARLEY2_PID" 2>/dev/null || true
+  wait "$PARLEY2_PID" 2>/dev/null || true
+  PARLEY2_PID=
+}
 "$JAVA" $HEAP -cp "$CP" io.parley.bench.RelayServer "$RELAY_PORT" > "$WORK/relay-console.txt" 2>&1 &
 RELAY_PID=$!
 cleanup() {
-  kill "$PARLEY_PID" "$RELAY_PID" 2>/dev/null || true
-  wait "$PARLEY_PID" "$RELAY_PID" 2>/dev/null || true
+  kill "$PARLEY_PID" "$RELAY_PID" $PARLEY2_PID 2>/dev/null || true
+  wait "$PARLEY_PID" "$RELAY_PID" $PARLEY2_PID 2>/dev/null || true
   if [ -n "${BENCH_DB:-}" ]; then mariadb -h 127.0.0.1 -u root -e "DROP DATABASE IF EXISTS $BENCH_DB" || true; fi
 }
 trap cleanup EXIT
@@ -123,8 +148,9 @@ run() {
   local target="$1" workload="$2" seconds="$3"; shift 3
   local port="$PARLEY_PORT" pid="$PARLEY_PID"; [ "$target" = relay ] && port="$RELAY_PORT" && pid="$RELAY_PID"
   echo "== $target $workload $* ($seconds s)"
-  "$JAVA" -Xmx2g -cp "$CP" io.parley.bench.LoadGenerator "$target" "$port" "$workload" "$seconds" "$RESULTS" "$@" \
-    serverPid="$pid" clockTicks="$(getconf CLK_TCK)"
+  # The caller's options come last: they may name other server processes (serverPid=P1,P2).
+  "$JAVA" -Xmx2g -cp "$CP" io.parley.bench.LoadGenerator "$target" "$port" "$workload" "$seconds" "$RESULTS" \
+    serverPid="$pid" clockTicks="$(getconf CLK_TCK)" "$@"
 }
 both() { run parley "$@"; run relay "$@"; }
 # idle TARGET PID CONNECTIONS SECONDS: holds idle logged-in connections and records the server's heap (its live
@@ -201,6 +227,16 @@ case "$MODE" in
     # The same over WebSocket (Parley only; the relay speaks TCP alone), right after, for the table beside TCP.
     run parley peak "$SECONDS_PEAK" pairs=20 window=8 carrier=ws httpPort="$HTTP_PORT" label=-ws
     HALF="$(half_peak)"
+    if [ "$BACKEND" = mariadb ]; then
+      # Two nodes: the same peak with each receiver on the second node. Server CPU is both nodes' together; the
+      # database's and Redis's CPU per message is recorded beside it, for this run and for the one-node peak after.
+      BACKENDS="$(pgrep -o mariadbd),$(pgrep -o redis-server)"
+      start_node2
+      run parley peak "$SECONDS_PEAK" pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-two-nodes \
+        serverPid="$PARLEY_PID,$PARLEY2_PID" backendPids="$BACKENDS"
+      stop_node2
+      run parley peak "$SECONDS_PEAK" pairs=20 window=8 label=-one-node backendPids="$BACKENDS"
+    fi
     traced -at-half-peak "$SECONDS_PEAK" pairs=20 rate="$HALF"
     run relay rate "$SECONDS_PEAK" pairs=20 rate="$HALF" label="-at-half-peak"
     run parley rate "$SECONDS_PEAK" pairs=20 rate="$HALF" carrier=ws httpPort="$HTTP_PORT" label="-at-half-peak-ws"

@@ -30,6 +30,9 @@ import org.HdrHistogram.Recorder;
  * <pre>
  * LoadGenerator TARGET PORT WORKLOAD SECONDS OUT [key=value ...]
  *   carrier=ws httpPort=N  every connection over WebSocket instead of TCP (Parley only)
+ *   receiverPort=N         peak and rate: the receivers connect to this port (a second node) instead
+ *   serverPid=P[,P2]       the server processes whose CPU per item is measured (summed)
+ *   backendPids=P,P2       other processes (the database, Redis) whose CPU per item is reported beside it
  *   WORKLOAD  peak    closed loop: pairs= senders each keep window= messages in flight
  *             rate    open loop at rate= messages/s in total over pairs= pairs (latency corrected for
  *                     coordinated omission: measured from each message's intended send time)
@@ -117,15 +120,24 @@ public final class LoadGenerator {
      * {@code ws://127.0.0.1:httpPort/ws}, the browsers' carrier (Parley only: the relay speaks TCP alone).
      */
     private CompletableFuture<ParleyClient> open() {
+        return open(port);
+    }
+
+    /** A new connection to the given TCP port (or, with {@code carrier=ws}, the WebSocket port). */
+    private CompletableFuture<ParleyClient> open(int tcpPort) {
         if ("ws".equals(options.get("carrier"))) {
             return ParleyClient.connectWebSocket(java.net.URI.create("ws://127.0.0.1:" + options.get("httpPort") + "/ws"),
                     clientOptions);
         }
-        return ParleyClient.connect("127.0.0.1", port, clientOptions);
+        return ParleyClient.connect("127.0.0.1", tcpPort, clientOptions);
     }
 
     private ParleyClient connect() throws Exception {
-        ParleyClient c = open().get(30, TimeUnit.SECONDS);
+        return connect(port);
+    }
+
+    private ParleyClient connect(int tcpPort) throws Exception {
+        ParleyClient c = open(tcpPort).get(30, TimeUnit.SECONDS);
         synchronized (clients) {
             clients.add(c);
         }
@@ -134,7 +146,12 @@ public final class LoadGenerator {
 
     /** A logged-in connection of a bench user, registered first if it is new. */
     private ParleyClient user(String name) throws Exception {
-        ParleyClient c = connect();
+        return user(name, port);
+    }
+
+    /** The same, connected to a given port (another node). */
+    private ParleyClient user(String name, int tcpPort) throws Exception {
+        ParleyClient c = connect(tcpPort);
         c.register(name, PASSWORD, null).exceptionally(e -> null).get(30, TimeUnit.SECONDS);
         login(c, name, "bench").get(30, TimeUnit.SECONDS);
         return c;
@@ -175,7 +192,8 @@ public final class LoadGenerator {
         List<String> receivers = new ArrayList<>();
         for (int i = 0; i < pairs; i++) {
             String receiver = "bench_r" + i;
-            receive(user(receiver), true);
+            // receiverPort=N: the receivers on another node, so that every message crosses between nodes.
+            receive(user(receiver, option("receiverPort", port)), true);
             receivers.add(receiver);
             senders.add(user("bench_s" + i));
         }
@@ -428,19 +446,30 @@ public final class LoadGenerator {
      * {@code serverPid} option or where /proc cannot be read.
      */
     private long serverCpuMicros() {
-        String pid = options.get("serverPid");
-        if (pid == null) {
+        return cpuMicros(options.get("serverPid"));
+    }
+
+    /**
+     * The CPU time so far (user + system) of the processes listed (pids separated by commas), in microseconds,
+     * from /proc/PID/stat; -1 without any or where /proc cannot be read.
+     */
+    private long cpuMicros(String pids) {
+        if (pids == null || pids.isBlank()) {
             return -1;
         }
-        try {
-            String stat = Files.readString(Path.of("/proc", pid, "stat"));
-            // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
-            String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-            long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime (14) and stime (15)
-            return ticks * 1_000_000L / option("clockTicks", 100);
-        } catch (java.io.IOException | RuntimeException e) {
-            return -1;
+        long total = 0;
+        for (String pid : pids.split(",")) {
+            try {
+                String stat = Files.readString(Path.of("/proc", pid.trim(), "stat"));
+                // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
+                String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+                long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime (14) and stime (15)
+                total += ticks * 1_000_000L / option("clockTicks", 100);
+            } catch (java.io.IOException | RuntimeException e) {
+                return -1;
+            }
         }
+        return total;
     }
 
     /** Prints progress each second; the first fifth of the run is warm-up and not counted. */
@@ -449,11 +478,13 @@ public final class LoadGenerator {
         long counted = 0;
         long before = 0;
         long cpuAtStart = -1;
+        long backendAtStart = -1;
         org.HdrHistogram.Histogram total = new org.HdrHistogram.Histogram(MAX_LATENCY_NS, 3);
         for (int s = 1; s <= seconds; s++) {
             Thread.sleep(1000);
             if (s == warmup) {
                 cpuAtStart = serverCpuMicros();
+                backendAtStart = cpuMicros(options.get("backendPids"));
             }
             long now = delivered.get();
             org.HdrHistogram.Histogram interval = latency.getIntervalHistogram();
@@ -466,7 +497,12 @@ public final class LoadGenerator {
             before = now;
         }
         long cpuAtEnd = serverCpuMicros();
+        long backendAtEnd = cpuMicros(options.get("backendPids"));
         JsonObject result = new JsonObject();
+        if (backendAtStart >= 0 && backendAtEnd >= 0 && counted > 0) {
+            // backendPids: the database's and Redis's CPU per item too (a cluster's cost is not in Parley alone).
+            result.addProperty("backendCpuUsPerItem", (double) (backendAtEnd - backendAtStart) / counted);
+        }
         if (cpuAtStart >= 0 && cpuAtEnd >= 0 && counted > 0) {
             // What one delivered message (or entry, or login) cost the server in CPU: robust where throughput
             // is not, since it does not depend on how much CPU the machine had left to give.

@@ -60,7 +60,7 @@ public final class Report {
             charts.append("\n![idle memory](").append(name).append(")\n");
         }
         Files.writeString(out.resolve(base + ".md"), header + table(byWorkload) + carrierTable(overWebSocket, byWorkload)
-                + syncGoal(disk, byWorkload) + traceTable(traces) + memoryTable(memory) + stormTable(results) + charts);
+                + syncGoal(disk, byWorkload) + clusterTable(byWorkload) + traceTable(traces) + memoryTable(memory) + stormTable(results) + charts);
         System.out.println("wrote " + out.resolve(base + ".md") + " and its charts");
     }
 
@@ -156,6 +156,38 @@ public final class Report {
                     t.get("gcPauses").getAsDouble(), t.get("gcPauseMs").getAsDouble(), t.get("gcPauseMaxMs").getAsDouble()));
         }
         return md.toString();
+    }
+
+    /**
+     * Two nodes on one database and Redis against one, in the same run: the 1:1 peak with every receiver on the
+     * second node (every message crosses between the nodes), and the same on one node. CPU per delivered message
+     * of the Parley processes together, and of the database and Redis beside it. Goal (issue 23): within 1.3x.
+     */
+    static String clusterTable(Map<String, JsonObject[]> byWorkload) {
+        JsonObject[] two = byWorkload.get("peak-two-nodes");
+        JsonObject[] one = byWorkload.get("peak-one-node");
+        if (two == null || one == null || two[0] == null || one[0] == null || !two[0].has("serverCpuUsPerItem")
+                || !one[0].has("serverCpuUsPerItem")) {
+            return "";
+        }
+        double twoCpu = two[0].get("serverCpuUsPerItem").getAsDouble();
+        double oneCpu = one[0].get("serverCpuUsPerItem").getAsDouble();
+        double twoAll = twoCpu + backend(two[0]);
+        double oneAll = oneCpu + backend(one[0]);
+        return String.format(Locale.ROOT, "%n### Two nodes on one database and Redis%n%n"
+                + "The 1:1 peak with every receiver on a second node (each message crosses between the nodes through "
+                + "Redis), against the same on one node, one after the other. CPU µs per delivered message:%n%n"
+                + "| run | msgs/s | p99 ms | Parley processes | MariaDB + Redis | all |%n|---|---|---|---|---|---|%n"
+                + "| two nodes | %s | %.2f | %.0f | %.0f | %.0f |%n| one node | %s | %.2f | %.0f | %.0f | %.0f |%n"
+                + "| two / one | | | %.2fx | | %.2fx |%n%n"
+                + "Goal: Parley's CPU per delivered message across the two nodes within 1.3x of one node's: %s.%n",
+                rate(two[0]), two[0].get("p99ms").getAsDouble(), twoCpu, backend(two[0]), twoAll,
+                rate(one[0]), one[0].get("p99ms").getAsDouble(), oneCpu, backend(one[0]), oneAll,
+                twoCpu / oneCpu, twoAll / oneAll, twoCpu / oneCpu <= 1.3 ? "met" : "not met");
+    }
+
+    private static double backend(JsonObject r) {
+        return r.has("backendCpuUsPerItem") ? r.get("backendCpuUsPerItem").getAsDouble() : 0;
     }
 
     static boolean overWebSocket(JsonObject r) {

@@ -58,14 +58,20 @@ final class CidIndex {
         return new Appended(m.msgId(), m.ts(), Map.of(), true);
     }
 
-    /** Writes every (key, pointer) for a snapshot; new cids wait meanwhile. */
+    /**
+     * Writes every (key, pointer) for a snapshot, from a copy taken under the lock (two array copies): written
+     * under it, the log's writer, which remembers each new message's cid here, waited for the whole table to reach
+     * the disk, and every message with it (half a second at a few million cids).
+     */
     void write(Snapshot.Out out) throws java.io.IOException {
+        Long2LongOpenHashMap copy;
         synchronized (pointers) {
-            out.putInt(pointers.size());
-            for (var e : pointers.long2LongEntrySet()) {
-                out.putLong(e.getLongKey());
-                out.putLong(e.getLongValue());
-            }
+            copy = pointers.clone();
+        }
+        out.putInt(copy.size());
+        for (var e : copy.long2LongEntrySet()) {
+            out.putLong(e.getLongKey());
+            out.putLong(e.getLongValue());
         }
     }
 

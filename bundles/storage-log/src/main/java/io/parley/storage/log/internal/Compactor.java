@@ -138,6 +138,11 @@ final class Compactor {
         }
     }
 
+    /** Paces one piece of this thread's disk work at {@code maintenanceMegabytesPerSecond}. */
+    private Pacer pacer() {
+        return new Pacer(options.maintenanceMegabytesPerSecond() * (1L << 20));
+    }
+
     /**
      * Takes a snapshot when one is due (or, with {@code force}, whenever the log moved on since the last), then
      * compacts what it may. The thread runs it; a test may call it directly.
@@ -179,10 +184,10 @@ final class Compactor {
                 lastSnapshotBytes = Snapshot.write(journal.folder(), position, index.lastMsgId, out -> {
                     index.write(out);
                     journal.force();
-                }, () -> stopping);
+                }, () -> stopping, pacer());
                 journal.syncFolder();
                 // Read back whole before compaction relies on it.
-                Snapshot.open(Snapshot.path(journal.folder(), position)).close();
+                Snapshot.open(Snapshot.path(journal.folder(), position), pacer()).close();
             } catch (IOException e) {
                 if (!stopping) {
                     LOG.warn("Message log: the snapshot of position {} could not be written ({}); start-up reads "
@@ -279,7 +284,7 @@ final class Compactor {
             }
             int kept;
             try (FileChannel out = temp.create(tmp)) {
-                Segment.Writer writer = new Segment.Writer(out);
+                Segment.Writer writer = new Segment.Writer(out, pacer());
                 CRC32C crc = new CRC32C();
                 int[] n = {0};
                 s.scan(s.base, s.end(), (position, record) -> {

@@ -219,12 +219,24 @@ final class Inbox {
         }
     }
 
-    /** Entries held, holes included: what a snapshot writes. */
-    synchronized void write(Snapshot.Out out) throws java.io.IOException {
-        out.putLong(base + head);
-        out.putInt(size - head);
-        out.putLongs(records, head, size - head);
-        out.putLongs(conversations, head, size - head);
+    /**
+     * Entries held, holes included: what a snapshot writes. Copied under the lock and written after it: written
+     * under it, a large inbox held the log's writer (which adds to it) for as long as the disk took, and every
+     * message waited.
+     */
+    void write(Snapshot.Out out) throws java.io.IOException {
+        long first;
+        long[] heldRecords;
+        long[] heldConversations;
+        synchronized (this) {
+            first = base + head;
+            heldRecords = java.util.Arrays.copyOfRange(records, head, size);
+            heldConversations = java.util.Arrays.copyOfRange(conversations, head, size);
+        }
+        out.putLong(first);
+        out.putInt(heldRecords.length);
+        out.putLongs(heldRecords, 0, heldRecords.length);
+        out.putLongs(heldConversations, 0, heldConversations.length);
     }
 
     static Inbox read(Snapshot.In in) throws java.io.IOException {

@@ -31,6 +31,11 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "the index when the log has grown enough, then compaction of the old segments")
     int compactEverySeconds() default 60;
 
+    @AttributeDefinition(description = "MiB per second the background thread writes (and reads back) snapshots and "
+            + "compacted segments at, syncing every 8 MiB, so that the log's own syncs, which messages wait for, do "
+            + "not wait behind it; 0 for no limit")
+    int maintenanceMegabytesPerSecond() default 32;
+
     @AttributeDefinition(description = "Percent of a segment's bytes that must be no longer needed (messages "
             + "taken by retention or erasure, acks) before compaction rewrites it")
     int compactMinDeadPercent() default 25;

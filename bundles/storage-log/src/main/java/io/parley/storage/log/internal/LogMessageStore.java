@@ -55,12 +55,12 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
 
     /** The settings of a store; {@link #DEFAULTS} are the configuration's defaults. */
     record Options(boolean fsync, int ackSyncMs, int maxQueuedWrites, long segmentBytes, int compactEverySeconds,
-            int compactMinDeadPercent) {
-        static final Options DEFAULTS = new Options(true, 20, 65536, 64L << 20, 60, 25);
+            int compactMinDeadPercent, int maintenanceMegabytesPerSecond) {
+        static final Options DEFAULTS = new Options(true, 20, 65536, 64L << 20, 60, 25, 32);
 
         Options withFsync(boolean on) {
             return new Options(on, ackSyncMs, maxQueuedWrites, segmentBytes, compactEverySeconds,
-                    compactMinDeadPercent);
+                    compactMinDeadPercent, maintenanceMegabytesPerSecond);
         }
     }
 
@@ -88,9 +88,9 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
     @Activate
     public LogMessageStore(LogConfiguration config) {
         this(Path.of(config.directory()), new Options(config.fsync(), Math.max(0, config.ackSyncMs()),
-                config.maxQueuedWrites(),
-                Math.max(1, Math.min(1024, config.segmentMegabytes())) << 20,
-                Math.max(1, config.compactEverySeconds()), Math.max(1, Math.min(100, config.compactMinDeadPercent()))),
+                config.maxQueuedWrites(), Math.max(1, Math.min(1024, config.segmentMegabytes())) << 20,
+                Math.max(1, config.compactEverySeconds()), Math.max(1, Math.min(100, config.compactMinDeadPercent())),
+                Math.max(0, config.maintenanceMegabytesPerSecond())),
                 Compactor.DISK);
     }
 

@@ -299,14 +299,16 @@ final class Segment implements AutoCloseable {
     /** Writes a compacted segment: the kept records, then their table; the caller syncs and renames it. */
     static final class Writer {
         private final FileChannel out;
+        private final Pacer pacer;
         private final CRC32C crc = new CRC32C();
         private int[] raw = new int[256];
         private int[] at = new int[256];
         private int count;
         private long written;
 
-        Writer(FileChannel out) {
+        Writer(FileChannel out, Pacer pacer) {
             this.out = out;
+            this.pacer = pacer;
         }
 
         /** Copies one record (from its header on) that was at {@code rawOffset} of the raw segment. */
@@ -320,9 +322,11 @@ final class Segment implements AutoCloseable {
             }
             raw[count] = (int) rawOffset;
             at[count++] = (int) written;
+            int n = wholeRecord.remaining();
             while (wholeRecord.hasRemaining()) {
                 written += out.write(wholeRecord, written);
             }
+            pacer.written(out, n);
         }
 
         /** Writes the table and trailer; {@code length} is the raw segment's. */

@@ -54,13 +54,13 @@ final class Snapshot {
     }
 
     /** Writes the snapshot of {@code position}; returns its size. The caller's folder sync makes it durable. */
-    static long write(Path dir, long position, long lastMsgId, Body body, java.util.function.BooleanSupplier abort)
-            throws IOException {
+    static long write(Path dir, long position, long lastMsgId, Body body, java.util.function.BooleanSupplier abort,
+            Pacer pacer) throws IOException {
         Path target = path(dir, position);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            Out out = new Out(channel, abort);
+            Out out = new Out(channel, abort, pacer);
             out.putLong(MAGIC);
             out.putLong(position);
             out.putLong(lastMsgId);
@@ -81,6 +81,11 @@ final class Snapshot {
 
     /** Opens a snapshot, checks its checksum and trailer whole, and reads its header. */
     static In open(Path file) throws IOException {
+        return open(file, Pacer.unlimited());
+    }
+
+    /** The same, reading the file at the pacer's rate (the background thread's check of a snapshot it wrote). */
+    static In open(Path file, Pacer pacer) throws IOException {
         FileChannel channel = FileChannel.open(file, StandardOpenOption.READ);
         try {
             long size = channel.size();
@@ -98,6 +103,7 @@ final class Snapshot {
                 }
                 crc.update(buf.flip());
                 at += n;
+                pacer.paced(n);
             }
             ByteBuffer trailer = Segment.readFully(channel, size - 12, 12);
             if (trailer.getInt() != (int) crc.getValue() || trailer.getLong() != MAGIC) {
@@ -124,10 +130,12 @@ final class Snapshot {
         private final ByteBuffer buf = ByteBuffer.allocate(1 << 20);
         private final CRC32C crc = new CRC32C();
         private final java.util.function.BooleanSupplier abort;
+        private final Pacer pacer;
 
-        Out(FileChannel channel, java.util.function.BooleanSupplier abort) {
+        Out(FileChannel channel, java.util.function.BooleanSupplier abort, Pacer pacer) {
             this.channel = channel;
             this.abort = abort;
+            this.pacer = pacer;
         }
 
         private void room(int n) throws IOException {
@@ -142,10 +150,12 @@ final class Snapshot {
             }
             buf.flip();
             crc.update(buf.duplicate());
+            int n = buf.remaining();
             while (buf.hasRemaining()) {
                 channel.write(buf);
             }
             buf.clear();
+            pacer.written(channel, n);
         }
 
         void putLong(long v) throws IOException {

@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LogSegmentsTest {
 
     /** Small segments, so that a few hundred messages make many; compaction only when a test asks. */
-    private static final LogMessageStore.Options SMALL = new LogMessageStore.Options(true, 20, 65536, 4096, 3600, 25);
+    private static final LogMessageStore.Options SMALL = new LogMessageStore.Options(true, 20, 65536, 4096, 3600, 25, 0);
 
     @TempDir
     Path dir;

@@ -175,14 +175,21 @@ idle() {
     label="-$n" > "$WORK/idle-$target.txt" 2>&1 &
   local gen=$!
   for _ in $(seq 1 600); do grep -q "IDLE READY" "$WORK/idle-$target.txt" && break; sleep 0.5; done
-  sleep 2
+  # The server's CPU while the connections only send heartbeats (a PING after 5 s without writing), over 5 s from
+  # 10 s after all are up: the first heartbeats run the server's PING path before the JIT has compiled it (the
+  # relay's CPU for them fell tenfold over its first 20 s).
+  sleep 10
+  local ticks0 ticks1
+  ticks0="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
+  sleep 5
+  ticks1="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
   read -r heap1 rss1 < <(memory "$pid")
   wait "$gen"
   tail -1 "$WORK/idle-$target.txt"
   # The generator has exited: the server closes every connection within moments.
   sleep 5
   read -r heap2 _ < <(memory "$pid")
-  echo "{\"target\":\"$target\",\"workload\":\"idle-$n-memory\",\"connections\":$n,\"heapKiBPerConnection\":$(per $((heap1 - heap2)) "$n"),\"heapKiBLeftPerConnection\":$(per $((heap2 - heap0)) "$n"),\"rssKiBPerConnection\":$(per $((rss1 - rss0)) "$n"),\"heapMiB\":$(( heap1 / 1024 ))}" >> "$RESULTS"
+  echo "{\"target\":\"$target\",\"workload\":\"idle-$n-memory\",\"connections\":$n,\"heapKiBPerConnection\":$(per $((heap1 - heap2)) "$n"),\"heapKiBLeftPerConnection\":$(per $((heap2 - heap0)) "$n"),\"rssKiBPerConnection\":$(per $((rss1 - rss0)) "$n"),\"heapMiB\":$(( heap1 / 1024 )),\"cpuUsPerConnectionSecond\":$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.3f", t * 1e6 / hz / n / 5 }')}" >> "$RESULTS"
 }
 
 # scrape FILE: the server's metrics now (empty when the admin API does not answer).
@@ -214,8 +221,8 @@ case "$MODE" in
     "$JAVA" -cp "$CP" io.parley.bench.Report "$RESULTS" --check
     ;;
   idle)
-    idle parley "$PARLEY_PID" "${2:-2000}" 5
-    idle relay "$RELAY_PID" "${2:-2000}" 5
+    idle parley "$PARLEY_PID" "${2:-2000}" 25
+    idle relay "$RELAY_PID" "${2:-2000}" 25
     grep -- "-memory" "$RESULTS"
     ;;
   quick|full)
@@ -257,7 +264,9 @@ case "$MODE" in
     both fanout "$FANOUT" members=50 rate=20 label=-50
     if [ "$MODE" = full ]; then both fanout 20 members=500 rate=10 label=-500; fi
     # full: as many as fit under this machine's 20,000 open files per process (server and generator alike).
-    IDLE=2000; HOLD=5; [ "$MODE" = full ] && IDLE=19000 && HOLD=10
+    # HOLD: seconds the connections stay after all are up: 15 s to the end of the CPU measurement, then the heap's
+    # (a full collection, longer at 19,000).
+    IDLE=2000; HOLD=25; [ "$MODE" = full ] && IDLE=19000 && HOLD=30
     idle parley "$PARLEY_PID" "$IDLE" "$HOLD"
     idle relay "$RELAY_PID" "$IDLE" "$HOLD"
     # The same number of idle devices, all dropped at once and back with RESUME.
@@ -291,6 +300,8 @@ case "$MODE" in
     } > "$WORK/header.md"
     if [ "$BACKEND" = mariadb ]; then
       "$JAVA" -Djava.awt.headless=true -cp "$CP" io.parley.bench.Report "$RESULTS" "$ROOT/docs" "$WORK/header.md" benchmarks-mariadb
+      # The hand-written reading of the figures follows the generated table.
+      { echo; cat "$ROOT/bench/analysis-mariadb.md"; } >> "$ROOT/docs/benchmarks-mariadb.md"
     else
       "$JAVA" -Djava.awt.headless=true -cp "$CP" io.parley.bench.Report "$RESULTS" "$ROOT/docs" "$WORK/header.md"
       # The hand-written reading of the figures follows the generated table.

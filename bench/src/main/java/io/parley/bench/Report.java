@@ -227,17 +227,20 @@ public final class Report {
             return "";
         }
         StringBuilder md = new StringBuilder("\nIdle logged-in connections with heartbeats, server memory per connection: "
-                + "the heap they hold (after a full GC, with them open minus a few seconds after they all closed), what "
+                + "the heap they hold (their live objects, with them open minus a few seconds after they all closed), what "
                 + "stayed on the heap after they closed (against the same server before they came: the database's pages "
-                + "of their new login tokens, per-user state), and RSS against the server before they came:\n\n"
+                + "of their new login tokens, per-user state), RSS against the server before they came, and the "
+                + "server's CPU while they only send heartbeats (a PING after 5 s without writing), per connection and "
+                + "second:\n\n"
                 + "| target | connections | heap KiB / connection held | heap KiB / connection left after | "
-                + "RSS KiB / connection | heap in use, MiB |\n"
-                + "|---|---|---|---|---|---|\n");
+                + "RSS KiB / connection | heap in use, MiB | CPU µs / connection / s |\n"
+                + "|---|---|---|---|---|---|---|\n");
         for (JsonObject m : memory) {
-            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %d |%n", m.get("target").getAsString(),
+            md.append(String.format(Locale.ROOT, "| %s | %d | %s | %s | %s | %d | %s |%n", m.get("target").getAsString(),
                     m.get("connections").getAsInt(), m.get("heapKiBPerConnection").getAsString(),
                     m.has("heapKiBLeftPerConnection") ? m.get("heapKiBLeftPerConnection").getAsString() : "n/a",
-                    m.get("rssKiBPerConnection").getAsString(), m.get("heapMiB").getAsInt()));
+                    m.get("rssKiBPerConnection").getAsString(), m.get("heapMiB").getAsInt(),
+                    m.has("cpuUsPerConnectionSecond") ? m.get("cpuUsPerConnectionSecond").getAsString() : "n/a"));
         }
         return md.toString();
     }

@@ -4,35 +4,18 @@ import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelOutboundHandler;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.ByteToMessageDecoder;
 import io.parley.protocol.Frame;
 import java.net.SocketAddress;
-import java.util.List;
 
 /**
  * {@link FrameDecoder} and {@link FrameEncoder} in one handler: the same checks on what is read, the same bytes
  * written, and one pipeline context per channel instead of two (56 bytes of heap per connection, which counts on
  * a server holding many idle ones). Create one per channel: it is stateful.
  */
-public final class FrameCodec extends ByteToMessageDecoder implements ChannelOutboundHandler {
-
-    private final int maxBody;
-    private boolean failed;
+public final class FrameCodec extends FrameReader implements ChannelOutboundHandler {
 
     public FrameCodec(int maxBody) {
-        if (maxBody < 0) {
-            throw new IllegalArgumentException("maxBody must be >= 0");
-        }
-        this.maxBody = maxBody;
-    }
-
-    @Override
-    protected void decode(ChannelHandlerContext ctx, ByteBuf in, List<Object> out) {
-        if (failed) {
-            in.skipBytes(in.readableBytes());
-            return;
-        }
-        failed = !FrameDecoder.decode(ctx, in, out, maxBody);
+        super(maxBody);
     }
 
     /** A {@link Frame} is written as its bytes; anything else passes on as it is. */

@@ -46,12 +46,17 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             Connections connections, AtomicInteger carrier, int loginTimeoutSeconds, int silenceSeconds,
             int maxPending) {
 
-        /** {@code readIdleSeconds} times {@code maxMisses} is the silence allowed; 0 or less for either: no limit. */
+        /**
+         * {@code readIdleSeconds} times {@code maxMisses} is the silence allowed, as Netty's read-idle timer counted
+         * it before: {@code readIdleSeconds} 0 or less turns the check off, {@code maxMisses} below 1 counts as 1.
+         */
         static Shared of(Dispatcher dispatcher, SessionRegistry sessions, DeviceNotices notices, Executor workers,
                 Connections connections, AtomicInteger carrier, int loginTimeoutSeconds, int readIdleSeconds,
                 int maxMisses, int maxPending) {
+            int silence = readIdleSeconds <= 0 ? 0
+                    : (int) Math.min(Integer.MAX_VALUE, (long) readIdleSeconds * Math.max(1, maxMisses));
             return new Shared(dispatcher, sessions, notices, workers, connections, carrier, loginTimeoutSeconds,
-                    readIdleSeconds > 0 && maxMisses > 0 ? readIdleSeconds * maxMisses : 0, maxPending);
+                    silence, maxPending);
         }
     }
 

@@ -9,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongSupplier;
 
 /**
  * The server's connections, kept per event loop ({@link Liveness}): each loop's clock ticks on the loop itself
@@ -17,16 +18,26 @@ import java.util.concurrent.TimeUnit;
 final class Connections {
 
     private final Map<EventExecutor, Liveness> byLoop = new ConcurrentHashMap<>();
+    private final LongSupplier nanos;
+
+    Connections() {
+        this(System::nanoTime);
+    }
+
+    /** With a clock of a test's own (nanoseconds). */
+    Connections(LongSupplier nanos) {
+        this.nanos = nanos;
+    }
 
     /** The connections of this loop; made the first time a loop asks (tests run on loops of their own). */
     Liveness of(EventLoop loop) {
-        return byLoop.computeIfAbsent(loop, l -> new Liveness());
+        return byLoop.computeIfAbsent(loop, l -> new Liveness(nanos));
     }
 
     /** Starts each loop's clock: a tick a second, on the loop. */
     void startClocks(EventLoopGroup loops) {
         for (EventExecutor loop : loops) {
-            Liveness liveness = byLoop.computeIfAbsent(loop, l -> new Liveness());
+            Liveness liveness = byLoop.computeIfAbsent(loop, l -> new Liveness(nanos));
             loop.scheduleAtFixedRate(liveness::tick, 1, 1, TimeUnit.SECONDS);
         }
     }

@@ -1,5 +1,6 @@
 package io.parley.transport.internal;
 
+import java.util.function.LongSupplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -9,21 +10,28 @@ import org.slf4j.LoggerFactory;
  * deadline took about 350 bytes of heap per idle connection). The connections are linked through themselves,
  * with no entry in a shared set. Everything here runs on the loop's own thread: no field needs a fence.
  *
- * <p>The clock counts whole seconds and, each second, {@link ConnectionHandler#checkLiveness asks} every
- * connection whether it is past a deadline: a connection is closed within a second after its deadline, never
- * before it.
+ * <p>The clock reads whole seconds of elapsed time ({@code System.nanoTime()}, not a count of its ticks, so that
+ * a loop that stood still does not shorten anyone's deadline) and, each second, {@link
+ * ConnectionHandler#checkLiveness asks} every connection whether it is past a deadline: a connection is closed
+ * within a second after its deadline, never before it.
  */
 final class Liveness {
 
     private static final Logger LOG = LoggerFactory.getLogger(Liveness.class);
 
-    /** Seconds since this clock started. */
-    private int now;
+    private final LongSupplier nanos;
+    private final long origin;
     private ConnectionHandler first;
 
-    /** The current second, for a connection that reads a frame or starts. */
+    /** {@code nanos}: the time, as System.nanoTime() gives it (a test moves its own). */
+    Liveness(LongSupplier nanos) {
+        this.nanos = nanos;
+        this.origin = nanos.getAsLong();
+    }
+
+    /** Whole seconds since this clock started, for a connection that reads a frame or starts. */
     int now() {
-        return now;
+        return (int) ((nanos.getAsLong() - origin) / 1_000_000_000L);
     }
 
     void add(ConnectionHandler connection) {
@@ -47,9 +55,9 @@ final class Liveness {
         connection.next = null;
     }
 
-    /** Moves the clock on by a second and checks each connection; run once a second, on the loop. */
+    /** Checks each connection against the time now; run once a second, on the loop. */
     void tick() {
-        int second = ++now;
+        int second = now();
         for (ConnectionHandler c = first, next; c != null; c = next) {
             next = c.next;
             try {

@@ -50,8 +50,16 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = TransportConfiguration.class)
 public final class ParleyServer implements Carriers {
 
-    /** Netty's default read sizing (64 bytes to 64 KiB, adapted to each connection's traffic), shared. */
+    /**
+     * Netty's default read sizing for a socket (64 bytes to 64 KiB, adapted to each connection's traffic, up to 16
+     * reads a wake-up), one for every connection. Made here, it reads once a wake-up unless told (Netty raises it
+     * to 16 only for the allocator a channel makes itself). Nothing may change it per channel: it is shared.
+     */
     private static final AdaptiveRecvByteBufAllocator SHARED_READS = new AdaptiveRecvByteBufAllocator();
+
+    static {
+        SHARED_READS.maxMessagesPerRead(16);
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(ParleyServer.class);
 

@@ -13,6 +13,7 @@ import io.parley.protocol.Types;
 import io.parley.serialization.internal.GsonSerializer;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 /** The one clock that closes connections past their login deadline or silent past their missed heartbeats. */
@@ -27,19 +28,22 @@ class LivenessTest {
     private final DeviceNotices notices = new DeviceNotices(sessions, new ServiceSlot<>(json), Frame.DEFAULT_MAX_BODY);
     private final Dispatcher dispatcher = new Dispatcher(new ServiceSlot<>(json), new HandlerRegistry(),
             new UserRates("", System::nanoTime), Frame.DEFAULT_MAX_BODY, 2000);
-    private final Connections connections = new Connections();
+    /** The clock the connections' deadlines read, moved by hand (nanoseconds). */
+    private final AtomicLong time = new AtomicLong();
+    private final Connections connections = new Connections(time::get);
     private final AtomicInteger open = new AtomicInteger();
-    private final ConnectionHandler connection = handler(MISSES);
+    private final ConnectionHandler connection = handler(READ_IDLE_SECONDS);
     private final EmbeddedChannel channel = new EmbeddedChannel(connection);
 
-    private ConnectionHandler handler(int misses) {
+    private ConnectionHandler handler(int readIdleSeconds) {
         return new ConnectionHandler(ConnectionHandler.Shared.of(dispatcher, sessions, notices, Runnable::run,
-                connections, open, LOGIN_SECONDS, READ_IDLE_SECONDS, misses, 8));
+                connections, open, LOGIN_SECONDS, readIdleSeconds, MISSES, 8));
     }
 
-    /** The embedded channel's loop clock, moved on by hand. */
+    /** Moves the time on by whole seconds, with the loop's once-a-second check after each. */
     private void tick(int seconds) {
         for (int i = 0; i < seconds; i++) {
+            time.addAndGet(1_000_000_000L);
             connections.of(channel.eventLoop()).tick();
         }
     }
@@ -86,19 +90,31 @@ class LivenessTest {
     }
 
     @Test
-    void zeroMissesTurnTheHeartbeatCheckOff() {
+    void zeroReadIdleSecondsTurnTheHeartbeatCheckOff() {
         ConnectionHandler unchecked = handler(0);
         EmbeddedChannel quiet = new EmbeddedChannel(unchecked);
         unchecked.login(new Session(8, "v", "pc", "t"));
         for (int i = 0; i < 100; i++) {
+            time.addAndGet(1_000_000_000L);
             connections.of(quiet.eventLoop()).tick();
         }
         assertTrue(quiet.isOpen());
     }
 
     @Test
+    void aLoopThatStoodStillDoesNotShortenADeadline() {
+        connection.login(new Session(9, "w", "pc", "t"));
+        // The loop did not tick for 5 s (a long pause), then ticks several times in a row to catch up.
+        time.addAndGet(5_000_000_000L);
+        for (int i = 0; i < 10; i++) {
+            connections.of(channel.eventLoop()).tick();
+        }
+        assertTrue(channel.isOpen(), "5 s of a 6 s allowance: open, however many ticks ran");
+    }
+
+    @Test
     void closingEveryConnectionOfALoopLeavesItsListEmpty() {
-        EmbeddedChannel second = new EmbeddedChannel(handler(MISSES));
+        EmbeddedChannel second = new EmbeddedChannel(handler(READ_IDLE_SECONDS));
         assertEquals(2, open.get());
         connections.of(channel.eventLoop()).closeAll();
         connections.of(second.eventLoop()).closeAll();

@@ -107,6 +107,7 @@ class GroupCommitTest {
     private static final class RecordingMeters implements io.parley.api.metrics.Meters {
         final List<Double> batches = new java.util.concurrent.CopyOnWriteArrayList<>();
         final List<Long> commits = new java.util.concurrent.CopyOnWriteArrayList<>();
+        final List<Long> writes = new java.util.concurrent.CopyOnWriteArrayList<>();
 
         @Override
         public void count(String name, String help, String... tags) {
@@ -118,7 +119,11 @@ class GroupCommitTest {
 
         @Override
         public void time(String name, String help, long nanos, String... tags) {
-            commits.add(nanos);
+            if (name.equals("parley.jdbc.commit")) {
+                commits.add(nanos);
+            } else if (name.equals("parley.jdbc.write")) {
+                writes.add(nanos);
+            }
         }
 
         @Override
@@ -153,6 +158,7 @@ class GroupCommitTest {
         assertEquals(6.0, meters.batches.stream().mapToDouble(Double::doubleValue).sum(), "every write in a batch");
         assertTrue(meters.batches.size() < 6, "those that waited went together: " + meters.batches);
         assertEquals(meters.batches.size(), meters.commits.size());
+        assertEquals(6, meters.writes.size(), "each caller's wait for its commit is timed");
         Set<Thread> batchThreads = new java.util.HashSet<>(List.of(executedBy.get(1), executedBy.get(2),
                 executedBy.get(3), executedBy.get(4), executedBy.get(5)));
         assertEquals(1, batchThreads.size(), "the five that waited were written in one transaction by one caller");

@@ -138,9 +138,12 @@ final class Compactor {
         }
     }
 
-    /** Paces one piece of this thread's disk work at {@code maintenanceMegabytesPerSecond}. */
+    /**
+     * Paces one piece of this thread's disk work at {@code maintenanceMegabytesPerSecond}; it gives up at its next
+     * step once the store stops, so that a stop does not wait for it at that rate.
+     */
     private Pacer pacer() {
-        return new Pacer(options.maintenanceMegabytesPerSecond() * (1L << 20));
+        return new Pacer(options.maintenanceMegabytesPerSecond() * (1L << 20), () -> stopping);
     }
 
     /**

@@ -160,6 +160,8 @@ final class LogWriter {
     private final long ackSyncNanos;
     /** When the oldest write not yet synced was written (acks alone); 0 when everything written is synced. */
     private long unsyncedSince;
+    /** True while syncing acks alone fails: one WARN when it starts failing, one INFO when it works again. */
+    private boolean ackSyncFailing;
     /** Syncs to the disk so far, for the metrics and tests. */
     private final AtomicLong syncs = new AtomicLong();
 
@@ -269,10 +271,18 @@ final class LogWriter {
             journal.force();
             synced();
             unsyncedSince = 0;
+            if (ackSyncFailing) {
+                ackSyncFailing = false;
+                LOG.info("Acks are synced to {} again", journal.folder());
+            }
         } catch (IOException e) {
             // Tried again after another ackSyncMs; the acks are in the file, only not yet on the disk.
             unsyncedSince = System.nanoTime();
-            LOG.warn("Could not sync acks to {}: {}", journal.folder(), e.toString());
+            if (!ackSyncFailing) {
+                ackSyncFailing = true;
+                LOG.warn("Could not sync acks to {} ({}); tried again every ackSyncMs until it works", journal.folder(),
+                        e.toString());
+            }
         }
     }
 

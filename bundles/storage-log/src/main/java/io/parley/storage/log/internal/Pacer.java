@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.channels.FileChannel;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BooleanSupplier;
 
 /**
  * Paces one piece of the background thread's disk work (a snapshot written or read back, a segment compacted)
@@ -18,26 +19,32 @@ final class Pacer {
     static final long SYNC_EVERY = 8L << 20;
 
     private final long bytesPerSecond;
+    /** True when the store is stopping: the work gives up at its next step instead of finishing at its rate. */
+    private final BooleanSupplier abort;
     private final long start = System.nanoTime();
     private long bytes;
     private long unsynced;
 
     /** {@code bytesPerSecond} 0 or less: no pacing (start-up reads the log as fast as it can). */
-    Pacer(long bytesPerSecond) {
+    Pacer(long bytesPerSecond, BooleanSupplier abort) {
         this.bytesPerSecond = bytesPerSecond;
+        this.abort = abort;
     }
 
     static Pacer unlimited() {
-        return new Pacer(0);
+        return new Pacer(0, () -> false);
     }
 
     /** Counts {@code n} bytes read or written, and sleeps while the work is ahead of its rate. */
     void paced(long n) throws IOException {
         bytes += n;
+        if (abort.getAsBoolean()) {
+            throw new InterruptedIOException("the message log is stopping");
+        }
         if (bytesPerSecond <= 0) {
             return;
         }
-        long due = start + TimeUnit.SECONDS.toNanos(1) * bytes / bytesPerSecond;
+        long due = start + (long) (1e9 * bytes / bytesPerSecond);
         long ahead = due - System.nanoTime();
         if (ahead > 0) {
             try {

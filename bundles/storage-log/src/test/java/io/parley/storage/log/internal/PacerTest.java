@@ -1,5 +1,6 @@
 package io.parley.storage.log.internal;
 
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
@@ -10,13 +11,22 @@ class PacerTest {
 
     @Test
     void workIsHeldToItsRate() throws IOException {
-        Pacer pacer = new Pacer(10L << 20); // 10 MiB a second
+        Pacer pacer = new Pacer(10L << 20, () -> false); // 10 MiB a second
         long start = System.nanoTime();
         for (int i = 0; i < 4; i++) {
             pacer.paced(1L << 20);
         }
         long ms = (System.nanoTime() - start) / 1_000_000;
         assertTrue(ms >= 390, "4 MiB at 10 MiB/s take 0.4 s, took " + ms + " ms");
+    }
+
+    @Test
+    void aStoppingStoreEndsTheWorkAtItsNextStep() throws IOException {
+        boolean[] stopping = {false};
+        Pacer pacer = new Pacer(1L << 20, () -> stopping[0]);
+        pacer.paced(1024);
+        stopping[0] = true;
+        assertThrows(java.io.InterruptedIOException.class, () -> pacer.paced(1024));
     }
 
     @Test

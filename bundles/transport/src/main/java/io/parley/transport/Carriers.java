@@ -25,8 +25,9 @@ public interface Carriers {
 
     /**
      * Serves Parley on the channel from now on: its pipeline must by now read and write
-     * {@link io.parley.protocol.Frame}s. Adds the heartbeat timer and the connection handler at the end of the
-     * pipeline (the login deadline starts now) and closes the channel with the transport's other connections.
+     * {@link io.parley.protocol.Frame}s. Adds the connection handler at the end of the pipeline (the login
+     * deadline and the heartbeat, kept by the transport's clock for the channel's event loop, start now) and
+     * closes the channel with the transport's other connections.
      */
     void serve(Channel channel);
 

@@ -1,6 +1,5 @@
 package io.parley.transport.internal;
 
-import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.util.concurrent.EventExecutor;
 import io.netty.util.concurrent.Future;
@@ -30,15 +29,14 @@ final class Connections {
     }
 
     /** The connections of this loop; made the first time a loop asks (tests run on loops of their own). */
-    Liveness of(EventLoop loop) {
+    Liveness of(EventExecutor loop) {
         return byLoop.computeIfAbsent(loop, l -> new Liveness(nanos));
     }
 
     /** Starts each loop's clock: a tick a second, on the loop. */
     void startClocks(EventLoopGroup loops) {
         for (EventExecutor loop : loops) {
-            Liveness liveness = byLoop.computeIfAbsent(loop, l -> new Liveness(nanos));
-            loop.scheduleAtFixedRate(liveness::tick, 1, 1, TimeUnit.SECONDS);
+            loop.scheduleAtFixedRate(of(loop)::tick, 1, 1, TimeUnit.SECONDS);
         }
     }
 

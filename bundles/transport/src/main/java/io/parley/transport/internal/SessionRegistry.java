@@ -46,7 +46,6 @@ public final class SessionRegistry implements PresenceService {
 
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
-    /** A logged-in device: its session and the channel it is on. */
     /**
      * A logged-in device: its session and the channel it is on; {@code next}, the user's next device on this node,
      * if any. A user's devices are a chain of these, replaced whole on each change, never changed in place.

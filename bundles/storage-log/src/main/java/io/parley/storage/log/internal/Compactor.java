@@ -187,7 +187,7 @@ final class Compactor {
                 lastSnapshotBytes = Snapshot.write(journal.folder(), position, index.lastMsgId, out -> {
                     index.write(out);
                     journal.force();
-                }, () -> stopping, pacer());
+                }, pacer());
                 journal.syncFolder();
                 // Read back whole before compaction relies on it.
                 Snapshot.open(Snapshot.path(journal.folder(), position), pacer()).close();

@@ -357,13 +357,14 @@ final class LogWriter {
             // Acks alone do not wait for a sync (nobody waits for them): the next message's sync takes them along,
             // or syncAcks() after ackSyncNanos. Under load most small batches were acks, and each paid a sync that
             // the appends behind it waited for.
-            boolean sync = fsync.getAsBoolean() && (unsyncedSince != 0 && start - unsyncedSince >= ackSyncNanos
+            boolean fsyncOn = fsync.getAsBoolean();
+            boolean sync = fsyncOn && (unsyncedSince != 0 && start - unsyncedSince >= ackSyncNanos
                     || !acksOnly(batch));
             journal.append(buf, sync);
             if (sync) {
                 synced();
             }
-            if (sync || !fsync.getAsBoolean()) {
+            if (sync || !fsyncOn) {
                 unsyncedSince = 0;
             } else if (unsyncedSince == 0) {
                 unsyncedSince = start;

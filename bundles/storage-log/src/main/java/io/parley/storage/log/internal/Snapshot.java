@@ -53,14 +53,16 @@ final class Snapshot {
         void write(Out out) throws IOException;
     }
 
-    /** Writes the snapshot of {@code position}; returns its size. The caller's folder sync makes it durable. */
-    static long write(Path dir, long position, long lastMsgId, Body body, java.util.function.BooleanSupplier abort,
-            Pacer pacer) throws IOException {
+    /**
+     * Writes the snapshot of {@code position} at the pacer's rate, giving up when it says the store stops; returns
+     * its size. The caller's folder sync makes it durable.
+     */
+    static long write(Path dir, long position, long lastMsgId, Body body, Pacer pacer) throws IOException {
         Path target = path(dir, position);
         Path tmp = target.resolveSibling(target.getFileName() + ".tmp");
         try (FileChannel channel = FileChannel.open(tmp, StandardOpenOption.CREATE, StandardOpenOption.WRITE,
                 StandardOpenOption.TRUNCATE_EXISTING)) {
-            Out out = new Out(channel, abort, pacer);
+            Out out = new Out(channel, pacer);
             out.putLong(MAGIC);
             out.putLong(position);
             out.putLong(lastMsgId);
@@ -129,12 +131,10 @@ final class Snapshot {
         private final FileChannel channel;
         private final ByteBuffer buf = ByteBuffer.allocate(1 << 20);
         private final CRC32C crc = new CRC32C();
-        private final java.util.function.BooleanSupplier abort;
         private final Pacer pacer;
 
-        Out(FileChannel channel, java.util.function.BooleanSupplier abort, Pacer pacer) {
+        Out(FileChannel channel, Pacer pacer) {
             this.channel = channel;
-            this.abort = abort;
             this.pacer = pacer;
         }
 
@@ -145,9 +145,6 @@ final class Snapshot {
         }
 
         private void flush() throws IOException {
-            if (abort.getAsBoolean()) {
-                throw new IOException("the store is stopping");
-            }
             buf.flip();
             crc.update(buf.duplicate());
             int n = buf.remaining();

@@ -7,6 +7,8 @@
 #   bench/run.sh quick   under 2 minutes; writes docs/benchmarks.md and a chart per workload (docs/benchmarks-*.png)
 #   bench/run.sh full    longer runs, the 500-member group, 19,000 idle connections; writes the same files
 #   bench/run.sh idle [connections]   only the idle-connection memory of Parley and the relay (2,000): prints it
+#   BENCH_BACKEND=mariadb bench/run.sh two-nodes [seconds]   only the peak across two nodes and on one (20 s
+#                        each): prints both runs' results, server CPU per message among them
 #   bench/run.sh jmh     JMH microbenchmarks of the frame codec and JSON bodies; writes docs/benchmarks-jmh.md
 #   bench/run.sh log-startup [messages]   the message log's start-up time at that many messages (10,000,000),
 #                        from its snapshot and, as the baseline, from all of its records; prints a Markdown table
@@ -225,6 +227,20 @@ case "$MODE" in
     idle relay "$RELAY_PID" "${2:-2000}" 25
     grep -- "-memory" "$RESULTS"
     ;;
+  two-nodes)
+    # Only the two-node comparison, to try a change: the warm-up, then the peak across two nodes and on one.
+    [ "$BACKEND" = mariadb ] || { echo "two-nodes needs BENCH_BACKEND=mariadb" >&2; exit 2; }
+    RESULTS="$WORK/warm-up.jsonl" run parley peak 10 pairs=20 window=8 label=-warm-up
+    BACKENDS="$(pgrep -o mariadbd),$(pgrep -o redis-server)"
+    start_node2
+    RESULTS="$WORK/warm-up.jsonl" run parley peak 10 pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-warm-up \
+      serverPid="$PARLEY_PID,$PARLEY2_PID"
+    run parley peak "${2:-20}" pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-two-nodes \
+      serverPid="$PARLEY_PID,$PARLEY2_PID" backendPids="$BACKENDS"
+    stop_node2
+    run parley peak "${2:-20}" pairs=20 window=8 label=-one-node backendPids="$BACKENDS"
+    cat "$RESULTS"
+    ;;
   quick|full)
     SECONDS_PEAK=10; [ "$MODE" = full ] && SECONDS_PEAK=60
     # Both servers first run the peak for a few seconds, unrecorded, so that the measured runs find their code
@@ -239,6 +255,9 @@ case "$MODE" in
       # database's and Redis's CPU per message is recorded beside it, for this run and for the one-node peak after.
       BACKENDS="$(pgrep -o mariadbd),$(pgrep -o redis-server)"
       start_node2
+      # The second node warms up as the first did (5 s unrecorded): a cold JVM's compiling is not the cluster's cost.
+      RESULTS="$WORK/warm-up.jsonl" run parley peak 5 pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-warm-up \
+        serverPid="$PARLEY_PID,$PARLEY2_PID"
       run parley peak "$SECONDS_PEAK" pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-two-nodes \
         serverPid="$PARLEY_PID,$PARLEY2_PID" backendPids="$BACKENDS"
       stop_node2
@@ -309,7 +328,7 @@ case "$MODE" in
     fi
     ;;
   *)
-    echo "usage: bench/run.sh smoke|quick|full|idle|jmh" >&2
+    echo "usage: bench/run.sh smoke|quick|full|idle|two-nodes|jmh|log-startup" >&2
     exit 2
     ;;
 esac

@@ -454,22 +454,29 @@ public final class LoadGenerator {
      * from /proc/PID/stat; -1 without any or where /proc cannot be read.
      */
     private long cpuMicros(String pids) {
+        long[] each = cpuMicrosEach(pids);
+        return each == null ? -1 : java.util.Arrays.stream(each).sum();
+    }
+
+    /** The same for each process listed, in order; null without any or where /proc cannot be read. */
+    private long[] cpuMicrosEach(String pids) {
         if (pids == null || pids.isBlank()) {
-            return -1;
+            return null;
         }
-        long total = 0;
-        for (String pid : pids.split(",")) {
+        String[] list = pids.split(",");
+        long[] each = new long[list.length];
+        for (int i = 0; i < list.length; i++) {
             try {
-                String stat = Files.readString(Path.of("/proc", pid.trim(), "stat"));
+                String stat = Files.readString(Path.of("/proc", list[i].trim(), "stat"));
                 // Fields after the command name, which is in parentheses and may hold spaces: state is field 3.
                 String[] f = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
                 long ticks = Long.parseLong(f[11]) + Long.parseLong(f[12]); // utime (14) and stime (15)
-                total += ticks * 1_000_000L / option("clockTicks", 100);
+                each[i] = ticks * 1_000_000L / option("clockTicks", 100);
             } catch (java.io.IOException | RuntimeException e) {
-                return -1;
+                return null;
             }
         }
-        return total;
+        return each;
     }
 
     /** Prints progress each second; the first fifth of the run is warm-up and not counted. */
@@ -478,12 +485,14 @@ public final class LoadGenerator {
         long counted = 0;
         long before = 0;
         long cpuAtStart = -1;
+        long[] eachAtStart = null;
         long backendAtStart = -1;
         org.HdrHistogram.Histogram total = new org.HdrHistogram.Histogram(MAX_LATENCY_NS, 3);
         for (int s = 1; s <= seconds; s++) {
             Thread.sleep(1000);
             if (s == warmup) {
                 cpuAtStart = serverCpuMicros();
+                eachAtStart = cpuMicrosEach(options.get("serverPid"));
                 backendAtStart = cpuMicros(options.get("backendPids"));
             }
             long now = delivered.get();
@@ -497,6 +506,7 @@ public final class LoadGenerator {
             before = now;
         }
         long cpuAtEnd = serverCpuMicros();
+        long[] eachAtEnd = cpuMicrosEach(options.get("serverPid"));
         long backendAtEnd = cpuMicros(options.get("backendPids"));
         JsonObject result = new JsonObject();
         if (backendAtStart >= 0 && backendAtEnd >= 0 && counted > 0) {
@@ -507,6 +517,14 @@ public final class LoadGenerator {
             // What one delivered message (or entry, or login) cost the server in CPU: robust where throughput
             // is not, since it does not depend on how much CPU the machine had left to give.
             result.addProperty("serverCpuUsPerItem", (double) (cpuAtEnd - cpuAtStart) / counted);
+        }
+        if (eachAtStart != null && eachAtEnd != null && eachAtEnd.length > 1 && counted > 0) {
+            // Several server processes (a cluster's nodes): each one's share, in the order serverPid lists them.
+            JsonArray each = new JsonArray();
+            for (int i = 0; i < eachAtEnd.length; i++) {
+                each.add((double) (eachAtEnd[i] - eachAtStart[i]) / counted);
+            }
+            result.add("serverCpuUsPerItemEach", each);
         }
         double perSecond = counted / (double) (seconds - warmup);
         result.addProperty("throughput", Math.round(perSecond));

@@ -2,7 +2,7 @@
  * Logged-in sessions: pushing notices to a user's devices and hearing when devices come and go.
  */
 @Export
-@Version("1.5.0")
+@Version("1.6.0")
 package io.parley.api.session;
 
 import org.osgi.annotation.bundle.Export;

@@ -225,6 +225,16 @@ public final class SessionRegistry implements PresenceService {
      * ends it ({@link DeviceNotices#loggedIn}).
      */
     Registered register(Session session, Channel channel) {
+        // Before the binding, and so before the login is answered: a notice for the user sent from another node
+        // after the answer finds its way here (a cluster's bus routes by it).
+        SharedPresence presence = shared;
+        if (presence != null) {
+            try {
+                presence.reachableHere(session);
+            } catch (RuntimeException e) {
+                LOG.warn("Shared presence failed ({}); notices from other nodes may miss this login", e.toString());
+            }
+        }
         Registered[] result = new Registered[1];
         byUser.compute(session.userId(), (id, devices) -> {
             Bound same = devices == null ? null : devices.find(session.device());

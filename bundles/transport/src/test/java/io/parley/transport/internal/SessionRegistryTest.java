@@ -130,4 +130,65 @@ class SessionRegistryTest {
         assertEquals(List.of("opened phone first", "closed phone last"), List.of(next(), next()));
         assertFalse(registry.isOnline(8), "this node's own sessions answer");
     }
+
+    @Test
+    void aLoginIsReachableFromOtherNodesBeforeItIsBoundAndSoBeforeItIsAnswered() throws InterruptedException {
+        List<String> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        registry.bindShared(new SharedPresence() {
+            @Override
+            public void reachableHere(Session session) {
+                // On the caller's thread, while the device is not yet bound: nothing can reach it before this.
+                seen.add(session.device() + (registry.devices(session.userId()).isEmpty() ? " before" : " after")
+                        + (Thread.currentThread().getName().startsWith("parley-session-events") ? " late" : ""));
+            }
+
+            @Override
+            public boolean arrived(Session session) {
+                return true;
+            }
+
+            @Override
+            public boolean left(Session session) {
+                return true;
+            }
+
+            @Override
+            public boolean isOnline(long userId) {
+                return false;
+            }
+        });
+        EmbeddedChannel phone = new EmbeddedChannel();
+        registry.register(device("phone"), phone);
+        assertEquals(List.of("phone before"), seen, "routed before register returned");
+        assertEquals("opened phone first", next());
+    }
+
+    @Test
+    void aFailingRouteDoesNotStopTheLogin() throws InterruptedException {
+        registry.bindShared(new SharedPresence() {
+            @Override
+            public void reachableHere(Session session) {
+                throw new IllegalStateException("Redis is down");
+            }
+
+            @Override
+            public boolean arrived(Session session) {
+                return true;
+            }
+
+            @Override
+            public boolean left(Session session) {
+                return true;
+            }
+
+            @Override
+            public boolean isOnline(long userId) {
+                return false;
+            }
+        });
+        EmbeddedChannel phone = new EmbeddedChannel();
+        registry.register(device("phone"), phone);
+        assertEquals(java.util.Set.of("phone"), registry.devices(1));
+        assertEquals("opened phone first", next());
+    }
 }

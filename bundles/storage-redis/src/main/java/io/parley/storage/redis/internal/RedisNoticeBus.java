@@ -6,9 +6,13 @@ import io.parley.api.session.NoticeBus;
 import io.parley.api.session.NoticeSink;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
@@ -20,23 +24,49 @@ import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import redis.clients.jedis.AbstractPipeline;
 import redis.clients.jedis.BinaryJedisPubSub;
+import redis.clients.jedis.Response;
 import redis.clients.jedis.exceptions.JedisException;
+import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
- * Notices between nodes over Redis pub/sub: every node publishes the notices it pushes on one channel per
- * Redis database and delivers the other nodes' notices to its own devices of the user; requests to end a
- * user's sessions (a login on the same device elsewhere, a password change) travel the same way. Pub/sub
- * keeps nothing, which is what a notice needs: it is a hint, and a device that misses one pulls.
+ * Notices between nodes over Redis pub/sub: each node listens on a channel of its own, and a notice it pushes is
+ * published, by one script in Redis, on the channels of the other nodes in the user's route (the nodes that may
+ * have a device of the user; {@link RedisPresence} keeps it), and on no other: a node hears the notices of its own
+ * users, not every notice of the cluster. Requests to end a user's sessions (a login on the same device
+ * elsewhere, a password change) travel the same way. Pub/sub keeps nothing, which is what a notice needs: it is
+ * a hint, and a device that misses one pulls.
  *
  * <p>Publishing happens on a thread of its own behind a bounded queue, so a slow or unreachable Redis never
- * holds up a request; when the queue is full a notice is dropped. The subscriber reconnects by itself.
+ * holds up a request; when the queue is full a notice is dropped. What waits is published together, in one
+ * pipeline. The subscriber reconnects by itself. It also listens on the channel every node published on before
+ * routing, {@code parley:notices:<database>}, so that a node of the earlier kind, during an update one node at
+ * a time, is still heard (it hears only the nodes of its own kind).
  */
 @Component(service = NoticeBus.class)
 public final class RedisNoticeBus implements NoticeBus {
 
     private static final Logger LOG = LoggerFactory.getLogger(RedisNoticeBus.class);
     private static final int QUEUE = 10_000;
+    /** The most notices published in one pipeline. */
+    private static final int BATCH = 256;
+    /**
+     * KEYS: the user's route. ARGV: now, this node, the channels' prefix, the message. Publishes the message on the
+     * channel of each other node in the route that has not expired; returns how many.
+     */
+    private static final String ROUTED_PUBLISH = """
+            local nodes = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+            local sent = 0
+            for _, node in ipairs(nodes) do
+              if node ~= ARGV[2] then
+                redis.call('PUBLISH', ARGV[3] .. node, ARGV[4])
+                sent = sent + 1
+              end
+            end
+            return sent
+            """;
+    private static final byte[] ROUTED_PUBLISH_SHA = sha1(ROUTED_PUBLISH);
     private static final long RETRY_MS = 1000;
 
     private final RedisConnection redis;
@@ -46,9 +76,18 @@ public final class RedisNoticeBus implements NoticeBus {
      */
     private final ComponentServiceObjects<NoticeSink> sinks;
     private NoticeSink sink;
+    /** Where every node published before routing; still heard, see above. */
+    private final byte[] broadcast;
+    /** The channels' prefix, to which a node's id is appended, and this node's own channel. */
+    private final byte[] prefix;
     private final byte[] channel;
     private final byte[] origin;
-    private final ThreadPoolExecutor publisher;
+
+    private record Outgoing(long userId, byte[] message) {
+    }
+
+    private final ArrayBlockingQueue<Outgoing> outgoing = new ArrayBlockingQueue<>(QUEUE);
+    private final Thread publisher;
     private final Thread subscriber;
     private final CountDownLatch subscribed = new CountDownLatch(1);
     private volatile boolean running = true;
@@ -60,20 +99,16 @@ public final class RedisNoticeBus implements NoticeBus {
     public RedisNoticeBus(@Reference RedisConnection redis, @Reference ComponentServiceObjects<NoticeSink> sinks) {
         this.redis = redis;
         this.sinks = sinks;
-        this.channel = ("parley:notices:" + redis.database).getBytes(StandardCharsets.UTF_8);
+        this.broadcast = ("parley:notices:" + redis.database).getBytes(StandardCharsets.UTF_8);
+        this.prefix = ("parley:notices:" + redis.database + ":").getBytes(StandardCharsets.UTF_8);
         this.origin = redis.nodeId.getBytes(StandardCharsets.UTF_8);
         if (origin.length > 255) {
             throw new IllegalArgumentException("nodeId is longer than 255 bytes: " + redis.nodeId);
         }
-        this.publisher = new ThreadPoolExecutor(1, 1, 0, TimeUnit.SECONDS, new ArrayBlockingQueue<>(QUEUE), r -> {
-            Thread t = new Thread(r, "parley-notice-publisher");
-            t.setDaemon(true);
-            return t;
-        }, (task, pool) -> {
-            if (!pool.isShutdown()) {
-                dropped("the queue was full");
-            }
-        });
+        this.channel = channelOf(prefix, origin);
+        this.publisher = new Thread(this::publishLoop, "parley-notice-publisher");
+        publisher.setDaemon(true);
+        publisher.start();
         this.subscriber = new Thread(this::subscribe, "parley-notice-subscriber");
         subscriber.setDaemon(true);
         subscriber.start();
@@ -82,7 +117,6 @@ public final class RedisNoticeBus implements NoticeBus {
     @Deactivate
     public void close() {
         running = false;
-        publisher.shutdown();
         try {
             // Unsubscribing ends the subscriber's blocking call; a subscription that was still being set up
             // when we started is caught by the next round.
@@ -94,7 +128,9 @@ public final class RedisNoticeBus implements NoticeBus {
                 }
                 subscriber.join(100);
             }
-            publisher.awaitTermination(5, TimeUnit.SECONDS);
+            // What is queued is still published, for as long as Redis answers within the wait.
+            publisher.join(TimeUnit.SECONDS.toMillis(5));
+            publisher.interrupt();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
@@ -138,26 +174,105 @@ public final class RedisNoticeBus implements NoticeBus {
     }
 
     private void send(long userId, byte[] message) {
-        publisher.execute(() -> {
-            try {
-                redis.redis.publish(channel, message);
-                Meters m = meters;
-                if (m != null) {
-                    m.count("parley.notices.published", "Notices this node published to the other nodes over Redis");
-                }
-            } catch (JedisException e) {
-                LOG.debug("A message for user {} did not reach the other nodes: {}", userId, e.getMessage());
-                dropped("Redis refused it");
-            }
-        });
+        if (running && !outgoing.offer(new Outgoing(userId, message))) {
+            dropped("queue", 1);
+        }
     }
 
-    private void dropped(String why) {
+    private void publishLoop() {
+        List<Outgoing> batch = new ArrayList<>(BATCH);
+        while (running || !outgoing.isEmpty()) {
+            try {
+                Outgoing first = outgoing.poll(100, TimeUnit.MILLISECONDS);
+                if (first == null) {
+                    continue;
+                }
+                batch.add(first);
+                outgoing.drainTo(batch, BATCH - 1);
+                publish(batch);
+            } catch (InterruptedException e) {
+                return; // stopping, and Redis has not taken what was left within the wait
+            } catch (RuntimeException e) {
+                LOG.warn("Notices for other nodes dropped: {}", e.toString());
+                dropped("error", batch.size());
+            } finally {
+                batch.clear();
+            }
+        }
+    }
+
+    /**
+     * Publishes the notices in one pipeline. A Redis that lost the script (restarted, flushed) has it loaded
+     * again, and those notices go once more.
+     */
+    private void publish(List<Outgoing> batch) {
+        byte[] now = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
+        int sent = 0;
+        int failed = 0;
+        List<Outgoing> pending = batch;
+        for (int round = 0; round < 2 && !pending.isEmpty(); round++) {
+            List<Response<Object>> answers = new ArrayList<>(pending.size());
+            try (AbstractPipeline p = redis.redis.pipelined()) {
+                for (Outgoing o : pending) {
+                    answers.add(p.evalsha(ROUTED_PUBLISH_SHA,
+                            List.of(RedisPresence.routeKey(o.userId()).getBytes(StandardCharsets.UTF_8)),
+                            List.of(now, origin, prefix, o.message())));
+                }
+                p.sync();
+            } catch (JedisException e) {
+                LOG.debug("Notices did not reach the other nodes: {}", e.getMessage());
+                break;
+            }
+            List<Outgoing> unknown = new ArrayList<>(0);
+            for (int i = 0; i < answers.size(); i++) {
+                try {
+                    sent += ((Long) answers.get(i).get()).intValue();
+                } catch (JedisNoScriptException e) {
+                    unknown.add(pending.get(i));
+                } catch (JedisException e) {
+                    LOG.debug("A notice for user {} did not reach the other nodes: {}", pending.get(i).userId(),
+                            e.getMessage());
+                    failed++;
+                }
+            }
+            pending = unknown;
+            if (!pending.isEmpty()) {
+                try {
+                    redis.redis.scriptLoad(ROUTED_PUBLISH);
+                } catch (JedisException e) {
+                    break;
+                }
+            }
+        }
+        failed += pending.size(); // Redis failed, or still lacks the script
+        Meters m = meters;
+        if (m != null && sent > 0) {
+            m.add("parley.notices.published", "Notices this node published to other nodes over Redis (one per node "
+                    + "the notice went to)", sent);
+        }
+        if (failed > 0) {
+            dropped("redis", failed);
+        }
+    }
+
+    private void dropped(String reason, int count) {
         Meters m = meters;
         if (m != null) {
-            m.count("parley.notices.dropped", "Notices for the other nodes dropped (a full queue, Redis refusing); "
-                    + "a notice is a hint, so devices catch up at their next pull", "reason",
-                    why.equals("the queue was full") ? "queue" : "redis");
+            m.add("parley.notices.dropped", "Notices for the other nodes dropped (a full queue, Redis refusing); "
+                    + "a notice is a hint, so devices catch up at their next pull", count, "reason", reason);
+        }
+    }
+
+    static byte[] channelOf(byte[] prefix, byte[] node) {
+        return ByteBuffer.allocate(prefix.length + node.length).put(prefix).put(node).array();
+    }
+
+    private static byte[] sha1(String script) {
+        try {
+            byte[] digest = MessageDigest.getInstance("SHA-1").digest(script.getBytes(StandardCharsets.UTF_8));
+            return HexFormat.of().formatHex(digest).getBytes(StandardCharsets.US_ASCII);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-1 is part of every Java platform", e);
         }
     }
 
@@ -166,7 +281,7 @@ public final class RedisNoticeBus implements NoticeBus {
     synchronized void bindMeters(Meters next) {
         meters = next;
         gauges.add(next.gauge("parley.notices.queue", "Notices waiting to be published to the other nodes",
-                () -> publisher.getQueue().size()));
+                outgoing::size));
     }
 
     synchronized void unbindMeters(Meters gone) {
@@ -196,7 +311,7 @@ public final class RedisNoticeBus implements NoticeBus {
             };
             current = pubSub;
             try {
-                redis.redis.subscribe(pubSub, channel);
+                redis.redis.subscribe(pubSub, channel, broadcast);
                 warned = false;
             } catch (JedisException e) {
                 if (!warned) {

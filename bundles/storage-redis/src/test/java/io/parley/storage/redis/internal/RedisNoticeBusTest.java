@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.parley.api.session.NoticeSink;
+import io.parley.api.session.Session;
 import java.nio.charset.StandardCharsets;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -15,7 +16,10 @@ import org.junit.jupiter.api.Test;
 import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.ComponentServiceObjects;
 
-/** Two nodes on one Redis: each delivers the other's notices to its devices, and never its own. */
+/**
+ * Three nodes on one Redis: each delivers to its devices the notices of the nodes whose users it has (their route),
+ * never its own, and never another's that are not its users'.
+ */
 class RedisNoticeBusTest {
 
     private record Delivered(long userId, int type, byte[] body) {
@@ -63,19 +67,22 @@ class RedisNoticeBusTest {
 
     private RedisConnection redisA;
     private RedisConnection redisB;
+    private RedisConnection redisC;
     private RedisNoticeBus busA;
     private RedisNoticeBus busB;
+    private RedisNoticeBus busC;
     private final RecordingSink devicesA = new RecordingSink();
     private final RecordingSink devicesB = new RecordingSink();
+    private final RecordingSink devicesC = new RecordingSink();
 
     @AfterEach
     void close() {
-        for (RedisNoticeBus bus : new RedisNoticeBus[] {busA, busB}) {
+        for (RedisNoticeBus bus : new RedisNoticeBus[] {busA, busB, busC}) {
             if (bus != null) {
                 bus.close();
             }
         }
-        for (RedisConnection c : new RedisConnection[] {redisA, redisB}) {
+        for (RedisConnection c : new RedisConnection[] {redisA, redisB, redisC}) {
             if (c != null) {
                 c.close();
             }
@@ -85,35 +92,104 @@ class RedisNoticeBusTest {
     private void start() throws InterruptedException {
         redisA = TestRedis.connect(1000, 60, "node-a");
         redisB = new RedisConnection("127.0.0.1", 6379, TestRedis.DATABASE, "", 2000, 4, 1000, 60, "node-b");
+        redisC = new RedisConnection("127.0.0.1", 6379, TestRedis.DATABASE, "", 2000, 4, 1000, 60, "node-c");
         busA = new RedisNoticeBus(redisA, objects(devicesA));
         busB = new RedisNoticeBus(redisB, objects(devicesB));
+        busC = new RedisNoticeBus(redisC, objects(devicesC));
         assertTrue(busA.awaitSubscribed(10, TimeUnit.SECONDS));
         assertTrue(busB.awaitSubscribed(10, TimeUnit.SECONDS));
+        assertTrue(busC.awaitSubscribed(10, TimeUnit.SECONDS));
+    }
+
+    /** What a login on the node does before it is answered: the node enters the user's route. */
+    private static void deviceOn(RedisConnection node, long userId) {
+        RedisPresence presence = new RedisPresence(node);
+        try {
+            presence.reachableHere(new Session(userId, "user" + userId, "phone", "token"));
+        } finally {
+            presence.deactivate(); // removes nothing it did not count in: the route stays until it expires
+        }
     }
 
     @Test
-    void aNoticeReachesTheOtherNodeOnlyAndArrivesWhole() throws Exception {
+    void aNoticeReachesTheNodesOfTheUsersDevicesOnlyAndArrivesWhole() throws Exception {
         start();
+        deviceOn(redisB, 42);
+        deviceOn(redisA, 42); // the publishing node in the route too: it has written to its own devices already
+        deviceOn(redisC, 44);
         byte[] body = "{\"seq\":7,\"text\":\"héllo 😀\"}".getBytes(StandardCharsets.UTF_8);
         busA.publish(42, 21, body);
+        busA.publish(43, 21, new byte[] {'x'}); // a user with no device anywhere: published to no node
+        busA.publish(44, 23, new byte[0]);
         Delivered atB = devicesB.delivered.poll(10, TimeUnit.SECONDS);
         assertNotNull(atB, "node B got node A's notice");
         assertEquals(42, atB.userId());
         assertEquals(21, atB.type());
         assertArrayEquals(body, atB.body());
 
-        // Redis delivers one channel's messages in the order it took them: once A holds B's later notice,
-        // A's own earlier one would have come first had it not been dropped.
-        busB.publish(43, 22, new byte[0]);
+        // Redis runs one connection's scripts in order, and delivers a channel's messages in the order published:
+        // once C holds its notice for 44, anything of 42's or 43's sent to C would have come before it.
+        Delivered atC = devicesC.delivered.poll(10, TimeUnit.SECONDS);
+        assertNotNull(atC, "node C got the notice for its user");
+        assertEquals(44, atC.userId());
+        assertTrue(devicesC.delivered.isEmpty(), "C got only its user's notice: " + devicesC.delivered);
+
+        // And the other way, to a node that published before; nobody gets its own notice.
+        busB.publish(42, 22, new byte[0]);
+        deviceOn(redisA, 45);
+        busB.publish(45, 22, new byte[0]);
         Delivered atA = devicesA.delivered.poll(10, TimeUnit.SECONDS);
         assertNotNull(atA, "node A got node B's notice");
-        assertEquals(43, atA.userId());
-        assertTrue(devicesA.delivered.isEmpty() && devicesB.delivered.isEmpty(), "nobody got its own notice");
+        assertEquals(42, atA.userId());
+        assertEquals(45, devicesA.delivered.poll(10, TimeUnit.SECONDS).userId());
+        assertTrue(devicesB.delivered.isEmpty() && devicesC.delivered.isEmpty(), "nobody got its own notice");
+    }
+
+    @Test
+    void aDeviceCountedInWithoutARouteFirstIsRoutedToo() throws Exception {
+        // A shared presence that arrives while devices are logged in counts them in (arrived) without a login.
+        start();
+        RedisPresence presenceB = new RedisPresence(redisB);
+        try {
+            presenceB.arrived(new Session(70, "user70", "pc", "token"));
+            busA.publish(70, 21, new byte[0]);
+            assertEquals(70, devicesB.delivered.poll(10, TimeUnit.SECONDS).userId());
+        } finally {
+            presenceB.deactivate();
+        }
+        assertEquals(0, redisA.redis.zcard(RedisPresence.routeKey(70)), "a stopping node takes its routes out");
+    }
+
+    @Test
+    void anExpiredRouteTakesNoNotice() throws Exception {
+        start();
+        long now = System.currentTimeMillis();
+        redisA.redis.zadd(RedisPresence.routeKey(50), now - 1000, "node-b"); // B's last refresh ran out a second ago
+        redisA.redis.zadd(RedisPresence.routeKey(51), now + 60_000, "node-b");
+        busA.publish(50, 21, new byte[0]);
+        busA.publish(51, 21, new byte[0]);
+        assertEquals(51, devicesB.delivered.poll(10, TimeUnit.SECONDS).userId());
+        assertTrue(devicesB.delivered.isEmpty(), "no notice for the user whose route expired");
+    }
+
+    @Test
+    void aRedisThatLostTheScriptGetsItAgainAndNoNoticeIsLost() throws Exception {
+        start();
+        deviceOn(redisB, 60);
+        busA.publish(60, 21, new byte[] {1});
+        assertEquals(60, devicesB.delivered.poll(10, TimeUnit.SECONDS).userId());
+        redisA.redis.scriptFlush(); // as a restarted Redis
+        busA.publish(60, 21, new byte[] {2});
+        Delivered again = devicesB.delivered.poll(10, TimeUnit.SECONDS);
+        assertNotNull(again, "published after the script was loaded again");
+        assertArrayEquals(new byte[] {2}, again.body());
     }
 
     @Test
     void requestsToEndSessionsReachTheOtherNodeWithTheirDeviceAndReason() throws Exception {
         start();
+        deviceOn(redisB, 7);
+        deviceOn(redisA, 8);
         busA.publishEndSessions(7, "phone", false, "Logged in again on the same device.");
         assertEquals(new Ended(7, "phone", false, "Logged in again on the same device."),
                 devicesB.ended.poll(10, TimeUnit.SECONDS));
@@ -122,16 +198,32 @@ class RedisNoticeBusTest {
                 devicesB.ended.poll(10, TimeUnit.SECONDS));
         busB.publishEndSessions(8, "pc", true, "é");
         assertEquals(new Ended(8, "pc", true, "é"), devicesA.ended.poll(10, TimeUnit.SECONDS));
-        assertTrue(devicesA.ended.isEmpty() && devicesB.ended.isEmpty(), "nobody ended its own sessions");
+        assertTrue(devicesA.ended.isEmpty() && devicesB.ended.isEmpty() && devicesC.ended.isEmpty(),
+                "nobody ended its own sessions, nor sessions of users it has not");
     }
 
     @Test
-    void aMalformedMessageOnTheChannelIsDroppedAndTheBusCarriesOn() throws Exception {
+    void aMalformedMessageIsDroppedAndTheBusCarriesOn() throws Exception {
         start();
-        redisA.redis.publish(("parley:notices:" + TestRedis.DATABASE).getBytes(StandardCharsets.UTF_8), new byte[] {9});
+        deviceOn(redisB, 5);
+        redisA.redis.publish(("parley:notices:" + TestRedis.DATABASE + ":node-b").getBytes(StandardCharsets.UTF_8),
+                new byte[] {9});
         busA.publish(5, 21, new byte[] {'x'});
         Delivered atB = devicesB.delivered.poll(10, TimeUnit.SECONDS);
         assertNotNull(atB);
         assertEquals(5, atB.userId());
+    }
+
+    @Test
+    void aNodeStillPublishingOnTheOneChannelOfAllIsHeard() throws Exception {
+        start();
+        // How a node of the kind before routing published: the same message, on the channel every node heard.
+        byte[] message = RedisNoticeBus.encode(RedisNoticeBus.NOTICE, "node-old".getBytes(StandardCharsets.UTF_8), 9,
+                java.nio.ByteBuffer.allocate(5).putInt(21).put((byte) 'y').array());
+        redisA.redis.publish(("parley:notices:" + TestRedis.DATABASE).getBytes(StandardCharsets.UTF_8), message);
+        Delivered atB = devicesB.delivered.poll(10, TimeUnit.SECONDS);
+        assertNotNull(atB);
+        assertEquals(9, atB.userId());
+        assertArrayEquals(new byte[] {'y'}, atB.body());
     }
 }

@@ -1,8 +1,13 @@
 package io.parley.storage.redis.internal;
 
-import io.parley.testkit.contract.SharedPresenceContract;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
-/** Presence across two nodes on one real Redis: the shared-presence contract. */
+import io.parley.api.session.Session;
+import io.parley.testkit.contract.SharedPresenceContract;
+import org.junit.jupiter.api.Test;
+
+/** Presence across two nodes on one real Redis: the shared-presence contract; and this node alone without it. */
 class RedisPresenceTest extends SharedPresenceContract {
 
     @Override
@@ -18,5 +23,30 @@ class RedisPresenceTest extends SharedPresenceContract {
             eastRedis.close();
             westRedis.close();
         });
+    }
+
+    private static Session device(String name) {
+        return new Session(9, "user9", name, "token-" + name);
+    }
+
+    @Test
+    void withRedisUnreachableThisNodesOwnDevicesDecideFirstAndLast() {
+        // Nothing listens on port 1: every call fails at once, and this node's own sessions answer.
+        RedisConnection nowhere = new RedisConnection("127.0.0.1", 1, 0, "", 200, 2, 1000, 60, "alone");
+        RedisPresence presence = new RedisPresence(nowhere);
+        try {
+            assertTrue(presence.arrived(device("phone")), "the first device here");
+            assertTrue(presence.arrived(device("phone")), "the same device again is still the only one");
+            assertFalse(presence.arrived(device("pc")), "a second device");
+            assertFalse(presence.arrived(device("tablet")), "a third");
+            assertTrue(presence.isOnline(9));
+            assertFalse(presence.left(device("phone")), "two left");
+            assertFalse(presence.left(device("tablet")), "one left");
+            assertTrue(presence.left(device("pc")), "the last device here");
+            assertFalse(presence.isOnline(9));
+        } finally {
+            presence.deactivate();
+            nowhere.close();
+        }
     }
 }

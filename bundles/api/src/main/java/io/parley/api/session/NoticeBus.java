@@ -11,6 +11,18 @@ import org.osgi.annotation.versioning.ProviderType;
 public interface NoticeBus {
 
     /**
+     * Makes what other nodes send the user (notices, requests to end sessions) reach this node from now on. The
+     * transport calls it on the thread logging a device of the user in, before the login is answered, so that
+     * nothing sent to the user after the answer passes this node by; it may do a network round trip, and must
+     * not throw. A bus that routes keeps the route of every user {@link NoticeSink#forEachUser} names; one that
+     * carries every notice to every node needs nothing here.
+     *
+     * @since 1.6
+     */
+    default void reachableHere(long userId) {
+    }
+
+    /**
      * Hands a notice for the user's devices on other nodes to the bus and returns at once.
      *
      * @param body the notice body as written on the wire (JSON)

@@ -1,5 +1,6 @@
 package io.parley.api.session;
 
+import java.util.function.LongConsumer;
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -23,4 +24,13 @@ public interface NoticeSink {
      * @return the number of sessions ended
      */
     int endSessions(long userId, String device, boolean allOthers, String reason);
+
+    /**
+     * Calls {@code user} with the id of each user who has a logged-in device on this node now (a bus that routes
+     * renews their routes from it, whatever events it missed).
+     *
+     * @since 1.6
+     */
+    default void forEachUser(LongConsumer user) {
+    }
 }

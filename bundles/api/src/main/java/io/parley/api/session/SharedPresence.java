@@ -12,18 +12,6 @@ import org.osgi.annotation.versioning.ProviderType;
 @ProviderType
 public interface SharedPresence {
 
-    /**
-     * Makes what other nodes send the user (notices, requests to end sessions) reach this node from now on. Called
-     * on the thread logging the device in, before its login is answered, so that nothing sent to the user after
-     * the answer passes this node by; not in order with {@link #arrived} and {@link #left}, and it may do a
-     * network round trip. It must not throw. A node that routes nothing (every node hears every notice) needs
-     * nothing here.
-     *
-     * @since 1.6
-     */
-    default void reachableHere(Session session) {
-    }
-
     /** Counts the device in; true when no other device of the user is online on any node. */
     boolean arrived(Session session);
 

@@ -131,6 +131,8 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
             shared.sessions().unregister(previous, channel);
         }
         session = next;
+        // Routed first: a notice sent from another node once the login is answered must find this node.
+        shared.notices().reachableHere(next.userId());
         shared.notices().loggedIn(next, shared.sessions().register(next, channel));
         if (!channel.isActive()) {
             // Closed while logging in: channelInactive may have run before the registration.

@@ -11,6 +11,7 @@ import io.parley.protocol.Frame;
 import io.parley.protocol.Types;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
@@ -67,6 +68,32 @@ public final class DeviceNotices implements PushService, NoticeSink {
     @Modified
     void modified(TransportConfiguration config) {
         maxBody = config.maxBody();
+    }
+
+    /**
+     * Before a login is bound (and so before it is answered): the cluster's bus, if any, routes the user's notices
+     * from the other nodes here from now on. A bus that fails is logged; the login goes on.
+     */
+    void reachableHere(long userId) {
+        NoticeBus cluster = bus;
+        if (cluster != null) {
+            try {
+                cluster.reachableHere(userId);
+            } catch (RuntimeException e) {
+                LOG.warn("The notice bus failed ({}); notices from other nodes may miss user {} for a while",
+                        e.toString(), userId);
+            }
+        }
+    }
+
+    @Override
+    public void forEachUser(LongConsumer user) {
+        sessions.forEachUser(user);
+    }
+
+    /** For tests: the bus SCR binds. */
+    void bus(NoticeBus next) {
+        bus = next;
     }
 
     /**

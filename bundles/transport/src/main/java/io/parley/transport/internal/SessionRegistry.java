@@ -20,6 +20,7 @@ import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
+import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import java.util.stream.StreamSupport;
@@ -225,16 +226,6 @@ public final class SessionRegistry implements PresenceService {
      * ends it ({@link DeviceNotices#loggedIn}).
      */
     Registered register(Session session, Channel channel) {
-        // Before the binding, and so before the login is answered: a notice for the user sent from another node
-        // after the answer finds its way here (a cluster's bus routes by it).
-        SharedPresence presence = shared;
-        if (presence != null) {
-            try {
-                presence.reachableHere(session);
-            } catch (RuntimeException e) {
-                LOG.warn("Shared presence failed ({}); notices from other nodes may miss this login", e.toString());
-            }
-        }
         Registered[] result = new Registered[1];
         byUser.compute(session.userId(), (id, devices) -> {
             Bound same = devices == null ? null : devices.find(session.device());
@@ -273,6 +264,13 @@ public final class SessionRegistry implements PresenceService {
 
     private static Stream<Session> sessionsOf(Bound devices) {
         return StreamSupport.stream(devices.spliterator(), false).map(Bound::session);
+    }
+
+    /** Calls {@code user} with each user who has a logged-in device on this node. */
+    void forEachUser(LongConsumer user) {
+        for (Long id : byUser.keySet()) {
+            user.accept(id);
+        }
     }
 
     /** The user's logged-in devices on this node and their channels; empty when there are none. */

@@ -26,7 +26,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(description = "Newest entries kept per user in the fast inbox; older ones are read from the database")
     int inboxKeep() default 1000;
 
-    @AttributeDefinition(description = "Seconds a node's presence entries live without being refreshed (a crashed node's users go offline after this)")
+    @AttributeDefinition(description = "Seconds a node's presence entries and notice routes live without being refreshed (a crashed node's users go "
+            + "offline after this; notices for a user whose last device on a node left go there until then)")
     int presenceTtlSeconds() default 60;
 
     @AttributeDefinition(description = "This node's name in presence entries; empty for a random one")

@@ -9,11 +9,15 @@ import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.function.LongConsumer;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -32,9 +36,16 @@ import redis.clients.jedis.exceptions.JedisNoScriptException;
 
 /**
  * Notices between nodes over Redis pub/sub: each node listens on a channel of its own, and a notice it pushes is
- * published, by one script in Redis, on the channels of the other nodes in the user's route (the nodes that may
- * have a device of the user; {@link RedisPresence} keeps it), and on no other: a node hears the notices of its own
- * users, not every notice of the cluster. Requests to end a user's sessions (a login on the same device
+ * published, by one script in Redis, on the channels of the other nodes in the user's route, and on no other: a
+ * node hears the notices of its own users, not every notice of the cluster.
+ *
+ * <p>A user's route ({@code parley:route:<userId>}) is a sorted set of the nodes that may have a device of the user,
+ * each scored by when it expires (Redis's own clock, so the nodes' clocks need not agree). A node enters it before
+ * a login is answered ({@link #reachableHere}) and renews the routes of every user the transport has logged in
+ * here ({@link NoticeSink#forEachUser}) every third of {@code presenceTtlSeconds}, at once after Redis failed or
+ * its subscription was made again (a restarted Redis has lost them). A route is never removed, only left to
+ * expire: one that outlives the user's last device here costs a notice sent for nothing, while one missing would
+ * lose notices. Requests to end a user's sessions (a login on the same device
  * elsewhere, a password change) travel the same way. Pub/sub keeps nothing, which is what a notice needs: it is
  * a hint, and a device that misses one pulls.
  *
@@ -52,27 +63,47 @@ public final class RedisNoticeBus implements NoticeBus {
     /** The most notices published in one pipeline. */
     private static final int BATCH = 256;
     /**
-     * KEYS: the user's route. ARGV: now, this node, the channels' prefix, the message. Publishes the message on the
-     * channel of each other node in the route that has not expired; returns how many.
+     * KEYS: the user's route. ARGV: this node, the channels' prefix, the message. Publishes the message on the
+     * channel of each other node in the route that has not expired (by Redis's clock); returns how many.
      */
     private static final String ROUTED_PUBLISH = """
-            local nodes = redis.call('ZRANGEBYSCORE', KEYS[1], ARGV[1], '+inf')
+            local t = redis.call('TIME')
+            local now = string.format('%d', t[1] * 1000 + math.floor(t[2] / 1000))
+            local nodes = redis.call('ZRANGEBYSCORE', KEYS[1], now, '+inf')
             local sent = 0
             for _, node in ipairs(nodes) do
-              if node ~= ARGV[2] then
-                redis.call('PUBLISH', ARGV[3] .. node, ARGV[4])
+              if node ~= ARGV[1] then
+                redis.call('PUBLISH', ARGV[2] .. node, ARGV[3])
                 sent = sent + 1
               end
             end
             return sent
             """;
     private static final byte[] ROUTED_PUBLISH_SHA = sha1(ROUTED_PUBLISH);
+    /**
+     * KEYS: the user's route. ARGV: this node, the route's lifetime in ms. Puts the node in the route until Redis's
+     * now plus the lifetime, drops the nodes that expired, and keeps the key at least as long.
+     */
+    private static final String ROUTE = """
+            local t = redis.call('TIME')
+            local now = t[1] * 1000 + math.floor(t[2] / 1000)
+            local life = tonumber(ARGV[2])
+            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', string.format('(%d', now))
+            redis.call('ZADD', KEYS[1], string.format('%d', now + life), ARGV[1])
+            if redis.call('PTTL', KEYS[1]) < life then
+              redis.call('PEXPIRE', KEYS[1], ARGV[2])
+            end
+            return 1
+            """;
+    private static final byte[] ROUTE_SHA = sha1(ROUTE);
+    /** Routes renewed per pipeline. */
+    private static final int ROUTES_PER_PIPELINE = 1000;
     private static final long RETRY_MS = 1000;
 
     private final RedisConnection redis;
     /**
-     * Fetched at the first notice, not while activating: the transport that provides the sink binds this bus
-     * while it activates itself, so getting the sink here would be a cycle (SCR refuses it).
+     * Fetched when first needed (a notice, a renewal of routes), not while activating: the transport that provides
+     * the sink binds this bus while it activates itself, so getting the sink here would be a cycle (SCR refuses it).
      */
     private final ComponentServiceObjects<NoticeSink> sinks;
     private NoticeSink sink;
@@ -83,8 +114,23 @@ public final class RedisNoticeBus implements NoticeBus {
     private final byte[] channel;
     private final byte[] origin;
 
-    private record Outgoing(long userId, byte[] message) {
+    record Outgoing(long userId, byte[] message) {
     }
+
+    /** How long a route lives unless renewed (presenceTtlSeconds), and this node's lifetime argument for it. */
+    private final long routeMs;
+    private final byte[] routeLife;
+    /** Renews the routes; see {@link #renewRoutes}. */
+    private final ScheduledExecutorService routes = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "parley-route-refresh");
+        t.setDaemon(true);
+        return t;
+    });
+    /** True when the routes must be renewed at the next look (at start, after a failure, after resubscribing). */
+    private volatile boolean stale = true;
+    private volatile long nextRenewal;
+    /** After a failure, logins do not wait for Redis until then: the next renewal writes their routes. */
+    private volatile long downUntil;
 
     private final ArrayBlockingQueue<Outgoing> outgoing = new ArrayBlockingQueue<>(QUEUE);
     private final Thread publisher;
@@ -106,6 +152,9 @@ public final class RedisNoticeBus implements NoticeBus {
             throw new IllegalArgumentException("nodeId is longer than 255 bytes: " + redis.nodeId);
         }
         this.channel = channelOf(prefix, origin);
+        this.routeMs = TimeUnit.SECONDS.toMillis(redis.presenceTtlSeconds);
+        this.routeLife = Long.toString(routeMs).getBytes(StandardCharsets.US_ASCII);
+        routes.scheduleWithFixedDelay(this::renewRoutesIfDue, RETRY_MS, RETRY_MS, TimeUnit.MILLISECONDS);
         this.publisher = new Thread(this::publishLoop, "parley-notice-publisher");
         publisher.setDaemon(true);
         publisher.start();
@@ -117,7 +166,9 @@ public final class RedisNoticeBus implements NoticeBus {
     @Deactivate
     public void close() {
         running = false;
+        routes.shutdownNow();
         try {
+            routes.awaitTermination(5, TimeUnit.SECONDS);
             // Unsubscribing ends the subscriber's blocking call; a subscription that was still being set up
             // when we started is caught by the next round.
             long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
@@ -205,8 +256,8 @@ public final class RedisNoticeBus implements NoticeBus {
      * Publishes the notices in one pipeline. A Redis that lost the script (restarted, flushed) has it loaded
      * again, and those notices go once more.
      */
-    private void publish(List<Outgoing> batch) {
-        byte[] now = Long.toString(System.currentTimeMillis()).getBytes(StandardCharsets.US_ASCII);
+    /** Publishes the notices in one pipeline; returns to how many nodes in all. */
+    int publish(List<Outgoing> batch) {
         int sent = 0;
         int failed = 0;
         List<Outgoing> pending = batch;
@@ -214,9 +265,8 @@ public final class RedisNoticeBus implements NoticeBus {
             List<Response<Object>> answers = new ArrayList<>(pending.size());
             try (AbstractPipeline p = redis.redis.pipelined()) {
                 for (Outgoing o : pending) {
-                    answers.add(p.evalsha(ROUTED_PUBLISH_SHA,
-                            List.of(RedisPresence.routeKey(o.userId()).getBytes(StandardCharsets.UTF_8)),
-                            List.of(now, origin, prefix, o.message())));
+                    answers.add(p.evalsha(ROUTED_PUBLISH_SHA, List.of(routeKey(o.userId())),
+                            List.of(origin, prefix, o.message())));
                 }
                 p.sync();
             } catch (JedisException e) {
@@ -236,12 +286,8 @@ public final class RedisNoticeBus implements NoticeBus {
                 }
             }
             pending = unknown;
-            if (!pending.isEmpty()) {
-                try {
-                    redis.redis.scriptLoad(ROUTED_PUBLISH);
-                } catch (JedisException e) {
-                    break;
-                }
+            if (!pending.isEmpty() && !load(ROUTED_PUBLISH)) {
+                break;
             }
         }
         failed += pending.size(); // Redis failed, or still lacks the script
@@ -253,6 +299,126 @@ public final class RedisNoticeBus implements NoticeBus {
         if (failed > 0) {
             dropped("redis", failed);
         }
+        return sent;
+    }
+
+    /** Loads a script into Redis (restarted or flushed meanwhile); false when Redis failed. */
+    private boolean load(String script) {
+        try {
+            redis.redis.scriptLoad(script);
+            return true;
+        } catch (JedisException e) {
+            return false;
+        }
+    }
+
+    static byte[] routeKey(long userId) {
+        return ("parley:route:" + userId).getBytes(StandardCharsets.UTF_8);
+    }
+
+    /**
+     * Puts this node in the user's route, before the login is answered. While Redis is failing it does not wait
+     * for it: the next renewal, a second after Redis answers again, writes the route (the user is logged in here
+     * by then).
+     */
+    @Override
+    public void reachableHere(long userId) {
+        if (System.currentTimeMillis() < downUntil) {
+            stale = true;
+            return;
+        }
+        List<byte[]> keys = List.of(routeKey(userId));
+        List<byte[]> args = List.of(origin, routeLife);
+        try {
+            try {
+                redis.redis.evalsha(ROUTE_SHA, keys, args);
+            } catch (JedisNoScriptException e) {
+                redis.redis.eval(ROUTE.getBytes(StandardCharsets.UTF_8), keys, args);
+            }
+        } catch (JedisException e) {
+            downUntil = System.currentTimeMillis() + RETRY_MS;
+            stale = true;
+            LOG.warn("Route of user {} not written ({}); notices from other nodes reach this node again once Redis "
+                    + "answers", userId, e.getMessage());
+        }
+    }
+
+    private void renewRoutesIfDue() {
+        if (!stale && System.currentTimeMillis() < nextRenewal) {
+            return;
+        }
+        stale = false;
+        try {
+            if (!renewRoutes()) {
+                stale = true; // the transport is away (being updated, say): at the next look
+                return;
+            }
+            downUntil = 0;
+            nextRenewal = System.currentTimeMillis() + Math.max(1, routeMs / 3);
+        } catch (JedisException e) {
+            stale = true;
+            LOG.debug("Routes not renewed: {}", e.getMessage());
+        } catch (RuntimeException e) {
+            stale = true;
+            LOG.warn("Routes not renewed", e);
+        }
+    }
+
+    /**
+     * Renews the route of every user the transport has logged in here; false when there is no transport to ask,
+     * and throws when Redis fails.
+     */
+    boolean renewRoutes() {
+        NoticeSink devices = sink();
+        if (devices == null) {
+            return false;
+        }
+        Ids users = new Ids();
+        devices.forEachUser(users);
+        for (int from = 0; from < users.count; from += ROUTES_PER_PIPELINE) {
+            int to = Math.min(users.count, from + ROUTES_PER_PIPELINE);
+            if (renew(users.ids, from, to)) {
+                if (!load(ROUTE)) {
+                    throw new JedisException("the route script could not be loaded");
+                }
+                renew(users.ids, from, to);
+            }
+        }
+        return true;
+    }
+
+    /** User ids as they come, in a growing array (no boxing: a node may have hundreds of thousands). */
+    private static final class Ids implements LongConsumer {
+        long[] ids = new long[64];
+        int count;
+
+        @Override
+        public void accept(long id) {
+            if (count == ids.length) {
+                ids = Arrays.copyOf(ids, count * 2);
+            }
+            ids[count++] = id;
+        }
+    }
+
+    /** One pipeline of renewals; true when Redis lacked the script for some (load it and go again). */
+    private boolean renew(long[] users, int from, int to) {
+        List<Response<Object>> answers = new ArrayList<>(to - from);
+        try (AbstractPipeline p = redis.redis.pipelined()) {
+            for (int i = from; i < to; i++) {
+                answers.add(p.evalsha(ROUTE_SHA, List.of(routeKey(users[i])), List.of(origin, routeLife)));
+            }
+            p.sync();
+        }
+        boolean unknown = false;
+        for (Response<Object> answer : answers) {
+            try {
+                answer.get();
+            } catch (JedisNoScriptException e) {
+                unknown = true;
+            }
+        }
+        return unknown;
     }
 
     private void dropped(String reason, int count) {
@@ -301,6 +467,8 @@ public final class RedisNoticeBus implements NoticeBus {
             BinaryJedisPubSub pubSub = new BinaryJedisPubSub() {
                 @Override
                 public void onSubscribe(byte[] name, int count) {
+                    // Subscribed again after a failure: Redis may have restarted without the routes.
+                    stale = true;
                     subscribed.countDown();
                 }
 
@@ -330,7 +498,7 @@ public final class RedisNoticeBus implements NoticeBus {
             byte kind = in.get();
             byte[] from = new byte[Byte.toUnsignedInt(in.get())];
             in.get(from);
-            if (java.util.Arrays.equals(from, origin)) {
+            if (Arrays.equals(from, origin)) {
                 return; // this node's own message: it has acted on it already
             }
             long userId = in.getLong();

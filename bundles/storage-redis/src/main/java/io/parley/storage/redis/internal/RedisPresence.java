@@ -21,12 +21,6 @@ import redis.clients.jedis.exceptions.JedisException;
  * Presence shared by every node through Redis: per user a sorted set of "node/device" entries scored by when
  * they expire. This node refreshes its entries every third of the TTL, so a crashed node's users go offline
  * within one TTL. While Redis is unreachable it answers from this node's own sessions.
- *
- * <p>Beside it, per user, the route that {@link RedisNoticeBus} publishes by: a sorted set of the nodes the user
- * may have a device on, scored by when they expire. A node enters it before a login is answered
- * ({@link #reachableHere}), refreshes it with presence, and leaves it by expiring: a route that outlives the
- * user's last device here costs a notice sent for nothing, while one missing would lose notices, so it is never
- * removed out of order with a login.
  */
 // Immediate: it keeps this node's sessions and refreshes them, so it must live while configured, not per use.
 @Component(service = SharedPresence.class, immediate = true)
@@ -36,26 +30,14 @@ public final class RedisPresence implements SharedPresence {
 
     private final RedisConnection redis;
     private final long ttlMs;
-    /**
-     * KEYS: the user's set, the user's route. ARGV: now, this entry's expiry, this entry, TTL, this node. Returns the
-     * user's other live entries.
-     */
+    /** KEYS: the user's set. ARGV: now, this entry's expiry, this entry, TTL. Returns the user's other live entries. */
     private static final String ARRIVE = """
             redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
             local others = redis.call('ZCARD', KEYS[1])
             if redis.call('ZSCORE', KEYS[1], ARGV[3]) then others = others - 1 end
             redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
             redis.call('PEXPIRE', KEYS[1], ARGV[4])
-            redis.call('ZADD', KEYS[2], ARGV[2], ARGV[5])
-            redis.call('PEXPIRE', KEYS[2], ARGV[4])
             return others
-            """;
-    /** KEYS: the user's route. ARGV: now, this node's expiry, this node, TTL. */
-    private static final String ROUTE = """
-            redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', ARGV[1])
-            redis.call('ZADD', KEYS[1], ARGV[2], ARGV[3])
-            redis.call('PEXPIRE', KEYS[1], ARGV[4])
-            return 1
             """;
     /** KEYS: the user's set. ARGV: now, this entry. Returns the user's live entries left. */
     private static final String LEAVE = """
@@ -91,10 +73,7 @@ public final class RedisPresence implements SharedPresence {
     void deactivate() {
         refresher.shutdownNow();
         try (AbstractPipeline p = redis.redis.pipelined()) {
-            mine.forEach((user, devices) -> {
-                devices.forEach(d -> p.zrem(key(user), member(d)));
-                p.zrem(routeKey(user), redis.nodeId);
-            });
+            mine.forEach((user, devices) -> devices.forEach(d -> p.zrem(key(user), member(d))));
             p.sync();
         } catch (JedisException e) {
             LOG.debug("Presence entries left to expire: {}", e.getMessage());
@@ -103,11 +82,6 @@ public final class RedisPresence implements SharedPresence {
 
     static String key(long userId) {
         return "parley:presence:" + userId;
-    }
-
-    /** The user's route: the nodes that may have a device of the user, which {@link RedisNoticeBus} reads. */
-    static String routeKey(long userId) {
-        return "parley:route:" + userId;
     }
 
     private String member(String device) {
@@ -139,32 +113,12 @@ public final class RedisPresence implements SharedPresence {
             return firstHere; // the next refresh after Redis is back writes it
         }
         try {
-            Object others = redis.redis.eval(ARRIVE, List.of(key(session.userId()), routeKey(session.userId())),
-                    List.of(Long.toString(now), Long.toString(now + ttlMs), member(session.device()),
-                            Long.toString(ttlMs), redis.nodeId));
+            Object others = redis.redis.eval(ARRIVE, List.of(key(session.userId())), List.of(Long.toString(now),
+                    Long.toString(now + ttlMs), member(session.device()), Long.toString(ttlMs)));
             return Long.valueOf(0).equals(others);
         } catch (JedisException e) {
             failed(e, "Presence not written");
             return firstHere;
-        }
-    }
-
-    /**
-     * Puts this node in the user's route. Not under the presence lock: adding a node to a route is the same
-     * whenever it happens, and a login need not wait for a refresh of every session here. While Redis fails, the
-     * next refresh after it is back writes the route (once {@link #arrived} has counted the device).
-     */
-    @Override
-    public void reachableHere(Session session) {
-        long now = System.currentTimeMillis();
-        if (now < downUntil) {
-            return;
-        }
-        try {
-            redis.redis.eval(ROUTE, List.of(routeKey(session.userId())), List.of(Long.toString(now),
-                    Long.toString(now + ttlMs), redis.nodeId, Long.toString(ttlMs)));
-        } catch (JedisException e) {
-            failed(e, "Route not written");
         }
     }
 
@@ -218,10 +172,6 @@ public final class RedisPresence implements SharedPresence {
                 p.zremrangeByScore(key, Double.NEGATIVE_INFINITY, now);
                 devices.forEach(d -> p.zadd(key, now + ttlMs, member(d)));
                 p.pexpire(key, ttlMs);
-                String route = routeKey(user);
-                p.zremrangeByScore(route, Double.NEGATIVE_INFINITY, now);
-                p.zadd(route, now + ttlMs, redis.nodeId);
-                p.pexpire(route, ttlMs);
             });
             p.sync();
             downUntil = 0;

@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.parley.api.session.NoticeSink;
 import io.parley.api.session.Session;
 import java.nio.charset.StandardCharsets;
+import java.util.List;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
@@ -32,6 +33,13 @@ class RedisNoticeBusTest {
     private static final class RecordingSink implements NoticeSink {
         final BlockingQueue<Delivered> delivered = new LinkedBlockingQueue<>();
         final BlockingQueue<Ended> ended = new LinkedBlockingQueue<>();
+        /** The users logged in on this node, as the transport would name them. */
+        final java.util.Set<Long> users = java.util.concurrent.ConcurrentHashMap.newKeySet();
+
+        @Override
+        public void forEachUser(java.util.function.LongConsumer user) {
+            users.forEach(user::accept);
+        }
 
         @Override
         public int deliver(long userId, int type, byte[] body) {
@@ -102,21 +110,16 @@ class RedisNoticeBusTest {
     }
 
     /** What a login on the node does before it is answered: the node enters the user's route. */
-    private static void deviceOn(RedisConnection node, long userId) {
-        RedisPresence presence = new RedisPresence(node);
-        try {
-            presence.reachableHere(new Session(userId, "user" + userId, "phone", "token"));
-        } finally {
-            presence.deactivate(); // removes nothing it did not count in: the route stays until it expires
-        }
+    private static void deviceOn(RedisNoticeBus node, long userId) {
+        node.reachableHere(userId);
     }
 
     @Test
     void aNoticeReachesTheNodesOfTheUsersDevicesOnlyAndArrivesWhole() throws Exception {
         start();
-        deviceOn(redisB, 42);
-        deviceOn(redisA, 42); // the publishing node in the route too: it has written to its own devices already
-        deviceOn(redisC, 44);
+        deviceOn(busB, 42);
+        deviceOn(busA, 42); // the publishing node in the route too: it has written to its own devices already
+        deviceOn(busC, 44);
         byte[] body = "{\"seq\":7,\"text\":\"héllo 😀\"}".getBytes(StandardCharsets.UTF_8);
         busA.publish(42, 21, body);
         busA.publish(43, 21, new byte[] {'x'}); // a user with no device anywhere: published to no node
@@ -136,7 +139,7 @@ class RedisNoticeBusTest {
 
         // And the other way, to a node that published before; nobody gets its own notice.
         busB.publish(42, 22, new byte[0]);
-        deviceOn(redisA, 45);
+        deviceOn(busA, 45);
         busB.publish(45, 22, new byte[0]);
         Delivered atA = devicesA.delivered.poll(10, TimeUnit.SECONDS);
         assertNotNull(atA, "node A got node B's notice");
@@ -146,26 +149,55 @@ class RedisNoticeBusTest {
     }
 
     @Test
-    void aDeviceCountedInWithoutARouteFirstIsRoutedToo() throws Exception {
-        // A shared presence that arrives while devices are logged in counts them in (arrived) without a login.
+    void theRoutesOfEveryUserLoggedInHereAreWrittenAgainAfterRedisLostThem() throws Exception {
         start();
-        RedisPresence presenceB = new RedisPresence(redisB);
-        try {
-            presenceB.arrived(new Session(70, "user70", "pc", "token"));
-            busA.publish(70, 21, new byte[0]);
-            assertEquals(70, devicesB.delivered.poll(10, TimeUnit.SECONDS).userId());
-        } finally {
-            presenceB.deactivate();
+        List<RedisNoticeBus.Outgoing> notice = List.of(new RedisNoticeBus.Outgoing(70, RedisNoticeBus.encode(
+                RedisNoticeBus.NOTICE, "node-a".getBytes(StandardCharsets.UTF_8), 70, new byte[] {0, 0, 0, 21})));
+        deviceOn(busB, 70);
+        assertEquals(1, busA.publish(notice));
+        redisA.redis.flushDB(); // as a Redis restarted without its data
+        assertEquals(0, busA.publish(notice), "no route: published to nobody");
+        devicesB.users.add(70L); // what B's transport says it has logged in
+        assertTrue(busB.renewRoutes(), "B asked its transport");
+        assertEquals(1, busA.publish(notice), "routed to B again");
+        long ttl = redisA.redis.pttl(RedisNoticeBus.routeKey(70));
+        assertTrue(ttl > 50_000 && ttl <= 60_000, "the route lives presenceTtlSeconds: " + ttl);
+    }
+
+    @Test
+    void aNodeNeverPublishesToItself() throws Exception {
+        start();
+        deviceOn(busA, 80);
+        byte[] message = RedisNoticeBus.encode(RedisNoticeBus.NOTICE, "node-a".getBytes(StandardCharsets.UTF_8), 80,
+                new byte[] {0, 0, 0, 21});
+        assertEquals(0, busA.publish(List.of(new RedisNoticeBus.Outgoing(80, message))), "its own node only");
+        deviceOn(busB, 80);
+        deviceOn(busC, 80);
+        assertEquals(2, busA.publish(List.of(new RedisNoticeBus.Outgoing(80, message))), "B and C, not A");
+    }
+
+    @Test
+    void whatIsQueuedWhenTheBusStopsIsStillPublished() throws Exception {
+        start();
+        deviceOn(busB, 90);
+        for (int i = 0; i < 100; i++) {
+            busA.publish(90, 21, new byte[] {(byte) i});
         }
-        assertEquals(0, redisA.redis.zcard(RedisPresence.routeKey(70)), "a stopping node takes its routes out");
+        busA.close();
+        busA = null;
+        for (int i = 0; i < 100; i++) {
+            Delivered atB = devicesB.delivered.poll(10, TimeUnit.SECONDS);
+            assertNotNull(atB, "notice " + i);
+            assertArrayEquals(new byte[] {(byte) i}, atB.body(), "in order");
+        }
     }
 
     @Test
     void anExpiredRouteTakesNoNotice() throws Exception {
         start();
         long now = System.currentTimeMillis();
-        redisA.redis.zadd(RedisPresence.routeKey(50), now - 1000, "node-b"); // B's last refresh ran out a second ago
-        redisA.redis.zadd(RedisPresence.routeKey(51), now + 60_000, "node-b");
+        redisA.redis.zadd(RedisNoticeBus.routeKey(50), now - 1000, "node-b".getBytes(StandardCharsets.UTF_8)); // ran out
+        redisA.redis.zadd(RedisNoticeBus.routeKey(51), now + 60_000, "node-b".getBytes(StandardCharsets.UTF_8));
         busA.publish(50, 21, new byte[0]);
         busA.publish(51, 21, new byte[0]);
         assertEquals(51, devicesB.delivered.poll(10, TimeUnit.SECONDS).userId());
@@ -175,7 +207,7 @@ class RedisNoticeBusTest {
     @Test
     void aRedisThatLostTheScriptGetsItAgainAndNoNoticeIsLost() throws Exception {
         start();
-        deviceOn(redisB, 60);
+        deviceOn(busB, 60);
         busA.publish(60, 21, new byte[] {1});
         assertEquals(60, devicesB.delivered.poll(10, TimeUnit.SECONDS).userId());
         redisA.redis.scriptFlush(); // as a restarted Redis
@@ -183,13 +215,23 @@ class RedisNoticeBusTest {
         Delivered again = devicesB.delivered.poll(10, TimeUnit.SECONDS);
         assertNotNull(again, "published after the script was loaded again");
         assertArrayEquals(new byte[] {2}, again.body());
+        redisA.redis.scriptFlush();
+        deviceOn(busC, 60); // the route script, lost the same way: the route is written all the same
+        busA.publish(60, 21, new byte[] {3});
+        assertArrayEquals(new byte[] {3}, devicesC.delivered.poll(10, TimeUnit.SECONDS).body(), "C was routed");
+        redisA.redis.scriptFlush();
+        redisA.redis.del(RedisNoticeBus.routeKey(60));
+        devicesC.users.add(60L);
+        assertTrue(busC.renewRoutes());
+        busA.publish(60, 21, new byte[] {4});
+        assertArrayEquals(new byte[] {4}, devicesC.delivered.poll(10, TimeUnit.SECONDS).body(), "renewed without it");
     }
 
     @Test
     void requestsToEndSessionsReachTheOtherNodeWithTheirDeviceAndReason() throws Exception {
         start();
-        deviceOn(redisB, 7);
-        deviceOn(redisA, 8);
+        deviceOn(busB, 7);
+        deviceOn(busA, 8);
         busA.publishEndSessions(7, "phone", false, "Logged in again on the same device.");
         assertEquals(new Ended(7, "phone", false, "Logged in again on the same device."),
                 devicesB.ended.poll(10, TimeUnit.SECONDS));
@@ -205,7 +247,7 @@ class RedisNoticeBusTest {
     @Test
     void aMalformedMessageIsDroppedAndTheBusCarriesOn() throws Exception {
         start();
-        deviceOn(redisB, 5);
+        deviceOn(busB, 5);
         redisA.redis.publish(("parley:notices:" + TestRedis.DATABASE + ":node-b").getBytes(StandardCharsets.UTF_8),
                 new byte[] {9});
         busA.publish(5, 21, new byte[] {'x'});

@@ -7,6 +7,8 @@
 #   bench/run.sh quick   under 2 minutes; writes docs/benchmarks.md and a chart per workload (docs/benchmarks-*.png)
 #   bench/run.sh full    longer runs, the 500-member group, 19,000 idle connections; writes the same files
 #   bench/run.sh idle [connections]   only the idle-connection memory of Parley and the relay (2,000): prints it
+#   bench/run.sh half-peak [rate]   only the tail with fsync on: the log filled by two peaks, then the traced run
+#                        at half of peak (or at rate msgs/s), the relay's and the disk's sync; prints their results
 #   BENCH_BACKEND=mariadb bench/run.sh two-nodes [seconds]   only the peak across two nodes and on one (20 s
 #                        each): prints both runs' results, server CPU per message among them
 #   bench/run.sh jmh     JMH microbenchmarks of the frame codec and JSON bodies; writes docs/benchmarks-jmh.md
@@ -227,6 +229,18 @@ case "$MODE" in
     idle relay "$RELAY_PID" "${2:-2000}" 25
     grep -- "-memory" "$RESULTS"
     ;;
+  half-peak)
+    # Only the tail with fsync on, to try a change: the log filled as `full` fills it before (two 60 s peaks), then
+    # the traced run at half of peak, the relay's, and the disk's own sync.
+    RESULTS="$WORK/warm-up.jsonl" both peak 5 pairs=20 window=8 label=-warm-up
+    run parley peak 60 pairs=20 window=8
+    run parley peak 60 pairs=20 window=8 carrier=ws httpPort="$HTTP_PORT" label=-ws
+    HALF="${2:-$(half_peak)}"
+    traced -at-half-peak 60 pairs=20 rate="$HALF"
+    run relay rate 60 pairs=20 rate="$HALF" label="-at-half-peak"
+    "$JAVA" -cp "$CP" io.parley.bench.DiskSync "$WORK/parley/data/messages" 20 >> "$RESULTS"
+    grep -E "at-half-peak|disk" "$RESULTS"
+    ;;
   two-nodes)
     # Only the two-node comparison, to try a change: the warm-up, then the peak across two nodes and on one.
     [ "$BACKEND" = mariadb ] || { echo "two-nodes needs BENCH_BACKEND=mariadb" >&2; exit 2; }
@@ -328,7 +342,7 @@ case "$MODE" in
     fi
     ;;
   *)
-    echo "usage: bench/run.sh smoke|quick|full|idle|two-nodes|jmh|log-startup" >&2
+    echo "usage: bench/run.sh smoke|quick|full|idle|half-peak|two-nodes|jmh|log-startup" >&2
     exit 2
     ;;
 esac

@@ -497,8 +497,10 @@ public final class LoadGenerator {
             }
             long now = delivered.get();
             org.HdrHistogram.Histogram interval = latency.getIntervalHistogram();
-            System.out.printf(Locale.ROOT, "  %-6s %-7s %3d s  %8d %s/s  p99 %7.2f ms%s%n", target, unit, s, now - before,
-                    unit, interval.getValueAtPercentile(99) / 1e6, s <= warmup ? "  (warm-up)" : "");
+            // The wall-clock second too, to set beside the server's log (its snapshots, say).
+            System.out.printf(Locale.ROOT, "  %-6s %-7s %3d s  %8d %s/s  p99 %7.2f ms  %s%s%n", target, unit, s,
+                    now - before, unit, interval.getValueAtPercentile(99) / 1e6,
+                    java.time.LocalTime.now().withNano(0), s <= warmup ? "  (warm-up)" : "");
             if (s > warmup) {
                 counted += now - before;
                 total.add(interval);

@@ -164,7 +164,9 @@ final class Compactor {
         }
         long position = published.getAsLong();
         long newest = snapshots().isEmpty() ? journal.start() : snapshots().get(0);
-        long due = Math.max(options.segmentBytes(), lastSnapshotBytes);
+        // A snapshot's work grows with the index, so snapshots come rarer as it grows: its work stays a share of
+        // the log's growth (a quarter at 400 %), not a snapshot of 150 MiB for every 150 MiB of messages.
+        long due = Math.max(options.segmentBytes(), lastSnapshotBytes * options.snapshotGrowthPercent() / 100);
         if (position > newest && (force || scrub || position - newest >= due)) {
             snapshot(position);
         }

@@ -36,6 +36,13 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "not wait behind it; 0 for no limit")
     int maintenanceMegabytesPerSecond() default 32;
 
+    @AttributeDefinition(description = "A snapshot of the index is taken when the log has grown, since the last "
+            + "one, by this percent of that snapshot's size (and by a segment at least): higher, fewer snapshots "
+            + "(less background work beside the messages: writing and reading back a snapshot of millions of "
+            + "messages takes seconds of disk and CPU) and more of the log read at start (at most this percent of "
+            + "a snapshot, after it); at least 100")
+    int snapshotGrowthPercent() default 400;
+
     @AttributeDefinition(description = "Percent of a segment's bytes that must be no longer needed (messages "
             + "taken by retention or erasure, acks) before compaction rewrites it")
     int compactMinDeadPercent() default 25;

@@ -55,12 +55,12 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
 
     /** The settings of a store; {@link #DEFAULTS} are the configuration's defaults. */
     record Options(boolean fsync, int ackSyncMs, int maxQueuedWrites, long segmentBytes, int compactEverySeconds,
-            int compactMinDeadPercent, int maintenanceMegabytesPerSecond) {
-        static final Options DEFAULTS = new Options(true, 20, 65536, 64L << 20, 60, 25, 32);
+            int compactMinDeadPercent, int maintenanceMegabytesPerSecond, int snapshotGrowthPercent) {
+        static final Options DEFAULTS = new Options(true, 20, 65536, 64L << 20, 60, 25, 32, 400);
 
         Options withFsync(boolean on) {
             return new Options(on, ackSyncMs, maxQueuedWrites, segmentBytes, compactEverySeconds,
-                    compactMinDeadPercent, maintenanceMegabytesPerSecond);
+                    compactMinDeadPercent, maintenanceMegabytesPerSecond, snapshotGrowthPercent);
         }
     }
 
@@ -90,7 +90,7 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
         this(Path.of(config.directory()), new Options(config.fsync(), Math.max(0, config.ackSyncMs()),
                 config.maxQueuedWrites(), Math.max(1, Math.min(1024, config.segmentMegabytes())) << 20,
                 Math.max(1, config.compactEverySeconds()), Math.max(1, Math.min(100, config.compactMinDeadPercent())),
-                Math.max(0, config.maintenanceMegabytesPerSecond())),
+                Math.max(0, config.maintenanceMegabytesPerSecond()), Math.max(100, config.snapshotGrowthPercent())),
                 Compactor.DISK);
     }
 
@@ -273,6 +273,11 @@ public final class LogMessageStore implements MessageStore, MessageArchive, Auto
     /** Takes a snapshot if the log moved on since the last, then compacts what it may: for tests. */
     void maintainNow() {
         compactor.maintain(true);
+    }
+
+    /** What the background thread does at each look: a snapshot only when one is due. For tests. */
+    void maintainWhenDue() {
+        compactor.maintain(false);
     }
 
     Journal journal() {

@@ -73,7 +73,7 @@ class LogMessageStoreTest {
     @Test
     void anAckAloneIsSyncedWithTheNextMessageOrAckSyncMsLaterAndAMessageBeforeItsAnswer() throws Exception {
         LogMessageStore store = new LogMessageStore(dir, new LogMessageStore.Options(true, 300, 65536, 64L << 20,
-                3600, 25, 0), Compactor.DISK);
+                3600, 25, 0, 100), Compactor.DISK);
         opened.add(store);
         direct(store, 1, 2, "one", "c1");
         long synced = store.syncs();

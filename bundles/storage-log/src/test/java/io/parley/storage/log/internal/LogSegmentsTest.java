@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 class LogSegmentsTest {
 
     /** Small segments, so that a few hundred messages make many; compaction only when a test asks. */
-    private static final LogMessageStore.Options SMALL = new LogMessageStore.Options(true, 20, 65536, 4096, 3600, 25, 0);
+    private static final LogMessageStore.Options SMALL = new LogMessageStore.Options(true, 20, 65536, 4096, 3600, 25, 0, 100);
 
     @TempDir
     Path dir;
@@ -98,6 +98,25 @@ class LogSegmentsTest {
     private static void compactNow(LogMessageStore store) {
         grow(store, 5000);
         store.maintainNow();
+    }
+
+    @Test
+    void snapshotsComeRarerAsTheIndexGrows() throws IOException {
+        LogMessageStore store = new LogMessageStore(dir, new LogMessageStore.Options(true, 20, 65536, 4096, 3600, 25, 0,
+                400), Compactor.DISK);
+        opened.add(store);
+        grow(store, 50_000);
+        store.maintainNow();
+        long newest = store.snapshots().get(0);
+        long size = Files.size(Snapshot.path(dir, newest));
+        assertTrue(size > 4096, "a snapshot larger than a segment: " + size);
+        // Each new segment wakes the background thread too; it takes no snapshot that is not due either.
+        grow(store, 2 * size);
+        store.maintainWhenDue();
+        assertEquals(newest, store.snapshots().get(0), "grown by twice the snapshot's size: not due at 400 %");
+        grow(store, 2 * size + 4096);
+        store.maintainWhenDue();
+        assertTrue(store.snapshots().get(0) > newest, "grown by more than four times its size: due");
     }
 
     @Test

@@ -196,6 +196,21 @@ idle() {
   echo "{\"target\":\"$target\",\"workload\":\"idle-$n-memory\",\"connections\":$n,\"heapKiBPerConnection\":$(per $((heap1 - heap2)) "$n"),\"heapKiBLeftPerConnection\":$(per $((heap2 - heap0)) "$n"),\"rssKiBPerConnection\":$(per $((rss1 - rss0)) "$n"),\"heapMiB\":$(( heap1 / 1024 )),\"cpuUsPerConnectionSecond\":$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.3f", t * 1e6 / hz / n / 5 }')}" >> "$RESULTS"
 }
 
+# two_nodes_then_one WARMUP SECONDS: the peak with each receiver on a second node (started for it, and warmed up
+# for WARMUP s unrecorded, as the first was: a cold JVM's compiling is not the cluster's cost), then the same peak
+# on one node. Server CPU is both nodes' together; MariaDB's and Redis's CPU per message is recorded beside it.
+two_nodes_then_one() {
+  local warmup="$1" seconds="$2" backends
+  backends="$(pgrep -o mariadbd),$(pgrep -o redis-server)"
+  start_node2
+  RESULTS="$WORK/warm-up.jsonl" run parley peak "$warmup" pairs=20 window=8 receiverPort="$PARLEY2_PORT" \
+    label=-warm-up serverPid="$PARLEY_PID,$PARLEY2_PID"
+  run parley peak "$seconds" pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-two-nodes \
+    serverPid="$PARLEY_PID,$PARLEY2_PID" backendPids="$backends"
+  stop_node2
+  run parley peak "$seconds" pairs=20 window=8 label=-one-node backendPids="$backends"
+}
+
 # scrape FILE: the server's metrics now (empty when the admin API does not answer).
 scrape() {
   curl -s --max-time 10 -H "Authorization: Bearer $ADMIN_TOKEN" "http://127.0.0.1:$ADMIN_PORT/metrics" > "$1" || : > "$1"
@@ -245,14 +260,7 @@ case "$MODE" in
     # Only the two-node comparison, to try a change: the warm-up, then the peak across two nodes and on one.
     [ "$BACKEND" = mariadb ] || { echo "two-nodes needs BENCH_BACKEND=mariadb" >&2; exit 2; }
     RESULTS="$WORK/warm-up.jsonl" run parley peak 10 pairs=20 window=8 label=-warm-up
-    BACKENDS="$(pgrep -o mariadbd),$(pgrep -o redis-server)"
-    start_node2
-    RESULTS="$WORK/warm-up.jsonl" run parley peak 10 pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-warm-up \
-      serverPid="$PARLEY_PID,$PARLEY2_PID"
-    run parley peak "${2:-20}" pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-two-nodes \
-      serverPid="$PARLEY_PID,$PARLEY2_PID" backendPids="$BACKENDS"
-    stop_node2
-    run parley peak "${2:-20}" pairs=20 window=8 label=-one-node backendPids="$BACKENDS"
+    two_nodes_then_one 10 "${2:-20}"
     cat "$RESULTS"
     ;;
   quick|full)
@@ -265,17 +273,7 @@ case "$MODE" in
     run parley peak "$SECONDS_PEAK" pairs=20 window=8 carrier=ws httpPort="$HTTP_PORT" label=-ws
     HALF="$(half_peak)"
     if [ "$BACKEND" = mariadb ]; then
-      # Two nodes: the same peak with each receiver on the second node. Server CPU is both nodes' together; the
-      # database's and Redis's CPU per message is recorded beside it, for this run and for the one-node peak after.
-      BACKENDS="$(pgrep -o mariadbd),$(pgrep -o redis-server)"
-      start_node2
-      # The second node warms up as the first did (5 s unrecorded): a cold JVM's compiling is not the cluster's cost.
-      RESULTS="$WORK/warm-up.jsonl" run parley peak 5 pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-warm-up \
-        serverPid="$PARLEY_PID,$PARLEY2_PID"
-      run parley peak "$SECONDS_PEAK" pairs=20 window=8 receiverPort="$PARLEY2_PORT" label=-two-nodes \
-        serverPid="$PARLEY_PID,$PARLEY2_PID" backendPids="$BACKENDS"
-      stop_node2
-      run parley peak "$SECONDS_PEAK" pairs=20 window=8 label=-one-node backendPids="$BACKENDS"
+      two_nodes_then_one 5 "$SECONDS_PEAK"
     fi
     traced -at-half-peak "$SECONDS_PEAK" pairs=20 rate="$HALF"
     run relay rate "$SECONDS_PEAK" pairs=20 rate="$HALF" label="-at-half-peak"

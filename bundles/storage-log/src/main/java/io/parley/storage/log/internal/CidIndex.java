@@ -135,15 +135,18 @@ final class CidIndex {
         long[] keys;
         long[] values;
         long clearsAtStart;
-        Pairs copy;
+        int size;
         synchronized (pointers) {
             keys = pointers.keyArray();
             values = pointers.valueArray();
             clearsAtStart = clears;
-            copy = new Pairs(pointers.size());
+            size = pointers.size();
         }
+        // Every allocation outside the lock: tens of megabytes at millions of cids.
+        Pairs copy = new Pairs(size);
         for (int from = 0; from < keys.length; from += slice) {
             int to = Math.min(keys.length, from + slice);
+            copy.makeRoom(to - from);
             synchronized (pointers) {
                 if (clears != clearsAtStart) {
                     return null;
@@ -152,6 +155,7 @@ final class CidIndex {
             }
             if (to < keys.length) {
                 betweenSlices.run();
+                Thread.yield(); // the log's writer, waiting for the lock, goes first
             }
         }
         return copy;
@@ -164,6 +168,13 @@ final class CidIndex {
 
         Pairs(int expected) {
             longs = new long[2 * expected + 128];
+        }
+
+        /** Room for {@code slots} more pairs, so that {@link #add} of that many slots allocates nothing. */
+        void makeRoom(int slots) {
+            if (2L * (count + slots) > longs.length) {
+                longs = Arrays.copyOf(longs, Math.max(2 * longs.length, 2 * (count + slots)));
+            }
         }
 
         /** Adds the occupied slots of the table's arrays in [from, to). */

@@ -29,9 +29,10 @@ import org.slf4j.LoggerFactory;
  * rewrites every segment holding a message nobody holds any more, so the erased words leave the disk within
  * one look ({@code compactEverySeconds}).
  *
- * <p>A snapshot is taken when the log has grown by at least a segment, and by at least the last snapshot's size
- * since the last one: the work of writing them stays in proportion to the writing of messages, and start-up
- * reads at most about twice the index.
+ * <p>A snapshot is taken when the log has grown by at least a segment, and by at least snapshotGrowthPercent of the
+ * last snapshot's size since the last one: the work of writing them stays in proportion to the writing of
+ * messages (a quarter of it at 400 %), and start-up reads the index and at most that share of it again in
+ * records after it.
  */
 final class Compactor {
 

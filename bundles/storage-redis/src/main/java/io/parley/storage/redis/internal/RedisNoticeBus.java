@@ -12,11 +12,14 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Set;
 import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.LongConsumer;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
@@ -131,6 +134,10 @@ public final class RedisNoticeBus implements NoticeBus {
     private volatile long nextRenewal;
     /** After a failure, logins do not wait for Redis until then: the next renewal writes their routes. */
     private volatile long downUntil;
+    /** True while one login tries Redis after a failure (see {@link #reachableHere}). */
+    private final AtomicBoolean probing = new AtomicBoolean();
+    /** Users whose route a login could not write; the next renewal writes them. */
+    private final Set<Long> unrouted = ConcurrentHashMap.newKeySet();
 
     private final ArrayBlockingQueue<Outgoing> outgoing = new ArrayBlockingQueue<>(QUEUE);
     private final Thread publisher;
@@ -323,8 +330,11 @@ public final class RedisNoticeBus implements NoticeBus {
      */
     @Override
     public void reachableHere(long userId) {
-        if (System.currentTimeMillis() < downUntil) {
-            stale = true;
+        long down = downUntil;
+        // While Redis is failing, logins do not wait for it; once the wait is over, one login at a time tries it
+        // (the others would each wait out Redis's timeout), until one succeeds.
+        if (System.currentTimeMillis() < down || (down != 0 && !probing.compareAndSet(false, true))) {
+            later(userId);
             return;
         }
         List<byte[]> keys = List.of(routeKey(userId));
@@ -335,12 +345,31 @@ public final class RedisNoticeBus implements NoticeBus {
             } catch (JedisNoScriptException e) {
                 redis.redis.eval(ROUTE.getBytes(StandardCharsets.UTF_8), keys, args);
             }
+            downUntil = 0;
         } catch (JedisException e) {
             downUntil = System.currentTimeMillis() + RETRY_MS;
-            stale = true;
+            later(userId);
             LOG.warn("Route of user {} not written ({}); notices from other nodes reach this node again once Redis "
                     + "answers", userId, e.getMessage());
+        } finally {
+            if (down != 0) {
+                probing.set(false);
+            }
         }
+    }
+
+    /** For tests: as if Redis had just failed a call. */
+    void redisFailedJustNow() {
+        downUntil = System.currentTimeMillis() + RETRY_MS;
+    }
+
+    /**
+     * A route not written at login: the next renewal writes it, whether or not it finds the user in the registry
+     * (a renewal that read the registry just before the login bound it would otherwise miss it until the next).
+     */
+    private void later(long userId) {
+        unrouted.add(userId);
+        stale = true;
     }
 
     private void renewRoutesIfDue() {
@@ -357,10 +386,12 @@ public final class RedisNoticeBus implements NoticeBus {
             nextRenewal = System.currentTimeMillis() + Math.max(1, routeMs / 3);
         } catch (JedisException e) {
             stale = true;
+            downUntil = System.currentTimeMillis() + RETRY_MS;
             LOG.debug("Routes not renewed: {}", e.getMessage());
-        } catch (RuntimeException e) {
+        } catch (Throwable e) {
+            // Anything else too: a scheduled task that throws is never run again, and every route would expire.
             stale = true;
-            LOG.warn("Routes not renewed", e);
+            LOG.error("Routes not renewed; trying again in a second", e);
         }
     }
 
@@ -373,9 +404,11 @@ public final class RedisNoticeBus implements NoticeBus {
         if (devices == null) {
             return false;
         }
+        List<Long> missed = List.copyOf(unrouted);
         Ids users = new Ids();
         devices.forEachUser(users);
-        for (int from = 0; from < users.count; from += ROUTES_PER_PIPELINE) {
+        missed.forEach(users::accept);
+        for (int from = 0; from < users.count && running; from += ROUTES_PER_PIPELINE) {
             int to = Math.min(users.count, from + ROUTES_PER_PIPELINE);
             if (renew(users.ids, from, to)) {
                 if (!load(ROUTE)) {
@@ -384,6 +417,7 @@ public final class RedisNoticeBus implements NoticeBus {
                 renew(users.ids, from, to);
             }
         }
+        missed.forEach(unrouted::remove);
         return true;
     }
 

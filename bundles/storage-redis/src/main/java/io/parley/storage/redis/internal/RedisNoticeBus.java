@@ -20,7 +20,9 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.IntFunction;
 import java.util.function.LongConsumer;
+import java.util.stream.IntStream;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -259,45 +261,21 @@ public final class RedisNoticeBus implements NoticeBus {
         }
     }
 
-    /**
-     * Publishes the notices in one pipeline. A Redis that lost the script (restarted, flushed) has it loaded
-     * again, and those notices go once more.
-     */
     /** Publishes the notices in one pipeline; returns to how many nodes in all. */
     int publish(List<Outgoing> batch) {
+        Object[] answers = evalEach(ROUTED_PUBLISH_SHA, ROUTED_PUBLISH, batch.size(),
+                i -> List.of(routeKey(batch.get(i).userId())), i -> List.of(origin, prefix, batch.get(i).message()));
         int sent = 0;
         int failed = 0;
-        List<Outgoing> pending = batch;
-        for (int round = 0; round < 2 && !pending.isEmpty(); round++) {
-            List<Response<Object>> answers = new ArrayList<>(pending.size());
-            try (AbstractPipeline p = redis.redis.pipelined()) {
-                for (Outgoing o : pending) {
-                    answers.add(p.evalsha(ROUTED_PUBLISH_SHA, List.of(routeKey(o.userId())),
-                            List.of(origin, prefix, o.message())));
-                }
-                p.sync();
-            } catch (JedisException e) {
-                LOG.debug("Notices did not reach the other nodes: {}", e.getMessage());
-                break;
-            }
-            List<Outgoing> unknown = new ArrayList<>(0);
-            for (int i = 0; i < answers.size(); i++) {
-                try {
-                    sent += ((Long) answers.get(i).get()).intValue();
-                } catch (JedisNoScriptException e) {
-                    unknown.add(pending.get(i));
-                } catch (JedisException e) {
-                    LOG.debug("A notice for user {} did not reach the other nodes: {}", pending.get(i).userId(),
-                            e.getMessage());
-                    failed++;
-                }
-            }
-            pending = unknown;
-            if (!pending.isEmpty() && !load(ROUTED_PUBLISH)) {
-                break;
+        for (int i = 0; i < answers.length; i++) {
+            if (answers[i] instanceof Long nodes) {
+                sent += nodes.intValue();
+            } else {
+                LOG.debug("A notice for user {} did not reach the other nodes: {}", batch.get(i).userId(),
+                        ((JedisException) answers[i]).getMessage());
+                failed++;
             }
         }
-        failed += pending.size(); // Redis failed, or still lacks the script
         Meters m = meters;
         if (m != null && sent > 0) {
             m.add("parley.notices.published", "Notices this node published to other nodes over Redis (one per node "
@@ -307,6 +285,48 @@ public final class RedisNoticeBus implements NoticeBus {
             dropped("redis", failed);
         }
         return sent;
+    }
+
+    /**
+     * Runs a script once per item, by its SHA, all in one pipeline; the items Redis answered NOSCRIPT for (it
+     * restarted, or its scripts were flushed) go once more after the script is loaded again. Returns each item's
+     * answer, or the JedisException it failed with (a whole pipeline that failed: each of its items).
+     */
+    private Object[] evalEach(byte[] sha, String script, int count, IntFunction<List<byte[]>> keys,
+            IntFunction<List<byte[]>> args) {
+        Object[] answers = new Object[count];
+        int[] todo = IntStream.range(0, count).toArray();
+        for (int round = 0; todo.length > 0; round++) {
+            List<Response<Object>> responses = new ArrayList<>(todo.length);
+            try (AbstractPipeline p = redis.redis.pipelined()) {
+                for (int i : todo) {
+                    responses.add(p.evalsha(sha, keys.apply(i), args.apply(i)));
+                }
+                p.sync();
+            } catch (JedisException e) {
+                for (int i : todo) {
+                    answers[i] = e;
+                }
+                return answers;
+            }
+            int[] unknown = new int[todo.length];
+            int n = 0;
+            for (int j = 0; j < todo.length; j++) {
+                try {
+                    answers[todo[j]] = responses.get(j).get();
+                } catch (JedisNoScriptException e) {
+                    answers[todo[j]] = e;
+                    unknown[n++] = todo[j];
+                } catch (JedisException e) {
+                    answers[todo[j]] = e;
+                }
+            }
+            if (round == 1 || n == 0 || !load(script)) {
+                break;
+            }
+            todo = Arrays.copyOf(unknown, n);
+        }
+        return answers;
     }
 
     /** Loads a script into Redis (restarted or flushed meanwhile); false when Redis failed. */
@@ -337,14 +357,9 @@ public final class RedisNoticeBus implements NoticeBus {
             later(userId);
             return;
         }
-        List<byte[]> keys = List.of(routeKey(userId));
-        List<byte[]> args = List.of(origin, routeLife);
         try {
-            try {
-                redis.redis.evalsha(ROUTE_SHA, keys, args);
-            } catch (JedisNoScriptException e) {
-                redis.redis.eval(ROUTE.getBytes(StandardCharsets.UTF_8), keys, args);
-            }
+            throwIfFailed(evalEach(ROUTE_SHA, ROUTE, 1, i -> List.of(routeKey(userId)),
+                    i -> List.of(origin, routeLife)));
             downUntil = 0;
         } catch (JedisException e) {
             downUntil = System.currentTimeMillis() + RETRY_MS;
@@ -408,14 +423,11 @@ public final class RedisNoticeBus implements NoticeBus {
         Ids users = new Ids();
         devices.forEachUser(users);
         missed.forEach(users::accept);
+        long[] ids = users.ids;
         for (int from = 0; from < users.count && running; from += ROUTES_PER_PIPELINE) {
-            int to = Math.min(users.count, from + ROUTES_PER_PIPELINE);
-            if (renew(users.ids, from, to)) {
-                if (!load(ROUTE)) {
-                    throw new JedisException("the route script could not be loaded");
-                }
-                renew(users.ids, from, to);
-            }
+            int first = from;
+            throwIfFailed(evalEach(ROUTE_SHA, ROUTE, Math.min(users.count - from, ROUTES_PER_PIPELINE),
+                    i -> List.of(routeKey(ids[first + i])), i -> List.of(origin, routeLife)));
         }
         missed.forEach(unrouted::remove);
         return true;
@@ -435,24 +447,13 @@ public final class RedisNoticeBus implements NoticeBus {
         }
     }
 
-    /** One pipeline of renewals; true when Redis lacked the script for some (load it and go again). */
-    private boolean renew(long[] users, int from, int to) {
-        List<Response<Object>> answers = new ArrayList<>(to - from);
-        try (AbstractPipeline p = redis.redis.pipelined()) {
-            for (int i = from; i < to; i++) {
-                answers.add(p.evalsha(ROUTE_SHA, List.of(routeKey(users[i])), List.of(origin, routeLife)));
-            }
-            p.sync();
-        }
-        boolean unknown = false;
-        for (Response<Object> answer : answers) {
-            try {
-                answer.get();
-            } catch (JedisNoScriptException e) {
-                unknown = true;
+    /** Throws the first failure among the answers of {@link #evalEach}, if any. */
+    private static void throwIfFailed(Object[] answers) {
+        for (Object answer : answers) {
+            if (answer instanceof JedisException e) {
+                throw e;
             }
         }
-        return unknown;
     }
 
     private void dropped(String reason, int count) {

@@ -177,15 +177,15 @@ final class CidIndex {
             }
         }
 
-        /** Adds the occupied slots of the table's arrays in [from, to). */
+        /**
+         * Adds the occupied slots of the table's arrays in [from, to), into room already made: by
+         * {@link #makeRoom}, or by the constructor for a table of that size.
+         */
         void add(long[] keys, long[] values, int from, int to, boolean holdsZero) {
             int zeroSlot = keys.length - 1; // the key 0's own slot
             for (int i = from; i < to; i++) {
                 long k = keys[i];
                 if (k != 0 || (i == zeroSlot && holdsZero)) {
-                    if (2 * count + 2 > longs.length) {
-                        longs = Arrays.copyOf(longs, 2 * longs.length);
-                    }
                     longs[2 * count] = k;
                     longs[2 * count + 1] = values[i];
                     count++;

@@ -454,7 +454,11 @@ public final class LoadGenerator {
      * from /proc/PID/stat; -1 without any or where /proc cannot be read.
      */
     private long cpuMicros(String pids) {
-        long[] each = cpuMicrosEach(pids);
+        return total(cpuMicrosEach(pids));
+    }
+
+    /** The sum of {@link #cpuMicrosEach}'s readings; -1 without them. */
+    private static long total(long[] each) {
         return each == null ? -1 : java.util.Arrays.stream(each).sum();
     }
 
@@ -491,8 +495,9 @@ public final class LoadGenerator {
         for (int s = 1; s <= seconds; s++) {
             Thread.sleep(1000);
             if (s == warmup) {
-                cpuAtStart = serverCpuMicros();
+                // One reading of each server process: the sum and each one's share come from the same moment.
                 eachAtStart = cpuMicrosEach(options.get("serverPid"));
+                cpuAtStart = total(eachAtStart);
                 backendAtStart = cpuMicros(options.get("backendPids"));
             }
             long now = delivered.get();
@@ -507,8 +512,8 @@ public final class LoadGenerator {
             }
             before = now;
         }
-        long cpuAtEnd = serverCpuMicros();
         long[] eachAtEnd = cpuMicrosEach(options.get("serverPid"));
+        long cpuAtEnd = total(eachAtEnd);
         long backendAtEnd = cpuMicros(options.get("backendPids"));
         JsonObject result = new JsonObject();
         if (backendAtStart >= 0 && backendAtEnd >= 0 && counted > 0) {

@@ -6,7 +6,8 @@
 #   bench/run.sh smoke   seconds: checks the harness works and the numbers are sane (CI runs this)
 #   bench/run.sh quick   under 2 minutes; writes docs/benchmarks.md and a chart per workload (docs/benchmarks-*.png)
 #   bench/run.sh full    longer runs, the 500-member group, 19,000 idle connections; writes the same files
-#   bench/run.sh idle [connections]   only the idle-connection memory of Parley and the relay (2,000): prints it
+#   bench/run.sh idle [connections]   only the idle-connection memory of Parley and the relay (2,000): prints it,
+#                        and where it goes, class by class
 #   bench/run.sh half-peak [rate]   only the tail with fsync on: the log filled by two peaks, then the traced run
 #                        at half of peak (or at rate msgs/s), the relay's and the disk's sync; prints their results
 #   BENCH_BACKEND=mariadb bench/run.sh two-nodes [seconds]   only the peak across two nodes and on one (20 s
@@ -161,13 +162,27 @@ both() { run parley "$@"; run relay "$@"; }
 # objects) and RSS per connection. The heap the connections hold is the heap with them open minus the heap a few
 # seconds after they all closed; what stays after they closed (the database's pages of the login tokens they were
 # given, per-user state) is recorded beside it. RSS is against the same server before the connections came.
-memory() { # PID -> "heapKiB rssKiB": the bytes of the live objects (a class histogram, which collects first) and RSS.
-  # Live bytes, not the heap's "used" after a collection: that counts whole regions (1 MiB here), ±50 bytes per
-  # connection at 19,000, the size of the differences measured.
-  local heap rss
-  heap="$(jcmd "$1" GC.class_histogram | awk '/^Total/ {print int($3 / 1024)}')"
+memory() { # PID [FILE] -> "heapKiB rssKiB": the bytes of the live objects (a class histogram, which collects
+  # first; kept in FILE if given) and RSS. Live bytes, not the heap's "used" after a collection: that counts whole
+  # regions (1 MiB here), ±50 bytes per connection at 19,000, the size of the differences measured.
+  # A collection and a second first: objects that only wait for the JDK's cleaner thread (the login's password
+  # hashing leaves some) are garbage, not what the connections hold, yet a histogram right after the collection
+  # that found them still counts them.
+  local heap rss histogram="${2:-$WORK/histogram.txt}"
+  jcmd "$1" GC.run > /dev/null
+  sleep 1
+  jcmd "$1" GC.class_histogram > "$histogram"
+  heap="$(awk '/^Total/ {print int($3 / 1024)}' "$histogram")"
   rss="$(awk '/VmRSS/ {print $2}' "/proc/$1/status")"
   echo "$heap $rss"
+}
+# by_class OPEN CLOSED CONNECTIONS: the classes whose live bytes differ by 2 or more per connection between the
+# two histograms, largest first, as bytes and instances per connection (where the per-connection bytes go).
+by_class() {
+  awk -v n="$3" 'FNR == NR && $1 ~ /^[0-9]+:$/ { bytes[$4] += $3; count[$4] += $2; next }
+    $1 ~ /^[0-9]+:$/ { bytes[$4] -= $3; count[$4] -= $2 }
+    END { for (c in bytes) if (bytes[c] / n >= 2 || bytes[c] / n <= -2)
+            printf "%8.1f B %6.2f  %s\n", bytes[c] / n, count[c] / n, c }' "$1" "$2" | sort -rn
 }
 per() { awk -v d="$1" -v n="$2" 'BEGIN { printf "%.2f", d / n }'; } # KiB difference, connections -> KiB each
 idle() {
@@ -187,12 +202,14 @@ idle() {
   ticks0="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
   sleep 5
   ticks1="$(awk '{print $14 + $15}' "/proc/$pid/stat")"
-  read -r heap1 rss1 < <(memory "$pid")
+  read -r heap1 rss1 < <(memory "$pid" "$WORK/histogram-$target-open.txt")
   wait "$gen"
   tail -1 "$WORK/idle-$target.txt"
   # The generator has exited: the server closes every connection within moments.
   sleep 5
-  read -r heap2 _ < <(memory "$pid")
+  read -r heap2 _ < <(memory "$pid" "$WORK/histogram-$target-closed.txt")
+  by_class "$WORK/histogram-$target-open.txt" "$WORK/histogram-$target-closed.txt" "$n" \
+    > "$WORK/idle-$target-by-class.txt"
   echo "{\"target\":\"$target\",\"workload\":\"idle-$n-memory\",\"connections\":$n,\"heapKiBPerConnection\":$(per $((heap1 - heap2)) "$n"),\"heapKiBLeftPerConnection\":$(per $((heap2 - heap0)) "$n"),\"rssKiBPerConnection\":$(per $((rss1 - rss0)) "$n"),\"heapMiB\":$(( heap1 / 1024 )),\"cpuUsPerConnectionSecond\":$(awk -v t=$((ticks1 - ticks0)) -v hz="$(getconf CLK_TCK)" -v n="$n" 'BEGIN { printf "%.3f", t * 1e6 / hz / n / 5 }')}" >> "$RESULTS"
 }
 
@@ -243,6 +260,10 @@ case "$MODE" in
     idle parley "$PARLEY_PID" "${2:-2000}" 25
     idle relay "$RELAY_PID" "${2:-2000}" 25
     grep -- "-memory" "$RESULTS"
+    for target in parley relay; do
+      echo "== $target: live bytes and objects per connection, by class (open minus closed)"
+      cat "$WORK/idle-$target-by-class.txt"
+    done
     ;;
   half-peak)
     # Only the tail with fsync on, to try a change: the log filled as `full` fills it before (two 60 s peaks), then

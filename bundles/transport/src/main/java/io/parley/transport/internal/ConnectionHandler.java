@@ -30,7 +30,7 @@ import org.slf4j.LoggerFactory;
  * <p>At most {@code maxPending} requests wait per connection; the ones beyond are answered RATE_LIMITED, in
  * their turn. At twice that many unanswered, the connection is not read until its answers catch up.
  */
-final class ConnectionHandler extends ChannelInboundHandlerAdapter {
+final class ConnectionHandler extends ChannelInboundHandlerAdapter implements SessionRegistry.Device {
 
     private static final Logger LOG = LoggerFactory.getLogger(ConnectionHandler.class);
 
@@ -102,11 +102,18 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         this.shared = shared;
     }
 
-    Channel channel() {
+    @Override
+    public Channel channel() {
         return channel;
     }
 
-    Optional<Session> session() {
+    /** The session this connection logged in with; null before it has. */
+    @Override
+    public Session session() {
+        return session;
+    }
+
+    Optional<Session> loggedIn() {
         return Optional.ofNullable(session);
     }
 
@@ -133,7 +140,7 @@ final class ConnectionHandler extends ChannelInboundHandlerAdapter {
         session = next;
         // Routed first: a notice sent from another node once the login is answered must find this node.
         shared.notices().reachableHere(next.userId());
-        shared.notices().loggedIn(next, shared.sessions().register(next, channel));
+        shared.notices().loggedIn(next, shared.sessions().register(this));
         if (!channel.isActive()) {
             // Closed while logging in: channelInactive may have run before the registration.
             shared.sessions().unregister(next, channel);

@@ -147,8 +147,10 @@ public final class DeviceNotices implements PushService, NoticeSink {
     @Override
     public int endSessions(long userId, String device, boolean allOthers, String reason) {
         int kicked = 0;
-        for (SessionRegistry.Bound bound : sessions.devicesOf(userId)) {
-            if (bound.session().device().equals(device) != allOthers) {
+        for (SessionRegistry.Device bound : sessions.devicesOf(userId)) {
+            Session session = bound.session();
+            // The user id again: a connection read from the table just before it logged in as another user.
+            if (session.userId() == userId && session.device().equals(device) != allOthers) {
                 // The binding goes when the channel closes, as for any connection that ends.
                 close(bound.channel(), reason);
                 kicked++;
@@ -184,11 +186,12 @@ public final class DeviceNotices implements PushService, NoticeSink {
     public int deliver(long userId, int type, byte[] body) {
         Frame notice = Frame.notice(type, body);
         int written = 0;
-        for (SessionRegistry.Bound bound : sessions.devicesOf(userId)) {
+        for (SessionRegistry.Device bound : sessions.devicesOf(userId)) {
             Channel channel = bound.channel();
             // A notice is a hint: a device that does not read its socket misses it rather than growing our heap.
             if (channel.isActive() && channel.isWritable()) {
-                ConnectionHandler connection = channel.pipeline().get(ConnectionHandler.class);
+                ConnectionHandler connection = bound instanceof ConnectionHandler c ? c
+                        : channel.pipeline().get(ConnectionHandler.class);
                 if (connection != null && connection.answeredByThisThread()) {
                     channel.write(notice, channel.voidPromise());
                 } else {

@@ -161,7 +161,7 @@ final class Dispatcher {
         try {
             Payload payload = s.parse(frame.body());
             id = payload.id();
-            Session session = connection.session().orElse(null);
+            Session session = connection.loggedIn().orElse(null);
             if (session == null && !Types.allowedBeforeLogin(frame.type())) {
                 throw ParleyException.unauthenticated("Log in first: only PING, REGISTER, LOGIN, RESUME, "
                         + "AUTH_START and AUTH_FINISH are allowed before login.");

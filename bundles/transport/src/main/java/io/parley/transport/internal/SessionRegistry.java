@@ -7,12 +7,8 @@ import io.parley.api.session.SessionListener;
 import io.parley.api.session.SharedPresence;
 import java.util.ArrayList;
 import java.util.Comparator;
-import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.RejectedExecutionException;
@@ -22,8 +18,6 @@ import java.util.concurrent.atomic.AtomicLong;
 import java.util.function.Consumer;
 import java.util.function.LongConsumer;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
-import java.util.stream.StreamSupport;
 import org.osgi.service.component.ComponentServiceObjects;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
@@ -48,58 +42,17 @@ public final class SessionRegistry implements PresenceService {
     private static final Logger LOG = LoggerFactory.getLogger(SessionRegistry.class);
 
     /**
-     * A logged-in device: its session and the channel it is on; {@code next}, the user's next device on this node,
-     * if any. A user's devices are a chain of these, replaced whole on each change, never changed in place.
+     * A logged-in device: its session and the channel it is on. A connection is its own device (its session
+     * changes only by logging in again, which takes it out of the table first); {@link Bound} is one for tests.
      */
-    record Bound(Session session, Channel channel, Bound next) implements Iterable<Bound> {
+    interface Device {
+        Session session();
 
-        /** This device and the ones after it. */
-        @Override
-        public Iterator<Bound> iterator() {
-            return new Iterator<>() {
-                private Bound at = Bound.this;
+        Channel channel();
+    }
 
-                @Override
-                public boolean hasNext() {
-                    return at != null;
-                }
-
-                @Override
-                public Bound next() {
-                    if (at == null) {
-                        throw new NoSuchElementException();
-                    }
-                    Bound current = at;
-                    at = at.next;
-                    return current;
-                }
-            };
-        }
-
-        /** The chain without the device; null when it was the only one. */
-        private Bound without(String device) {
-            if (session.device().equals(device)) {
-                return next;
-            }
-            return new Bound(session, channel, next == null ? null : next.without(device));
-        }
-
-        private Bound find(String device) {
-            for (Bound b : this) {
-                if (b.session().device().equals(device)) {
-                    return b;
-                }
-            }
-            return null;
-        }
-
-        private int size() {
-            int n = 0;
-            for (Bound b = this; b != null; b = b.next) {
-                n++;
-            }
-            return n;
-        }
+    /** A device as a plain pair. */
+    record Bound(Session session, Channel channel) implements Device {
     }
 
     /**
@@ -114,10 +67,11 @@ public final class SessionRegistry implements PresenceService {
     }
 
     /**
-     * Each user's logged-in devices on this node, as a chain (see {@link Bound}). A chain rather than a map per
-     * user: most users have one device, and a map each held about 250 bytes of heap per idle connection.
+     * Each user's logged-in devices on this node: the {@link Device} itself when there is one (most users), else an
+     * immutable {@code List<Device>}, newest first; replaced whole on each change, never changed in place. Neither
+     * a map nor a link object per user: idle connections are counted in bytes.
      */
-    private final Map<Long, Bound> byUser = new ConcurrentHashMap<>();
+    private final UserTable<Object> byUser = new UserTable<>();
 
     /**
      * Listeners' events (presence, pending friend requests) on one thread, in order, with a bounded queue: a
@@ -166,7 +120,7 @@ public final class SessionRegistry implements PresenceService {
     void addListener(ComponentServiceObjects<SessionListener> listener) {
         listeners.add(listener);
         List<List<Session>> current = byUser.values().stream()
-                .map(devices -> sessionsOf(devices).toList())
+                .map(devices -> list(devices).stream().map(Device::session).toList())
                 .toList();
         if (current.isEmpty()) {
             return;
@@ -189,7 +143,9 @@ public final class SessionRegistry implements PresenceService {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindShared(SharedPresence presence) {
         shared = presence;
-        List<Session> current = byUser.values().stream().flatMap(SessionRegistry::sessionsOf).toList();
+        List<Session> current = byUser.values().stream()
+                .flatMap(devices -> list(devices).stream().map(Device::session))
+                .toList();
         onEventThread(() -> current.forEach(session -> tell(presence, session, true, false)));
     }
 
@@ -222,16 +178,17 @@ public final class SessionRegistry implements PresenceService {
     }
 
     /**
-     * Binds a session to a channel. A channel that held the same user and device is no longer bound; the caller
-     * ends it ({@link DeviceNotices#loggedIn}).
+     * Binds a device's session to it. A device that held the same user and device name on another channel is no
+     * longer bound; the caller ends it ({@link DeviceNotices#loggedIn}).
      */
-    Registered register(Session session, Channel channel) {
+    Registered register(Device device) {
+        Session session = device.session();
         Registered[] result = new Registered[1];
-        byUser.compute(session.userId(), (id, devices) -> {
-            Bound same = devices == null ? null : devices.find(session.device());
-            Channel replaced = same == null || same.channel() == channel ? null : same.channel();
+        byUser.update(session.userId(), devices -> {
+            Device same = find(devices, session.device());
+            Channel replaced = same == null || same.channel() == device.channel() ? null : same.channel();
             result[0] = new Registered(replaced, devices == null);
-            return new Bound(session, channel, devices == null ? null : devices.without(session.device()));
+            return with(without(devices, session.device()), device);
         });
         boolean firstHere = result[0].firstDevice();
         onEventThread(() -> {
@@ -244,12 +201,12 @@ public final class SessionRegistry implements PresenceService {
     /** Removes the binding if this channel still holds it (a kicked channel no longer does). */
     void unregister(Session session, Channel channel) {
         Unregistered[] result = {new Unregistered(false, false)};
-        byUser.computeIfPresent(session.userId(), (id, devices) -> {
-            Bound bound = devices.find(session.device());
+        byUser.update(session.userId(), devices -> {
+            Device bound = find(devices, session.device());
             if (bound == null || bound.channel() != channel) {
                 return devices;
             }
-            Bound rest = devices.without(session.device());
+            Object rest = without(devices, session.device());
             result[0] = new Unregistered(true, rest == null);
             return rest;
         });
@@ -262,27 +219,58 @@ public final class SessionRegistry implements PresenceService {
         }
     }
 
-    private static Stream<Session> sessionsOf(Bound devices) {
-        return StreamSupport.stream(devices.spliterator(), false).map(Bound::session);
+    /** A user's devices as a list; {@code devices} is a table value ({@link #byUser}) or null. */
+    @SuppressWarnings("unchecked")
+    private static List<Device> list(Object devices) {
+        if (devices == null) {
+            return List.of();
+        }
+        return devices instanceof Device one ? List.of(one) : (List<Device>) devices;
+    }
+
+    private static Device find(Object devices, String name) {
+        for (Device d : list(devices)) {
+            if (d.session().device().equals(name)) {
+                return d;
+            }
+        }
+        return null;
+    }
+
+    /** The devices without the one of that name, as a table value: null when none is left. */
+    private static Object without(Object devices, String name) {
+        if (find(devices, name) == null) {
+            return devices;
+        }
+        List<Device> rest = list(devices).stream().filter(d -> !d.session().device().equals(name)).toList();
+        return rest.isEmpty() ? null : rest.size() == 1 ? rest.get(0) : rest;
+    }
+
+    /** The devices with one more, newest first, as a table value. */
+    private static Object with(Object devices, Device device) {
+        if (devices == null) {
+            return device;
+        }
+        List<Device> all = new ArrayList<>();
+        all.add(device);
+        all.addAll(list(devices));
+        return List.copyOf(all);
     }
 
     /** Calls {@code user} with each user who has a logged-in device on this node. */
     void forEachUser(LongConsumer user) {
-        for (Long id : byUser.keySet()) {
-            user.accept(id);
-        }
+        byUser.forEachUser(user);
     }
 
     /** The user's logged-in devices on this node and their channels; empty when there are none. */
-    Iterable<Bound> devicesOf(long userId) {
-        Bound devices = byUser.get(userId);
-        return devices == null ? List.of() : devices;
+    List<Device> devicesOf(long userId) {
+        return list(byUser.get(userId));
     }
 
     /** The user's id if any device of the username (matched case-insensitively) is logged in on this node. */
     Long userIdOf(String username) {
-        for (Bound devices : byUser.values()) {
-            for (Bound b : devices) {
+        for (Object devices : byUser.values()) {
+            for (Device b : list(devices)) {
                 if (b.session().username().equalsIgnoreCase(username)) {
                     return b.session().userId();
                 }
@@ -303,8 +291,8 @@ public final class SessionRegistry implements PresenceService {
     /** Every session on this node, by username then device. */
     List<SessionView> sessions() {
         List<SessionView> out = new ArrayList<>();
-        for (Bound devices : byUser.values()) {
-            for (Bound b : devices) {
+        for (Object devices : byUser.values()) {
+            for (Device b : list(devices)) {
                 out.add(new SessionView(b.session().username(), b.session().device(),
                         String.valueOf(ClientAddress.of(b.channel()))));
             }
@@ -316,15 +304,13 @@ public final class SessionRegistry implements PresenceService {
 
     /** The devices of the user that are logged in on this node. */
     Set<String> devices(long userId) {
-        Bound devices = byUser.get(userId);
-        return devices == null ? Set.of()
-                : sessionsOf(devices).map(Session::device).collect(Collectors.toUnmodifiableSet());
+        return devicesOf(userId).stream().map(d -> d.session().device()).collect(Collectors.toUnmodifiableSet());
     }
 
     /** Online on this node, or, in a cluster, on any node as the shared presence says. */
     @Override
     public boolean isOnline(long userId) {
-        if (byUser.containsKey(userId)) {
+        if (byUser.contains(userId)) {
             return true;
         }
         SharedPresence presence = shared;
@@ -341,7 +327,7 @@ public final class SessionRegistry implements PresenceService {
 
     /** Number of logged-in devices on this node, for the shell and tests. */
     int sessionCount() {
-        return byUser.values().stream().mapToInt(Bound::size).sum();
+        return byUser.values().stream().mapToInt(devices -> list(devices).size()).sum();
     }
 
     private static void tellListeners(List<ComponentServiceObjects<SessionListener>> current,

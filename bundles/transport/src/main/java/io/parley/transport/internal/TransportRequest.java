@@ -38,7 +38,7 @@ final class TransportRequest implements Request {
 
     @Override
     public Optional<Session> session() {
-        return connection.session();
+        return connection.loggedIn();
     }
 
     @Override

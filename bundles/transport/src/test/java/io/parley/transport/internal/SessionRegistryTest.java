@@ -70,8 +70,8 @@ class SessionRegistryTest {
     void onOneNodeTheFirstAndLastDeviceHereDecide() throws InterruptedException {
         EmbeddedChannel phone = new EmbeddedChannel();
         EmbeddedChannel pc = new EmbeddedChannel();
-        registry.register(device("phone"), phone);
-        registry.register(device("pc"), pc);
+        registry.register(new SessionRegistry.Bound(device("phone"), phone));
+        registry.register(new SessionRegistry.Bound(device("pc"), pc));
         registry.unregister(device("phone"), phone);
         registry.unregister(device("pc"), pc);
         assertEquals(List.of("opened phone first", "opened pc", "closed phone", "closed pc last"),
@@ -98,7 +98,7 @@ class SessionRegistryTest {
             }
         });
         EmbeddedChannel phone = new EmbeddedChannel();
-        registry.register(device("phone"), phone);
+        registry.register(new SessionRegistry.Bound(device("phone"), phone));
         registry.unregister(device("phone"), phone);
         assertEquals(List.of("opened phone", "closed phone"), List.of(next(), next()));
         // The one PresenceService answers for every node: user 7 is online elsewhere, user 8 nowhere.
@@ -125,9 +125,82 @@ class SessionRegistryTest {
             }
         });
         EmbeddedChannel phone = new EmbeddedChannel();
-        registry.register(device("phone"), phone);
+        registry.register(new SessionRegistry.Bound(device("phone"), phone));
         registry.unregister(device("phone"), phone);
         assertEquals(List.of("opened phone first", "closed phone last"), List.of(next(), next()));
         assertFalse(registry.isOnline(8), "this node's own sessions answer");
+    }
+
+    private static Session device(long userId, String name) {
+        return new Session(userId, "user" + userId, name, "t-" + userId + "-" + name);
+    }
+
+    private List<String> devicesOf(long userId) {
+        return registry.devicesOf(userId).stream().map(d -> d.session().device()).toList();
+    }
+
+    @Test
+    void aUsersDevicesComeAndGoAndTheSameDeviceAgainReplacesItsEarlierChannel() {
+        EmbeddedChannel phone = new EmbeddedChannel();
+        EmbeddedChannel pc = new EmbeddedChannel();
+        EmbeddedChannel web = new EmbeddedChannel();
+        assertEquals(new SessionRegistry.Registered(null, true), registry.register(new SessionRegistry.Bound(device(5, "phone"), phone)));
+        assertEquals(new SessionRegistry.Registered(null, false), registry.register(new SessionRegistry.Bound(device(5, "pc"), pc)));
+        registry.register(new SessionRegistry.Bound(device(5, "web"), web));
+        assertEquals(List.of("web", "pc", "phone"), devicesOf(5), "newest first");
+        assertEquals(3, registry.sessionCount());
+
+        registry.unregister(device(5, "pc"), phone);
+        assertEquals(List.of("web", "pc", "phone"), devicesOf(5), "another channel's session is not removed");
+        registry.unregister(device(5, "pc"), pc);
+        assertEquals(List.of("web", "phone"), devicesOf(5));
+
+        EmbeddedChannel phoneAgain = new EmbeddedChannel();
+        SessionRegistry.Registered again = registry.register(new SessionRegistry.Bound(device(5, "phone"), phoneAgain));
+        assertEquals(phone, again.replaced(), "the earlier channel of the same device is handed back to end");
+        assertFalse(again.firstDevice());
+        assertEquals(List.of("phone", "web"), devicesOf(5));
+        assertEquals(phoneAgain, registry.devicesOf(5).get(0).channel());
+        assertEquals(java.util.Set.of("phone", "web"), registry.devices(5));
+        assertEquals(Long.valueOf(5), registry.userIdOf("USER5"));
+
+        registry.unregister(device(5, "phone"), phoneAgain);
+        registry.unregister(device(5, "web"), web);
+        assertEquals(List.of(), devicesOf(5));
+        assertFalse(registry.isOnline(5));
+        assertEquals(0, registry.sessionCount());
+    }
+
+    @Test
+    void manyUsersOnManyThreadsAreEachFoundAndGoneAgain() throws Exception {
+        int threads = 8;
+        int users = 2_000;
+        java.util.concurrent.ExecutorService pool = java.util.concurrent.Executors.newFixedThreadPool(threads);
+        try {
+            List<java.util.concurrent.Future<?>> done = new java.util.ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                int thread = t;
+                done.add(pool.submit(() -> {
+                    // Each thread logs in one device of every user: all threads change the same users at once.
+                    for (long id = 1; id <= users; id++) {
+                        registry.register(new SessionRegistry.Bound(device(id, "d" + thread), new EmbeddedChannel()));
+                    }
+                }));
+            }
+            for (java.util.concurrent.Future<?> f : done) {
+                f.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            pool.shutdown();
+        }
+        assertEquals(threads * users, registry.sessionCount());
+        java.util.Set<Long> seen = new java.util.HashSet<>();
+        registry.forEachUser(seen::add);
+        assertEquals(users, seen.size());
+        for (long id = 1; id <= users; id++) {
+            assertEquals(threads, registry.devicesOf(id).size(), "user " + id);
+            assertTrue(registry.isOnline(id));
+        }
+        assertFalse(registry.isOnline(users + 1));
     }
 }

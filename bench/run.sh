@@ -13,6 +13,9 @@
 #   BENCH_BACKEND=mariadb bench/run.sh two-nodes [seconds]   only the peak across two nodes and on one (20 s
 #                        each): prints both runs' results, server CPU per message among them
 #   bench/run.sh jmh     JMH microbenchmarks of the frame codec and JSON bodies; writes docs/benchmarks-jmh.md
+#   bench/run.sh log-tail [rate] [seconds]   the message log alone with fsync on: appends at rate msgs/s (6,000) for
+#                        seconds (90) from 64 threads, open loop; prints each second's p99 and largest append
+#                        (and where a new segment began) and the run's percentiles
 #   bench/run.sh log-startup [messages]   the message log's start-up time at that many messages (10,000,000),
 #                        from its snapshot and, as the baseline, from all of its records; prints a Markdown table
 #
@@ -47,6 +50,16 @@ if [ "$MODE" = jmh ]; then
     echo '```'
   } > "$ROOT/docs/benchmarks-jmh.md"
   echo "wrote $ROOT/docs/benchmarks-jmh.md"
+  exit 0
+fi
+
+if [ "$MODE" = log-tail ]; then
+  # PARLEY_OPTS apply here too (the log is in this process), e.g. its DEBUG lines beside the seconds' wall clock.
+  # shellcheck disable=SC2086
+  "$JAVA" -Xmx2g -cp "$CP" -Dorg.slf4j.simpleLogger.defaultLogLevel=warn -Dorg.slf4j.simpleLogger.showDateTime=true \
+    -Dorg.slf4j.simpleLogger.dateTimeFormat=HH:mm:ss.SSS ${PARLEY_OPTS:-} io.parley.bench.LogTail \
+    "$WORK/messages" "${2:-6000}" "${3:-90}"
+  rm -rf "$WORK"
   exit 0
 fi
 
@@ -361,7 +374,7 @@ case "$MODE" in
     fi
     ;;
   *)
-    echo "usage: bench/run.sh smoke|quick|full|idle|half-peak|two-nodes|jmh|log-startup" >&2
+    echo "usage: bench/run.sh smoke|quick|full|idle|half-peak|two-nodes|jmh|log-tail|log-startup" >&2
     exit 2
     ;;
 esac

@@ -87,6 +87,9 @@ final class ConnectionLimits {
         }
     };
 
+    /** Counts out a channel that had no address when it was admitted (it was counted in the total only). */
+    private final ChannelFutureListener releaseTotal = closed -> total.decrementAndGet();
+
     /** Counts the channel in, and out again when it closes; false (and nothing counted) when it is over a cap. */
     boolean admit(Channel channel) {
         if (!countInTotal()) {
@@ -97,7 +100,7 @@ final class ConnectionLimits {
             total.decrementAndGet();
             return false;
         }
-        channel.closeFuture().addListener(releaseDirect);
+        channel.closeFuture().addListener(address != null ? releaseDirect : releaseTotal);
         return true;
     }
 

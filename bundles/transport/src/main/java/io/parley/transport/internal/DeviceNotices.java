@@ -187,6 +187,9 @@ public final class DeviceNotices implements PushService, NoticeSink {
         Frame notice = Frame.notice(type, body);
         int written = 0;
         for (SessionRegistry.Device bound : sessions.devicesOf(userId)) {
+            if (bound.session().userId() != userId) {
+                continue; // logged in as another user since the table was read
+            }
             Channel channel = bound.channel();
             // A notice is a hint: a device that does not read its socket misses it rather than growing our heap.
             if (channel.isActive() && channel.isWritable()) {

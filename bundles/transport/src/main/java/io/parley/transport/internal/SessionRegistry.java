@@ -119,9 +119,7 @@ public final class SessionRegistry implements PresenceService {
             policy = ReferencePolicy.DYNAMIC)
     void addListener(ComponentServiceObjects<SessionListener> listener) {
         listeners.add(listener);
-        List<List<Session>> current = byUser.values().stream()
-                .map(devices -> list(devices).stream().map(Device::session).toList())
-                .toList();
+        List<List<Session>> current = sessionsByUser();
         if (current.isEmpty()) {
             return;
         }
@@ -143,9 +141,7 @@ public final class SessionRegistry implements PresenceService {
             policyOption = ReferencePolicyOption.GREEDY)
     void bindShared(SharedPresence presence) {
         shared = presence;
-        List<Session> current = byUser.values().stream()
-                .flatMap(devices -> list(devices).stream().map(Device::session))
-                .toList();
+        List<Session> current = sessionsByUser().stream().flatMap(List::stream).toList();
         onEventThread(() -> current.forEach(session -> tell(presence, session, true, false)));
     }
 
@@ -264,15 +260,30 @@ public final class SessionRegistry implements PresenceService {
 
     /** The user's logged-in devices on this node and their channels; empty when there are none. */
     List<Device> devicesOf(long userId) {
-        return list(byUser.get(userId));
+        List<Device> devices = list(byUser.get(userId));
+        for (Device d : devices) {
+            if (d.session().userId() != userId) {
+                // Read from the table just before it logged in as another user: not this user's any more.
+                return devices.stream().filter(other -> other.session().userId() == userId).toList();
+            }
+        }
+        return devices;
+    }
+
+    /**
+     * Each user's sessions on this node, each user's read as the table held them (a connection that logs in as
+     * another user meanwhile is never read with the new user's session under the old user).
+     */
+    private List<List<Session>> sessionsByUser() {
+        return byUser.values(devices -> list(devices).stream().map(Device::session).toList());
     }
 
     /** The user's id if any device of the username (matched case-insensitively) is logged in on this node. */
     Long userIdOf(String username) {
-        for (Object devices : byUser.values()) {
-            for (Device b : list(devices)) {
-                if (b.session().username().equalsIgnoreCase(username)) {
-                    return b.session().userId();
+        for (List<Session> devices : sessionsByUser()) {
+            for (Session session : devices) {
+                if (session.username().equalsIgnoreCase(username)) {
+                    return session.userId();
                 }
             }
         }
@@ -291,12 +302,10 @@ public final class SessionRegistry implements PresenceService {
     /** Every session on this node, by username then device. */
     List<SessionView> sessions() {
         List<SessionView> out = new ArrayList<>();
-        for (Object devices : byUser.values()) {
-            for (Device b : list(devices)) {
-                out.add(new SessionView(b.session().username(), b.session().device(),
-                        String.valueOf(ClientAddress.of(b.channel()))));
-            }
-        }
+        out.addAll(byUser.values(devices -> list(devices).stream()
+                .map(d -> new SessionView(d.session().username(), d.session().device(),
+                        String.valueOf(ClientAddress.of(d.channel()))))
+                .toList()).stream().flatMap(List::stream).toList());
         out.sort(Comparator.comparing(SessionView::username, String.CASE_INSENSITIVE_ORDER)
                 .thenComparing(SessionView::device));
         return out;
@@ -327,7 +336,7 @@ public final class SessionRegistry implements PresenceService {
 
     /** Number of logged-in devices on this node, for the shell and tests. */
     int sessionCount() {
-        return byUser.values().stream().mapToInt(devices -> list(devices).size()).sum();
+        return byUser.values(devices -> list(devices).size()).stream().mapToInt(Integer::intValue).sum();
     }
 
     private static void tellListeners(List<ComponentServiceObjects<SessionListener>> current,

@@ -4,6 +4,7 @@ import it.unimi.dsi.fastutil.HashCommon;
 import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Function;
 import java.util.function.LongConsumer;
 import java.util.function.UnaryOperator;
 
@@ -69,12 +70,17 @@ final class UserTable<V> {
         }
     }
 
-    /** Every user's value at the time its stripe was read. */
-    List<V> values() {
-        List<V> out = new ArrayList<>();
+    /**
+     * What {@code read} makes of every user's value, each read under its stripe's lock (so as the table held it
+     * then); {@code read} must be short and touch no other user.
+     */
+    <R> List<R> values(Function<V, R> read) {
+        List<R> out = new ArrayList<>();
         for (Stripe<V> s : stripes) {
             synchronized (s) {
-                out.addAll(s.values.values());
+                for (V v : s.values.values()) {
+                    out.add(read.apply(v));
+                }
             }
         }
         return out;

@@ -100,4 +100,22 @@ class ConnectionLimitsTest {
         assertTrue(admission.from(address("10.0.0.1")));
         assertTrue(limits.admit(from("10.0.0.1")), "the late header's count was released at once");
     }
+
+    @Test
+    void aChannelThatHadNoAddressWhenAdmittedNeverCountsAnotherOut() {
+        ConnectionLimits limits = new ConnectionLimits(0, 1);
+        assertTrue(limits.admit(from("10.0.0.1")));
+        InetSocketAddress later = new InetSocketAddress(address("10.0.0.1"), 40_001);
+        boolean[] known = {false};
+        EmbeddedChannel late = new EmbeddedChannel() {
+            @Override
+            protected SocketAddress remoteAddress0() {
+                return known[0] ? later : null;
+            }
+        };
+        assertTrue(limits.admit(late), "counted in the total only");
+        known[0] = true;
+        late.close();
+        assertFalse(limits.admit(from("10.0.0.1")), "the first connection from 10.0.0.1 is still counted");
+    }
 }

@@ -203,4 +203,35 @@ class SessionRegistryTest {
         }
         assertFalse(registry.isOnline(users + 1));
     }
+
+    /** A device whose session changes in place, as a connection's does when it logs in again. */
+    private static final class Relogging implements SessionRegistry.Device {
+        volatile Session session;
+        final EmbeddedChannel channel = new EmbeddedChannel();
+
+        Relogging(Session session) {
+            this.session = session;
+        }
+
+        @Override
+        public Session session() {
+            return session;
+        }
+
+        @Override
+        public io.netty.channel.Channel channel() {
+            return channel;
+        }
+    }
+
+    @Test
+    void aConnectionReadFromTheTableAfterItBecameAnotherUserIsNotTheOldUsersDevice() {
+        Relogging connection = new Relogging(device(5, "pc"));
+        registry.register(connection);
+        registry.register(new SessionRegistry.Bound(device(5, "phone"), new EmbeddedChannel()));
+        // What a reader holding the table's value from before the second login sees meanwhile.
+        connection.session = device(7, "pc");
+        assertEquals(List.of("phone"), devicesOf(5));
+        assertEquals(java.util.Set.of("phone"), registry.devices(5));
+    }
 }

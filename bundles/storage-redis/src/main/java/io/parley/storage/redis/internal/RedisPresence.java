@@ -2,9 +2,11 @@ package io.parley.storage.redis.internal;
 
 import io.parley.api.session.Session;
 import io.parley.api.session.SharedPresence;
+import it.unimi.dsi.fastutil.longs.Long2ObjectMap;
+import it.unimi.dsi.fastutil.longs.Long2ObjectOpenHashMap;
+import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.BiConsumer;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -50,11 +52,12 @@ public final class RedisPresence implements SharedPresence {
     private volatile long downUntil;
 
     /**
-     * This node's sessions: user id -> devices, to refresh and to remove on the way out. Each user's devices are an
-     * immutable list, replaced on each change (under this object's lock): a set per user held about 250 bytes of
-     * heap per connection, a list of one (the device names are shared) about 80.
+     * This node's sessions, to refresh and to remove on the way out: user id -> its one device's name, or an array
+     * of its devices' names, replaced on each change (under this object's lock too). Guarded by itself, and never
+     * held while Redis is asked. A set per user held about 250 bytes of heap per connection, a boxed id and a list
+     * in a concurrent map about 80; a slot in a primitive map about 20 (the device names are shared).
      */
-    private final Map<Long, List<String>> mine = new ConcurrentHashMap<>();
+    private final Long2ObjectOpenHashMap<Object> mine = new Long2ObjectOpenHashMap<>();
     private final ScheduledExecutorService refresher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "parley-presence-refresh");
         t.setDaemon(true);
@@ -73,7 +76,7 @@ public final class RedisPresence implements SharedPresence {
     void deactivate() {
         refresher.shutdownNow();
         try (AbstractPipeline p = redis.redis.pipelined()) {
-            mine.forEach((user, devices) -> devices.forEach(d -> p.zrem(key(user), member(d))));
+            forEachUser((user, devices) -> devices.forEach(d -> p.zrem(key(user), member(d))));
             p.sync();
         } catch (JedisException e) {
             LOG.debug("Presence entries left to expire: {}", e.getMessage());
@@ -93,7 +96,9 @@ public final class RedisPresence implements SharedPresence {
         try {
             return redis.redis.zcount(key(userId), System.currentTimeMillis(), Double.POSITIVE_INFINITY) > 0;
         } catch (JedisException e) {
-            return mine.containsKey(userId); // this node's own sessions
+            synchronized (mine) {
+                return mine.containsKey(userId); // this node's own sessions
+            }
         }
     }
 
@@ -103,10 +108,12 @@ public final class RedisPresence implements SharedPresence {
      */
     @Override
     public synchronized boolean arrived(Session session) {
-        List<String> devices = mine.getOrDefault(session.userId(), List.of());
+        List<String> devices = devicesHere(session.userId());
         boolean firstHere = devices.isEmpty() || devices.equals(List.of(session.device()));
         if (!devices.contains(session.device())) {
-            mine.put(session.userId(), with(devices, session.device()));
+            List<String> more = new ArrayList<>(devices);
+            more.add(session.device());
+            setDevices(session.userId(), more);
         }
         long now = System.currentTimeMillis();
         if (now < downUntil) {
@@ -122,24 +129,54 @@ public final class RedisPresence implements SharedPresence {
         }
     }
 
-    private static List<String> with(List<String> devices, String device) {
-        if (devices.isEmpty()) {
-            return List.of(device);
+    /** The user's devices on this node. */
+    private List<String> devicesHere(long userId) {
+        Object held;
+        synchronized (mine) {
+            held = mine.get(userId);
         }
-        String[] more = devices.toArray(new String[devices.size() + 1]);
-        more[devices.size()] = device;
-        return List.of(more);
+        return held == null ? List.of() : held instanceof String one ? List.of(one) : List.of((String[]) held);
+    }
+
+    /** Replaces the user's devices on this node; none removes the user. */
+    private void setDevices(long userId, List<String> devices) {
+        synchronized (mine) {
+            if (devices.isEmpty()) {
+                mine.remove(userId);
+            } else {
+                mine.put(userId, devices.size() == 1 ? devices.get(0) : devices.toArray(new String[0]));
+            }
+        }
+    }
+
+    /** Calls {@code each} with every user of this node's sessions and its devices, from a copy taken under the lock. */
+    private void forEachUser(BiConsumer<Long, List<String>> each) {
+        long[] users;
+        Object[] held;
+        synchronized (mine) {
+            users = new long[mine.size()];
+            held = new Object[mine.size()];
+            int i = 0;
+            for (Long2ObjectMap.Entry<Object> e : mine.long2ObjectEntrySet()) {
+                users[i] = e.getLongKey();
+                held[i++] = e.getValue();
+            }
+        }
+        for (int i = 0; i < users.length; i++) {
+            each.accept(users[i], held[i] instanceof String one ? List.of(one) : List.of((String[]) held[i]));
+        }
     }
 
     /** Counts the device out; while Redis fails, true if this node has no device of the user left. */
     @Override
     public synchronized boolean left(Session session) {
         boolean[] lastHere = {true};
-        mine.computeIfPresent(session.userId(), (k, devices) -> {
+        List<String> devices = devicesHere(session.userId());
+        if (!devices.isEmpty()) {
             List<String> rest = devices.stream().filter(d -> !d.equals(session.device())).toList();
             lastHere[0] = rest.isEmpty();
-            return rest.isEmpty() ? null : List.copyOf(rest);
-        });
+            setDevices(session.userId(), rest);
+        }
         long now = System.currentTimeMillis();
         if (now < downUntil) {
             return lastHere[0]; // its entry is no longer refreshed and expires within the TTL
@@ -167,7 +204,7 @@ public final class RedisPresence implements SharedPresence {
     private synchronized void refresh() {
         long now = System.currentTimeMillis();
         try (AbstractPipeline p = redis.redis.pipelined()) {
-            mine.forEach((user, devices) -> {
+            forEachUser((user, devices) -> {
                 String key = key(user);
                 p.zremrangeByScore(key, Double.NEGATIVE_INFINITY, now);
                 devices.forEach(d -> p.zadd(key, now + ttlMs, member(d)));

@@ -49,4 +49,32 @@ class RedisPresenceTest extends SharedPresenceContract {
             nowhere.close();
         }
     }
+
+    @Test
+    void aNodeKeepsItsDevicesOnlineBeyondTheTtlAndTakesThemAwayWhenItStops() throws InterruptedException {
+        RedisConnection eastRedis = TestRedis.connect(1000, 1, "east");
+        RedisConnection westRedis = new RedisConnection("127.0.0.1", 6379, TestRedis.DATABASE, "", 2000, 16, 1000, 1,
+                "west");
+        RedisPresence east = new RedisPresence(eastRedis);
+        RedisPresence west = new RedisPresence(westRedis);
+        try {
+            east.arrived(new Session(21, "user21", "phone", "t1"));
+            east.arrived(new Session(21, "user21", "pc", "t2"));
+            east.arrived(new Session(22, "user22", "phone", "t3"));
+            east.left(new Session(21, "user21", "phone", "t1"));
+            // Three TTLs: only the refreshes every third of one keep the entries.
+            Thread.sleep(3_000);
+            assertTrue(west.isOnline(21), "user 21's pc, refreshed");
+            assertTrue(west.isOnline(22));
+            assertFalse(west.isOnline(23));
+            east.deactivate();
+            assertFalse(west.isOnline(21), "a stopping node takes its devices away");
+            assertFalse(west.isOnline(22));
+        } finally {
+            east.deactivate();
+            west.deactivate();
+            eastRedis.close();
+            westRedis.close();
+        }
+    }
 }

@@ -297,10 +297,7 @@ final class Compactor {
                     if (isLive(position, record)) {
                         crc.reset();
                         crc.update(record.duplicate().position(0));
-                        ByteBuffer whole = ByteBuffer.allocate(Journal.HEADER + record.limit())
-                                .putInt(record.limit()).putInt((int) crc.getValue()).put(record.duplicate().position(0))
-                                .flip();
-                        writer.add(position - s.base, whole);
+                        writer.add(position - s.base, record.duplicate().position(0), (int) crc.getValue());
                         n[0]++;
                     }
                     return true;

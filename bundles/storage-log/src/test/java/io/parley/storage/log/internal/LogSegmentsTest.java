@@ -188,6 +188,31 @@ class LogSegmentsTest {
         assertEquals(251, again.lastSeq(2), "a seq is never handed out twice");
     }
 
+    @Test
+    void aRecordLargerThanCompactionsBufferIsKeptWhole() throws IOException {
+        LogMessageStore store = open();
+        direct(store, 7, 8, "erased 1", 100);
+        direct(store, 1, 2, "before", 5000);
+        // In the same segment as the one erased, after a record the compaction's buffer holds: compacting it copies
+        // this one past the buffer, in order.
+        byte[] noise = new byte[Segment.Writer.BUFFER];
+        new java.util.Random(7).nextBytes(noise);
+        String big = "big " + java.util.Base64.getEncoder().encodeToString(noise);
+        store.append(new NewMessage(1, "u1", 2L, "u2", null, InboxEntry.MSG, big, null, "big", 5000), List.of(1L, 2L));
+        direct(store, 1, 2, "after", 5000);
+        grow(store, 5000);
+        List<InboxEntry> kept = store.pull(2, 0, 3);
+        assertEquals(List.of("before", big, "after"), kept.stream().map(InboxEntry::text).toList());
+        store.erase(7);
+        store.erase(8);
+        store.maintainNow();
+
+        assertFalse(onDisk("erased 1"), "the segment was compacted");
+        assertEquals(kept, store.pull(2, 0, 3));
+        store.close();
+        assertEquals(kept, open().pull(2, 0, 3));
+    }
+
     /** The file size of each segment but the last, by base. */
     private static java.util.Map<Long, Long> sealedSizes(LogMessageStore store) throws IOException {
         java.util.Map<Long, Long> sizes = new java.util.TreeMap<>();

@@ -43,16 +43,12 @@ public final class SessionRegistry implements PresenceService {
 
     /**
      * A logged-in device: its session and the channel it is on. A connection is its own device (its session
-     * changes only by logging in again, which takes it out of the table first); {@link Bound} is one for tests.
+     * changes only by logging in again, which takes it out of the table first).
      */
     interface Device {
         Session session();
 
         Channel channel();
-    }
-
-    /** A device as a plain pair. */
-    record Bound(Session session, Channel channel) implements Device {
     }
 
     /**

@@ -57,6 +57,10 @@ class SessionRegistryTest {
         registry.deactivate();
     }
 
+    /** A device as a plain pair. */
+    private record Bound(Session session, io.netty.channel.Channel channel) implements SessionRegistry.Device {
+    }
+
     private String next() throws InterruptedException {
         String e = events.poll(5, TimeUnit.SECONDS);
         return e == null ? "nothing" : e;
@@ -70,8 +74,8 @@ class SessionRegistryTest {
     void onOneNodeTheFirstAndLastDeviceHereDecide() throws InterruptedException {
         EmbeddedChannel phone = new EmbeddedChannel();
         EmbeddedChannel pc = new EmbeddedChannel();
-        registry.register(new SessionRegistry.Bound(device("phone"), phone));
-        registry.register(new SessionRegistry.Bound(device("pc"), pc));
+        registry.register(new Bound(device("phone"), phone));
+        registry.register(new Bound(device("pc"), pc));
         registry.unregister(device("phone"), phone);
         registry.unregister(device("pc"), pc);
         assertEquals(List.of("opened phone first", "opened pc", "closed phone", "closed pc last"),
@@ -98,7 +102,7 @@ class SessionRegistryTest {
             }
         });
         EmbeddedChannel phone = new EmbeddedChannel();
-        registry.register(new SessionRegistry.Bound(device("phone"), phone));
+        registry.register(new Bound(device("phone"), phone));
         registry.unregister(device("phone"), phone);
         assertEquals(List.of("opened phone", "closed phone"), List.of(next(), next()));
         // The one PresenceService answers for every node: user 7 is online elsewhere, user 8 nowhere.
@@ -125,7 +129,7 @@ class SessionRegistryTest {
             }
         });
         EmbeddedChannel phone = new EmbeddedChannel();
-        registry.register(new SessionRegistry.Bound(device("phone"), phone));
+        registry.register(new Bound(device("phone"), phone));
         registry.unregister(device("phone"), phone);
         assertEquals(List.of("opened phone first", "closed phone last"), List.of(next(), next()));
         assertFalse(registry.isOnline(8), "this node's own sessions answer");
@@ -144,9 +148,9 @@ class SessionRegistryTest {
         EmbeddedChannel phone = new EmbeddedChannel();
         EmbeddedChannel pc = new EmbeddedChannel();
         EmbeddedChannel web = new EmbeddedChannel();
-        assertEquals(new SessionRegistry.Registered(null, true), registry.register(new SessionRegistry.Bound(device(5, "phone"), phone)));
-        assertEquals(new SessionRegistry.Registered(null, false), registry.register(new SessionRegistry.Bound(device(5, "pc"), pc)));
-        registry.register(new SessionRegistry.Bound(device(5, "web"), web));
+        assertEquals(new SessionRegistry.Registered(null, true), registry.register(new Bound(device(5, "phone"), phone)));
+        assertEquals(new SessionRegistry.Registered(null, false), registry.register(new Bound(device(5, "pc"), pc)));
+        registry.register(new Bound(device(5, "web"), web));
         assertEquals(List.of("web", "pc", "phone"), devicesOf(5), "newest first");
         assertEquals(3, registry.sessionCount());
 
@@ -156,7 +160,7 @@ class SessionRegistryTest {
         assertEquals(List.of("web", "phone"), devicesOf(5));
 
         EmbeddedChannel phoneAgain = new EmbeddedChannel();
-        SessionRegistry.Registered again = registry.register(new SessionRegistry.Bound(device(5, "phone"), phoneAgain));
+        SessionRegistry.Registered again = registry.register(new Bound(device(5, "phone"), phoneAgain));
         assertEquals(phone, again.replaced(), "the earlier channel of the same device is handed back to end");
         assertFalse(again.firstDevice());
         assertEquals(List.of("phone", "web"), devicesOf(5));
@@ -183,7 +187,7 @@ class SessionRegistryTest {
                 done.add(pool.submit(() -> {
                     // Each thread logs in one device of every user: all threads change the same users at once.
                     for (long id = 1; id <= users; id++) {
-                        registry.register(new SessionRegistry.Bound(device(id, "d" + thread), new EmbeddedChannel()));
+                        registry.register(new Bound(device(id, "d" + thread), new EmbeddedChannel()));
                     }
                 }));
             }
@@ -228,7 +232,7 @@ class SessionRegistryTest {
     void aConnectionReadFromTheTableAfterItBecameAnotherUserIsNotTheOldUsersDevice() {
         Relogging connection = new Relogging(device(5, "pc"));
         registry.register(connection);
-        registry.register(new SessionRegistry.Bound(device(5, "phone"), new EmbeddedChannel()));
+        registry.register(new Bound(device(5, "phone"), new EmbeddedChannel()));
         // What a reader holding the table's value from before the second login sees meanwhile.
         connection.session = device(7, "pc");
         assertEquals(List.of("phone"), devicesOf(5));

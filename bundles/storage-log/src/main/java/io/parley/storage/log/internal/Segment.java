@@ -372,9 +372,7 @@ final class Segment implements AutoCloseable {
             table.putLong(length).putInt(count);
             crc.update(table.duplicate().flip());
             table.putInt((int) crc.getValue()).putLong(MAGIC).flip();
-            while (table.hasRemaining()) {
-                written += out.write(table, written);
-            }
+            write(table);
         }
     }
 

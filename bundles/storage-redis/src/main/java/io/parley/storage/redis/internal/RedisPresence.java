@@ -135,7 +135,12 @@ public final class RedisPresence implements SharedPresence {
         synchronized (mine) {
             held = mine.get(userId);
         }
-        return held == null ? List.of() : held instanceof String one ? List.of(one) : List.of((String[]) held);
+        return held == null ? List.of() : names(held);
+    }
+
+    /** A value of {@link #mine} as the list of device names it stands for. */
+    private static List<String> names(Object held) {
+        return held instanceof String one ? List.of(one) : List.of((String[]) held);
     }
 
     /** Replaces the user's devices on this node; none removes the user. */
@@ -163,7 +168,7 @@ public final class RedisPresence implements SharedPresence {
             }
         }
         for (int i = 0; i < users.length; i++) {
-            each.accept(users[i], held[i] instanceof String one ? List.of(one) : List.of((String[]) held[i]));
+            each.accept(users[i], names(held[i]));
         }
     }
 
